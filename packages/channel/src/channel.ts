@@ -1,0 +1,315 @@
+import type { Option } from "ts-results-es";
+import { InvalidCapacityError } from "./errors.js";
+import type { ChannelBuffer, ChannelKind } from "./internal/buffers/buffer.js";
+import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
+import { NoBuffer } from "./internal/buffers/no-buffer.js";
+import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
+import { RingBuffer } from "./internal/buffers/ring-buffer.js";
+import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
+import { ChannelCore, type TrySendResult } from "./internal/core.js";
+import { type HasPort, PORT, type Port } from "./port.js";
+
+export type { ChannelKind } from "./internal/buffers/buffer.js";
+export { UNBOUNDED } from "./internal/buffers/buffer.js";
+export type { TrySendResult } from "./internal/core.js";
+
+/** Options accepted by every operation that may wait. */
+export interface WaitOptions {
+  /**
+   * Cancels the wait. Abort is atomic: the operation either completed before
+   * the abort (and its result stands) or it did not happen at all, and the
+   * promise rejects with `signal.reason`. An already-aborted signal rejects at
+   * once without attempting the operation.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** What a non-blocking receive reports: `Some(value)`, `None` (closed and drained) or `"would-block"`. */
+export type TryRecvResult<T> = Option<T> | "would-block";
+
+/**
+ * A Go channel: a typed FIFO conduit between async tasks, with one of five
+ * buffer policies.
+ *
+ * | kind | created by | a send when full |
+ * |---|---|---|
+ * | unbuffered | `new Channel()`, `Channel.unbuffered()` | waits for a receiver (rendezvous) |
+ * | buffered(n) | `new Channel(n)`, `Channel.buffered(n)` | waits for room |
+ * | infinite | `Channel.infinite()` | never waits |
+ * | ring(n) | `Channel.ring(n)` | never waits; drops the OLDEST buffered value |
+ * | overflowing(n) | `Channel.overflowing(n)` | never waits; drops the NEW value |
+ *
+ * **Ordering:** FIFO. Values are received in the order their sends completed;
+ * blocked senders and receivers are served in arrival order. A send that
+ * completes happens before the receive that gets its value completes.
+ *
+ * **Memory:** proportional to the values buffered now plus the waiters queued
+ * now — never to the capacity. An empty `buffered(1_000_000)` costs a few words.
+ *
+ * **On close:** sends fail with {@link ChannelClosedError}; receivers drain what
+ * is buffered and then get "closed" (`None`) forever.
+ *
+ * @typeParam T - the values carried; may include `undefined` (a receive still
+ * tells a value from "closed").
+ *
+ * @example
+ * ```ts
+ * const ch = new Channel<number>(2);     // Go: make(chan int, 2)
+ * await ch.send(1);
+ * await ch.send(2);
+ * ch.close();
+ * for await (const v of ch) console.log(v); // 1, 2
+ * ```
+ */
+export class Channel<T> implements AsyncIterable<T>, HasPort<T> {
+  /**
+   * The channel's low-level {@link Port}, for `select`, timers and custom
+   * sources (see `@csp-kit/channel/port`). Not needed by application code.
+   */
+  readonly [PORT]: Port<T>;
+  /** The engine; `[PORT]` is the same object, typed as the public protocol. Set at construction, never replaced afterwards. */
+  #core: ChannelCore<T>;
+
+  /**
+   * Creates an unbuffered (`capacity` 0, the default) or buffered channel — Go's
+   * `make(chan T, capacity)`.
+   *
+   * @param capacity - a whole number >= 0.
+   * @throws {@link InvalidCapacityError} for a negative, fractional or non-finite capacity.
+   */
+  constructor(capacity = 0) {
+    const core = new ChannelCore<T>(
+      checkCapacity("new Channel(capacity)", capacity, 0) === 0 ? new NoBuffer<T>() : new FixedBuffer<T>(capacity),
+    );
+    this.#core = core;
+    this[PORT] = core;
+  }
+
+  /** An unbuffered channel: every send waits for a receiver (Go's `make(chan T)`). */
+  static unbuffered<T>(): Channel<T> {
+    return new Channel<T>(0);
+  }
+
+  /**
+   * A channel that buffers up to `capacity` values; a send waits while it is full
+   * (Go's `make(chan T, capacity)`). `buffered(0)` is unbuffered, as in Go.
+   *
+   * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 0.
+   */
+  static buffered<T>(capacity: number): Channel<T> {
+    checkCapacity("Channel.buffered(capacity)", capacity, 0);
+    return new Channel<T>(capacity);
+  }
+
+  /**
+   * A channel whose sends never wait: the buffer grows with the backlog and
+   * gives memory back as it drains (eapache's InfiniteChannel).
+   *
+   * Gotchas: a producer faster than its consumer grows memory without limit;
+   * prefer `ring` or `overflowing` when dropping is acceptable.
+   */
+  static infinite<T>(): Channel<T> {
+    return Channel.#withBuffer(new UnboundedBuffer<T>());
+  }
+
+  /**
+   * A channel of at most `capacity` values whose sends never wait: a send to a
+   * full ring drops the OLDEST buffered value (eapache's RingChannel,
+   * core.async's sliding buffer). {@link Channel.dropped} counts the drops.
+   *
+   * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
+   */
+  static ring<T>(capacity: number): Channel<T> {
+    return Channel.#withBuffer(new RingBuffer<T>(checkCapacity("Channel.ring(capacity)", capacity, 1)));
+  }
+
+  /**
+   * A channel of at most `capacity` values whose sends never wait: a send to a
+   * full channel discards the NEW value (eapache's OverflowingChannel,
+   * core.async's dropping buffer). {@link Channel.dropped} counts the discards.
+   *
+   * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
+   */
+  static overflowing<T>(capacity: number): Channel<T> {
+    return Channel.#withBuffer(new OverflowingBuffer<T>(checkCapacity("Channel.overflowing(capacity)", capacity, 1)));
+  }
+
+  static #withBuffer<T>(buffer: ChannelBuffer<T>): Channel<T> {
+    const ch = new Channel<T>(0);
+    const core = new ChannelCore<T>(buffer);
+    ch.#core = core;
+    (ch as { [PORT]: Port<T> })[PORT] = core;
+    return ch;
+  }
+
+  /** Which of the five kinds this channel is. */
+  get kind(): ChannelKind {
+    return this.#core.buffer.kind;
+  }
+
+  /** Values buffered now (Go's `len(ch)`). Always 0 for an unbuffered channel. */
+  get len(): number {
+    return this.#core.buffer.length;
+  }
+
+  /** Most values the buffer holds (Go's `cap(ch)`): 0 unbuffered, {@link UNBOUNDED} (`Infinity`) for infinite. */
+  get cap(): number {
+    return this.#core.buffer.capacity;
+  }
+
+  /** Whether `close()` has been called. A closed channel may still hold buffered values to receive. */
+  get closed(): boolean {
+    return this.#core.closed;
+  }
+
+  /**
+   * Values this channel discarded by its policy: the oldest ones for `ring`,
+   * the new ones for `overflowing`; always 0 for the other kinds.
+   */
+  get dropped(): number {
+    return this.#core.buffer.dropped;
+  }
+
+  /**
+   * Sends `value` — Go's `ch <- value`.
+   *
+   * **Blocking:** resolves at once when a receiver is waiting or the buffer has
+   * room (`infinite`, `ring` and `overflowing` never wait); otherwise waits, in
+   * FIFO order with other senders.
+   *
+   * **On close:** rejects with {@link ChannelClosedError} (whose `value` is the
+   * unsent value) if the channel is closed, or is closed while this send waits.
+   *
+   * **Cancellation:** `{ signal }` — abort removes the waiting send at once and
+   * rejects with `signal.reason`; the value was then not sent.
+   *
+   * **Ordering:** the send happens before the receive that gets `value` completes.
+   *
+   * @example
+   * ```ts
+   * await ch.send(job, { signal: AbortSignal.timeout(1000) });
+   * ```
+   */
+  send(value: T, options?: WaitOptions): Promise<void> {
+    return this.#core.send(value, options?.signal);
+  }
+
+  /**
+   * Receives the next value — Go's `v, ok := <-ch`.
+   *
+   * **Blocking:** resolves at once when a value is buffered or a sender waits;
+   * otherwise waits, in FIFO order with other receivers.
+   *
+   * **On close:** returns the buffered values first, then `None` forever.
+   * `Some(undefined)` and `None` stay distinct even when `T` includes `undefined`.
+   *
+   * **Cancellation:** `{ signal }` — abort removes the waiting receive at once and
+   * rejects with `signal.reason`; no value was taken.
+   *
+   * @returns `Some(value)`, or `None` when the channel is closed and drained.
+   *
+   * @example
+   * ```ts
+   * const r = await ch.recv();
+   * if (r.isSome()) handle(r.value); else console.log("closed");
+   * ```
+   */
+  recv(options?: WaitOptions): Promise<Option<T>> {
+    return this.#core.recv(options?.signal);
+  }
+
+  /**
+   * Sends without waiting — Go's `select { case ch <- v: default: }`.
+   *
+   * @returns `"sent"`, `"would-block"` (nothing happened; keep the value), or
+   * `"closed"` (nothing happened; unlike `send`, this does not throw).
+   */
+  trySend(value: T): TrySendResult {
+    return this.#core.give(value);
+  }
+
+  /**
+   * Receives without waiting — Go's `select { case v, ok := <-ch: default: }`.
+   *
+   * @returns `Some(value)`, `None` (closed and drained), or `"would-block"`.
+   *
+   * @example
+   * ```ts
+   * const r = ch.tryRecv();
+   * if (r === "would-block") return;
+   * if (r.isSome()) use(r.value); else stop();
+   * ```
+   */
+  tryRecv(): TryRecvResult<T> {
+    return this.#core.tryRecv();
+  }
+
+  /**
+   * Closes the channel — Go's `close(ch)`. Senders waiting now fail with
+   * {@link ChannelClosedError}; receivers waiting now get `None`; buffered values
+   * stay receivable.
+   *
+   * Gotchas: close from the sending side, once. Closing is not needed to free
+   * memory — an unreferenced channel is garbage like any object.
+   *
+   * @throws {@link ChannelAlreadyClosedError} if already closed.
+   */
+  close(): void {
+    this.#core.close();
+  }
+
+  /**
+   * Iterates received values until the channel is closed and drained — Go's
+   * `for v := range ch`. Leaving the loop early (break, return, throw) does not
+   * close the channel and takes no value beyond those the loop received.
+   *
+   * @param options - `{ signal }` rejects the pending step with `signal.reason`
+   *   when aborted (the loop then throws); no value is lost.
+   */
+  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
+    return new ChannelIterator(this.#core, options?.signal);
+  }
+
+  /** `for await (const v of ch)`: see {@link Channel.values}. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+    return new ChannelIterator(this.#core, undefined);
+  }
+}
+
+/**
+ * The async iterator of a channel. After `return()` it reports done without
+ * receiving; a step already pending when `return()` is called still delivers
+ * its value to whoever awaits it, so nothing is swallowed.
+ */
+class ChannelIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
+  /** Set by `return()`; afterwards `next()` takes nothing. */
+  #finished = false;
+  constructor(
+    private readonly core: ChannelCore<T>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
+    return this.core.next(this.signal);
+  }
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.#finished = true;
+    return Promise.resolve({ done: true, value: undefined });
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** Validates a capacity: a whole number >= `min`. Returns it. */
+function checkCapacity(where: string, capacity: unknown, min: number): number {
+  if (typeof capacity === "number" && Number.isSafeInteger(capacity) && capacity >= min) return capacity;
+  const got = typeof capacity === "number" ? String(capacity) : `a ${typeof capacity}`;
+  const hint =
+    capacity === Number.POSITIVE_INFINITY
+      ? "; for a channel without a limit use Channel.infinite()"
+      : min === 0
+        ? "; use 0 for an unbuffered channel"
+        : "";
+  throw new InvalidCapacityError(`${where}: capacity must be a whole number >= ${min} (got ${got})${hint}`, capacity);
+}

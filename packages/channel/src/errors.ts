@@ -1,0 +1,83 @@
+/**
+ * The errors @csp-kit/channel throws. Each is a programmer error (Go panics in
+ * the same places); expected outcomes — "closed", "would block" — are values,
+ * never errors. Every class has a stable `name` and an `is…Error` guard that also
+ * recognises instances from another copy of the package (by `name`).
+ */
+
+/** Base class of every error thrown by @csp-kit/channel. */
+export class ChannelError extends Error {
+  override name = "ChannelError";
+}
+
+/**
+ * A value was sent on a closed channel — by `send` after `close`, or by a sender
+ * that was still blocked when the channel was closed. Go panics with "send on
+ * closed channel". The value that was not sent is kept in {@link ChannelClosedError.value},
+ * so nothing is lost.
+ */
+export class ChannelClosedError extends ChannelError {
+  override name = "ChannelClosedError";
+  /** The value whose send failed. */
+  readonly value: unknown;
+  constructor(value: unknown, options?: ErrorOptions) {
+    super(
+      "send on closed channel: the channel was closed before this value could be delivered " +
+        "(close a channel only from the sending side, after the last send; the unsent value is in error.value)",
+      options,
+    );
+    this.value = value;
+  }
+}
+
+/** `close()` was called on a channel that is already closed (Go: "close of closed channel"). */
+export class ChannelAlreadyClosedError extends ChannelError {
+  override name = "ChannelAlreadyClosedError";
+  constructor(options?: ErrorOptions) {
+    super(
+      "close of closed channel: a channel can be closed once; " +
+        "let exactly one owner close it, or check `channel.closed` first",
+      options,
+    );
+  }
+}
+
+/** A channel was created with a capacity its kind does not allow. */
+export class InvalidCapacityError extends RangeError {
+  override name = "InvalidCapacityError";
+  /** The capacity that was rejected. */
+  readonly capacity: unknown;
+  constructor(message: string, capacity: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.capacity = capacity;
+  }
+}
+
+function hasName(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Whether `error` is any {@link ChannelError}. */
+export function isChannelError(error: unknown): error is ChannelError {
+  return (
+    error instanceof ChannelError ||
+    hasName(error, "ChannelError") ||
+    isChannelClosedError(error) ||
+    isChannelAlreadyClosedError(error)
+  );
+}
+
+/** Whether `error` is a {@link ChannelClosedError} (send on a closed channel). */
+export function isChannelClosedError(error: unknown): error is ChannelClosedError {
+  return error instanceof ChannelClosedError || hasName(error, "ChannelClosedError");
+}
+
+/** Whether `error` is a {@link ChannelAlreadyClosedError} (close of a closed channel). */
+export function isChannelAlreadyClosedError(error: unknown): error is ChannelAlreadyClosedError {
+  return error instanceof ChannelAlreadyClosedError || hasName(error, "ChannelAlreadyClosedError");
+}
+
+/** Whether `error` is an {@link InvalidCapacityError}. */
+export function isInvalidCapacityError(error: unknown): error is InvalidCapacityError {
+  return error instanceof InvalidCapacityError || hasName(error, "InvalidCapacityError");
+}

@@ -1,0 +1,24 @@
+/**
+ * @csp-kit/channel — Go channels for TypeScript.
+ * @packageDocumentation
+ */
+
+export { None, type Option, Some } from "ts-results-es";
+export {
+  Channel,
+  type ChannelKind,
+  type TryRecvResult,
+  type TrySendResult,
+  UNBOUNDED,
+  type WaitOptions,
+} from "./channel.js";
+export {
+  ChannelAlreadyClosedError,
+  ChannelClosedError,
+  ChannelError,
+  InvalidCapacityError,
+  isChannelAlreadyClosedError,
+  isChannelClosedError,
+  isChannelError,
+  isInvalidCapacityError,
+} from "./errors.js";

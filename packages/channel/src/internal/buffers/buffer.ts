@@ -1,0 +1,36 @@
+/**
+ * The buffer-policy strategy a channel delegates to. The channel owns its wait
+ * queues and close state; a buffer owns only the values in flight and decides
+ * what a send does when the buffer is at capacity.
+ *
+ * Contract (checked by each strategy's own tests, without a channel):
+ * - `full()` true means a send must wait for room. Only the fixed policies
+ *   (`unbuffered`, `buffered`) are ever full; the others never block a sender.
+ * - `add(v)` is called only when `full()` is false. A policy at capacity that
+ *   never blocks makes room by its own rule (`ring` drops the oldest value,
+ *   `overflowing` drops `v`) and counts what it dropped in `dropped`.
+ * - `remove()` is called only when `length > 0` and returns the oldest value.
+ * - memory follows `length`, never `capacity`.
+ */
+export interface ChannelBuffer<T> {
+  /** Which of the five channel kinds this policy implements. */
+  readonly kind: ChannelKind;
+  /** Most values held at once; {@link UNBOUNDED} for `infinite`. */
+  readonly capacity: number;
+  /** Values held now. */
+  readonly length: number;
+  /** Values discarded by the policy so far (`ring`, `overflowing`); 0 for the others. */
+  readonly dropped: number;
+  /** Whether a send must wait for room. */
+  full(): boolean;
+  /** Stores `value`. Precondition: `!full()`. */
+  add(value: T): void;
+  /** Removes and returns the oldest value. Precondition: `length > 0`. */
+  remove(): T;
+}
+
+/** The five channel kinds. */
+export type ChannelKind = "unbuffered" | "buffered" | "infinite" | "ring" | "overflowing";
+
+/** The capacity of an `infinite` channel: no limit. A named sentinel, never -1. */
+export const UNBOUNDED: number = Number.POSITIVE_INFINITY;

@@ -1,0 +1,22 @@
+import { Deque } from "../deque.js";
+import { type ChannelBuffer, UNBOUNDED } from "./buffer.js";
+
+/** The `infinite` policy: never full; grows with the backlog and shrinks back as it drains. */
+export class UnboundedBuffer<T> implements ChannelBuffer<T> {
+  readonly kind = "infinite" as const;
+  readonly capacity = UNBOUNDED;
+  readonly dropped = 0;
+  private readonly items = new Deque<T>();
+  get length(): number {
+    return this.items.length;
+  }
+  full(): boolean {
+    return false;
+  }
+  add(value: T): void {
+    this.items.push(value);
+  }
+  remove(): T {
+    return this.items.shift();
+  }
+}

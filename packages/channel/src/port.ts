@@ -1,0 +1,184 @@
+/**
+ * `@csp-kit/channel/port` — the low-level protocol that `select`, timers and
+ * custom channel-like sources build on. Application code does not need it.
+ *
+ * ## The model
+ *
+ * A blocking operation is represented by *waiters*: one {@link RecvWaiter} or
+ * {@link SendWaiter} per channel it is waiting on. All the waiters of one
+ * operation share one {@link CommitToken}. A plain `ch.recv()` has one waiter
+ * that is its own token; a `select` over four cases has four waiters and one token.
+ *
+ * The token is *commit-once*: the first channel that completes any of the
+ * operation's waiters sets `token.done = true` and then calls that waiter's
+ * completion method. A channel never completes a waiter whose token is done,
+ * and whoever cancels the operation (an abort, a timer) first checks and sets
+ * `token.done` itself. In single-threaded JavaScript that check-and-set is
+ * atomic, so an operation happens exactly once or not at all.
+ *
+ * ## Driving a port (what `select` does)
+ *
+ * 1. **poll** each case with {@link Port.pollRecv} / {@link Port.pollSend}. A port
+ *    that can complete the waiter now (a value, room, a waiting partner, or
+ *    closed) commits it and returns `true`; otherwise it changes nothing and
+ *    returns `false`.
+ * 2. **enqueue** each case with {@link Port.enqueueRecv} / {@link Port.enqueueSend}
+ *    — in the same synchronous turn as the failed polls, so nothing can have
+ *    become ready in between.
+ * 3. when one waiter completes, **cancel** the others with
+ *    {@link Port.cancelRecv} / {@link Port.cancelSend}; do it inside the
+ *    completion method, so no dead waiter is ever left on a queue.
+ *
+ * ## Re-entrancy
+ *
+ * A port calls completion methods synchronously, from inside `send`, `recv`,
+ * `close` or a poll. A completion method must not run user code synchronously:
+ * it may settle promises (their reactions run later) and it may call `cancel*`
+ * on any port — including the port that is calling it — but nothing else.
+ * Ports dequeue a waiter before completing it, so such cancels are always safe.
+ *
+ * Abort safety: a waiter whose operation was aborted is removed at once by
+ * `cancel*` (O(1), intrusive links), so a million aborted waits hold no memory.
+ *
+ * @packageDocumentation
+ */
+
+import type { Linked } from "./internal/waiter-list.js";
+
+/**
+ * The commit-once flag shared by every waiter of one blocking operation.
+ *
+ * Lifecycle: `false` while the operation is pending; set to `true` exactly once,
+ * either by the port that completes one of its waiters (just before calling the
+ * completion method) or by the operation's owner when it cancels (abort, timeout).
+ * Never reset.
+ */
+export interface CommitToken {
+  done: boolean;
+}
+
+/**
+ * A pending receive on one port. Subclass it and implement {@link RecvWaiter.complete}.
+ *
+ * The link fields (`list`, `prev`, `next`) belong to the port that holds the
+ * waiter; never write them.
+ */
+export abstract class RecvWaiter<T> implements Linked, CommitToken {
+  /** @internal link owned by the port's wait queue. */
+  list: object | undefined = undefined;
+  /** @internal link owned by the port's wait queue. */
+  prev: Linked | undefined = undefined;
+  /** @internal link owned by the port's wait queue. */
+  next: Linked | undefined = undefined;
+  /** Used as the commit flag when this waiter is its own token. */
+  done = false;
+  /** The operation's commit-once token: `this` unless one is shared (select). */
+  readonly token: CommitToken;
+
+  /** @param token - the operation's shared token; omit for a single-port operation. */
+  constructor(token?: CommitToken) {
+    this.token = token ?? this;
+  }
+
+  /**
+   * Called exactly once by the port that commits this waiter, after it set
+   * `token.done`. `ok` is `true` with a received value, `false` when the port
+   * is closed and drained (then `value` is `undefined`).
+   * Must not run user code synchronously (see the module notes on re-entrancy).
+   */
+  abstract complete(value: T | undefined, ok: boolean): void;
+}
+
+/**
+ * A pending send of {@link SendWaiter.value} on one port. Subclass it and
+ * implement {@link SendWaiter.complete}.
+ */
+export abstract class SendWaiter<T> implements Linked, CommitToken {
+  /** @internal link owned by the port's wait queue. */
+  list: object | undefined = undefined;
+  /** @internal link owned by the port's wait queue. */
+  prev: Linked | undefined = undefined;
+  /** @internal link owned by the port's wait queue. */
+  next: Linked | undefined = undefined;
+  /** Used as the commit flag when this waiter is its own token. */
+  done = false;
+  /** The operation's commit-once token: `this` unless one is shared (select). */
+  readonly token: CommitToken;
+
+  /**
+   * @param value - the value to deliver.
+   * @param token - the operation's shared token; omit for a single-port operation.
+   */
+  constructor(
+    readonly value: T,
+    token?: CommitToken,
+  ) {
+    this.token = token ?? this;
+  }
+
+  /**
+   * Called exactly once by the port that commits this waiter, after it set
+   * `token.done`. `ok` is `true` when the value was delivered (to a receiver or
+   * into the buffer), `false` when the port is closed (the value was not sent;
+   * the owner should raise `ChannelClosedError`, as Go panics).
+   * Must not run user code synchronously.
+   */
+  abstract complete(ok: boolean): void;
+}
+
+/**
+ * The protocol a channel exposes to `select` and timers. Every method runs
+ * synchronously and completes in O(1) (amortised).
+ */
+export interface Port<T> {
+  /** Whether the port has been closed (receives may still drain buffered values). */
+  readonly closed: boolean;
+
+  /**
+   * Tries to complete a receive now. Precondition: `!w.token.done`.
+   * Returns `true` after committing `w` (with a value, or with `ok = false` when
+   * closed and drained); returns `false` and changes nothing when a receive
+   * would block. May complete another operation's sender (the one whose value
+   * it takes) before completing `w`.
+   */
+  pollRecv(w: RecvWaiter<T>): boolean;
+
+  /**
+   * Tries to complete a send of `w.value` now. Precondition: `!w.token.done`.
+   * Returns `true` after committing `w` (`ok = true` delivered, `ok = false` the
+   * port is closed); returns `false` and changes nothing when a send would block.
+   */
+  pollSend(w: SendWaiter<T>): boolean;
+
+  /**
+   * Queues `w` until a sender (or close) completes it. Precondition: `pollRecv`
+   * returned `false` for this operation in the same synchronous turn, and `w`
+   * is in no queue.
+   */
+  enqueueRecv(w: RecvWaiter<T>): void;
+
+  /** Queues `w` until a receiver, room, or close completes it. Same preconditions as {@link Port.enqueueRecv}. */
+  enqueueSend(w: SendWaiter<T>): void;
+
+  /** Removes `w` from this port's receive queue. Returns whether it was queued here. O(1). */
+  cancelRecv(w: RecvWaiter<T>): boolean;
+
+  /** Removes `w` from this port's send queue. Returns whether it was queued here. O(1). */
+  cancelSend(w: SendWaiter<T>): boolean;
+}
+
+/**
+ * The property key under which a channel exposes its {@link Port}.
+ * A registered symbol, so every copy of this package (ESM and CommonJS) agrees.
+ */
+export const PORT: unique symbol = Symbol.for("@csp-kit/channel.port");
+
+/** Anything that exposes a {@link Port}: every `Channel`, and custom sources built on this protocol. */
+export interface HasPort<T> {
+  readonly [PORT]: Port<T>;
+}
+
+/** The {@link Port} of a channel. */
+export function portOf<T>(source: HasPort<T>): Port<T> {
+  return source[PORT];
+}

@@ -1,0 +1,44 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const packages = readdirSync(`${root}packages`, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+/** Tests import workspace packages by name; resolve them to source, so no build is needed first. */
+const alias = packages.flatMap((name) => [
+  { find: new RegExp(`^@csp-kit/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
+  { find: new RegExp(`^@csp-kit/${name}/(.*)$`), replacement: `${root}packages/${name}/src/$1.ts` },
+]);
+
+export default defineConfig({
+  test: {
+    projects: [
+      ...packages.map((name) => ({
+        resolve: { alias },
+        test: {
+          name,
+          root: `${root}packages/${name}`,
+          include: ["test/**/*.test.ts"],
+          // Memory tests call global.gc() to measure what a channel keeps.
+          execArgv: ["--expose-gc"],
+          typecheck: {
+            enabled: true,
+            include: ["test/**/*.test-d.ts"],
+            tsconfig: `${root}packages/${name}/tsconfig.json`,
+          },
+        },
+      })),
+      {
+        resolve: { alias },
+        test: {
+          name: "examples",
+          root: `${root}docs/examples`,
+          include: ["**/*.test.ts"],
+        },
+      },
+    ],
+  },
+});
