@@ -40,10 +40,23 @@
  * Abort safety: a waiter whose operation was aborted is removed at once by
  * `cancel*` (O(1), intrusive links), so a million aborted waits hold no memory.
  *
+ * ## Watching an AbortSignal
+ *
+ * {@link watchAbort} / {@link unwatchAbort} let an operation listen for abort
+ * without adding a listener per operation: the first watcher of a signal
+ * registers one listener for the signal's lifetime, and operations join and
+ * leave an intrusive list in O(1). Use them instead of `addEventListener`, so
+ * that ten thousand operations waiting on one shutdown signal neither trigger
+ * Node's MaxListenersExceededWarning nor cost O(n²) to remove. In `onAbort`,
+ * check-and-set `token.done` first: if it was already set, the operation
+ * completed and the abort must be ignored.
+ *
  * @packageDocumentation
  */
 
 import type { Linked } from "./internal/waiter-list.js";
+
+export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 
 /**
  * The commit-once flag shared by every waiter of one blocking operation.

@@ -27,6 +27,7 @@
 import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../errors.js";
 import { type Port, RecvWaiter, SendWaiter } from "../port.js";
+import { type AbortLinks, unwatchAbort, watchAbort } from "./abort-watch.js";
 import type { ChannelBuffer } from "./buffers/buffer.js";
 import { WaiterList } from "./waiter-list.js";
 
@@ -266,64 +267,69 @@ function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, u
 }
 
 /**
- * A blocked `recv` (or iterator step). Listens for abort with itself as the
- * listener object (no closure). Lifecycle: queued on construction by its
- * creator; leaves the queue either by a commit (`complete`) or by abort
- * (`handleEvent`), whichever sets `done` first; the other becomes a no-op.
+ * A blocked `recv` (or iterator step). Watches its signal through the shared
+ * per-signal watch list (no listener or closure per operation). Lifecycle:
+ * queued on construction by its creator; leaves the queue either by a commit
+ * (`complete`) or by abort (`onAbort`), whichever sets `done` first; the other
+ * becomes a no-op.
  */
-class PendingRecv<T, R> extends RecvWaiter<T> implements EventListenerObject {
+class PendingRecv<T, R> extends RecvWaiter<T> implements AbortLinks {
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
   constructor(
     private readonly core: ChannelCore<T>,
     private readonly wrap: (value: T | undefined, ok: boolean) => R,
     private readonly resolve: (result: R) => void,
     private readonly reject: (reason: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
     super();
-    signal?.addEventListener("abort", this);
+    if (signal !== undefined) watchAbort(signal, this);
   }
 
   complete(value: T | undefined, ok: boolean): void {
-    this.signal?.removeEventListener("abort", this);
+    unwatchAbort(this);
     this.resolve(this.wrap(value, ok));
   }
 
-  /** The abort listener. Atomic: if a value was already committed to us, abort is ignored. */
-  handleEvent(): void {
+  /** Atomic: if a value was already committed to us, the abort is ignored. */
+  onAbort(reason: unknown): void {
     if (this.done) return;
     this.done = true;
     this.core.cancelRecv(this);
-    const signal = this.signal as AbortSignal;
-    signal.removeEventListener("abort", this);
-    this.reject(signal.reason);
+    this.reject(reason);
   }
 }
 
 /** A blocked `send`. Same lifecycle as {@link PendingRecv}. */
-class PendingSend<T> extends SendWaiter<T> implements EventListenerObject {
+class PendingSend<T> extends SendWaiter<T> implements AbortLinks {
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
   constructor(
     private readonly core: ChannelCore<T>,
     value: T,
     private readonly resolve: () => void,
     private readonly reject: (reason: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
     super(value);
-    signal?.addEventListener("abort", this);
+    if (signal !== undefined) watchAbort(signal, this);
   }
 
   complete(ok: boolean): void {
-    this.signal?.removeEventListener("abort", this);
+    unwatchAbort(this);
     if (ok) this.resolve();
     else this.reject(new ChannelClosedError(this.value));
   }
 
-  handleEvent(): void {
+  onAbort(reason: unknown): void {
     if (this.done) return;
     this.done = true;
     this.core.cancelSend(this);
-    const signal = this.signal as AbortSignal;
-    signal.removeEventListener("abort", this);
-    this.reject(signal.reason);
+    this.reject(reason);
   }
 }

@@ -12,7 +12,9 @@
  * - the live items are `slots[(head + i) & mask]` for `0 <= i < length`;
  *   every other slot holds `undefined`, so the deque never retains a removed value.
  * - if `slots.length > MIN_SIZE` then `length > slots.length / 4` held after the
- *   last removal (shrinking is checked on every removal).
+ *   last removal (shrinking is checked on every removal). An emptied deque keeps
+ *   at most MIN_SIZE slots, so a channel that alternates one push and one shift
+ *   does not allocate on every cycle.
  */
 
 /** Smallest backing array allocated once the deque holds anything. */

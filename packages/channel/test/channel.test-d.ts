@@ -1,0 +1,39 @@
+import type { None, Option } from "ts-results-es";
+import { describe, expectTypeOf, it } from "vitest";
+import { Channel, type TryRecvResult, type TrySendResult } from "../src/index.js";
+
+describe("Channel types", () => {
+  it("recv resolves an Option of the element type", () => {
+    const ch = new Channel<number | undefined>();
+    expectTypeOf(ch.recv()).toEqualTypeOf<Promise<Option<number | undefined>>>();
+  });
+
+  it("tryRecv narrows from would-block to Some / None", () => {
+    const ch = new Channel<string>();
+    const r = ch.tryRecv();
+    expectTypeOf(r).toEqualTypeOf<TryRecvResult<string>>();
+    if (r !== "would-block") {
+      expectTypeOf(r).toEqualTypeOf<Option<string>>();
+      if (r.isSome()) expectTypeOf(r.value).toEqualTypeOf<string>();
+      else expectTypeOf(r).toExtend<None>();
+    }
+  });
+
+  it("trySend reports one of three outcomes", () => {
+    expectTypeOf(new Channel<number>().trySend(1)).toEqualTypeOf<TrySendResult>();
+    expectTypeOf<TrySendResult>().toEqualTypeOf<"sent" | "would-block" | "closed">();
+  });
+
+  it("send accepts only the element type", () => {
+    const ch = new Channel<number>();
+    // @ts-expect-error a string is not a number
+    void ch.send("1");
+    expectTypeOf(ch.send(1)).toEqualTypeOf<Promise<void>>();
+  });
+
+  it("for-await yields the element type", async () => {
+    const ch = new Channel<{ id: number }>();
+    ch.close();
+    for await (const v of ch) expectTypeOf(v).toEqualTypeOf<{ id: number }>();
+  });
+});

@@ -1,0 +1,243 @@
+import { None, Some } from "ts-results-es";
+import { describe, expect, it } from "vitest";
+import {
+  Channel,
+  ChannelClosedError,
+  InvalidCapacityError,
+  isChannelClosedError,
+  isChannelError,
+  isInvalidCapacityError,
+  UNBOUNDED,
+} from "../src/index.js";
+import type { ChannelCore } from "../src/internal/core.js";
+import { portOf } from "../src/port.js";
+import { flush, track } from "./support/settle.js";
+
+function core<T>(ch: Channel<T>): ChannelCore<T> {
+  return portOf(ch) as ChannelCore<T>;
+}
+
+describe("unbuffered channel", () => {
+  it("makes a send wait until a receiver takes the value", async () => {
+    const ch = new Channel<string>();
+    const sent = track(ch.send("hello"));
+    await flush();
+    expect(sent.state).toBe("pending");
+    expect(ch.len).toBe(0);
+    expect(await ch.recv()).toEqual(Some("hello"));
+    await flush();
+    expect(sent.state).toBe("fulfilled");
+  });
+
+  it("completes a send at once when a receiver is already waiting", async () => {
+    const ch = Channel.unbuffered<number>();
+    const r = track(ch.recv());
+    expect(ch.trySend(1)).toBe("sent");
+    await flush();
+    expect(r.value).toEqual(Some(1));
+  });
+
+  it("reports would-block from trySend and tryRecv when nobody is waiting", () => {
+    const ch = new Channel<number>();
+    expect(ch.trySend(1)).toBe("would-block");
+    expect(ch.tryRecv()).toBe("would-block");
+    expect(ch.kind).toBe("unbuffered");
+    expect(ch.cap).toBe(0);
+  });
+
+  it("lets tryRecv take the value of a waiting sender and completes that send", async () => {
+    const ch = new Channel<number>();
+    const sent = track(ch.send(42));
+    expect(ch.tryRecv()).toEqual(Some(42));
+    await flush();
+    expect(sent.state).toBe("fulfilled");
+  });
+
+  it("rejects senders blocked at close with ChannelClosedError and keeps their values", async () => {
+    const ch = new Channel<string>();
+    const a = track(ch.send("a"));
+    const b = track(ch.send("b"));
+    ch.close();
+    await flush();
+    expect(a.state).toBe("rejected");
+    expect(isChannelClosedError(a.reason)).toBe(true);
+    expect((a.reason as ChannelClosedError).value).toBe("a");
+    expect((b.reason as ChannelClosedError).value).toBe("b");
+    expect(await ch.recv()).toBe(None);
+  });
+
+  it("removes an aborted sender at once so its value is never delivered", async () => {
+    const ch = new Channel<number>();
+    const controller = new AbortController();
+    const s = track(ch.send(1, { signal: controller.signal }));
+    controller.abort();
+    expect(core(ch).waiting.senders).toBe(0);
+    expect(ch.tryRecv()).toBe("would-block");
+    await flush();
+    expect(s.state).toBe("rejected");
+    expect((s.reason as Error).name).toBe("AbortError");
+  });
+});
+
+describe("buffered channel", () => {
+  it("accepts sends without waiting until it is full, then makes the next send wait", async () => {
+    const ch = Channel.buffered<number>(2);
+    await ch.send(1);
+    await ch.send(2);
+    const third = track(ch.send(3));
+    await flush();
+    expect(third.state).toBe("pending");
+    expect(ch.len).toBe(2);
+    expect(ch.trySend(4)).toBe("would-block");
+  });
+
+  it("moves the oldest blocked sender's value into the buffer when a receive makes room", async () => {
+    const ch = new Channel<number>(1);
+    await ch.send(1);
+    const second = track(ch.send(2));
+    const third = track(ch.send(3));
+    expect(await ch.recv()).toEqual(Some(1));
+    await flush();
+    expect(second.state).toBe("fulfilled");
+    expect(third.state).toBe("pending");
+    expect(ch.len).toBe(1);
+    expect(await ch.recv()).toEqual(Some(2));
+    expect(await ch.recv()).toEqual(Some(3));
+    core(ch).assertInvariants();
+  });
+
+  it("keeps buffered values receivable after close while rejecting blocked senders", async () => {
+    const ch = Channel.buffered<number>(1);
+    await ch.send(1);
+    const blocked = track(ch.send(2));
+    ch.close();
+    await flush();
+    expect(blocked.reason).toBeInstanceOf(ChannelClosedError);
+    expect(await ch.recv()).toEqual(Some(1));
+    expect(await ch.recv()).toBe(None);
+  });
+
+  it("treats buffered(0) as unbuffered, as Go's make(chan T, 0)", () => {
+    const ch = Channel.buffered<number>(0);
+    expect(ch.kind).toBe("unbuffered");
+    expect(ch.trySend(1)).toBe("would-block");
+  });
+
+  it("reports len, cap and kind", async () => {
+    const ch = new Channel<number>(3);
+    await ch.send(1);
+    expect([ch.kind, ch.len, ch.cap, ch.closed, ch.dropped]).toEqual(["buffered", 1, 3, false, 0]);
+  });
+});
+
+describe("infinite channel", () => {
+  it("never makes a send wait and keeps every value in order", async () => {
+    const ch = Channel.infinite<number>();
+    for (let i = 0; i < 10_000; i++) expect(ch.trySend(i)).toBe("sent");
+    expect(ch.len).toBe(10_000);
+    expect(ch.cap).toBe(UNBOUNDED);
+    for (let i = 0; i < 10_000; i++) expect(ch.tryRecv()).toEqual(Some(i));
+    expect(ch.tryRecv()).toBe("would-block");
+  });
+});
+
+describe("ring channel", () => {
+  it("drops the oldest buffered value when full and counts the drops", () => {
+    const ch = Channel.ring<number>(3);
+    for (let i = 1; i <= 5; i++) expect(ch.trySend(i)).toBe("sent");
+    expect(ch.dropped).toBe(2);
+    expect([ch.tryRecv(), ch.tryRecv(), ch.tryRecv()]).toEqual([Some(3), Some(4), Some(5)]);
+  });
+
+  it("hands a value straight to a waiting receiver without dropping anything", async () => {
+    const ch = Channel.ring<number>(1);
+    const r = track(ch.recv());
+    await ch.send(1);
+    await flush();
+    expect(r.value).toEqual(Some(1));
+    expect(ch.dropped).toBe(0);
+  });
+});
+
+describe("overflowing channel", () => {
+  it("discards the new value when full and counts the discards", () => {
+    const ch = Channel.overflowing<number>(2);
+    for (let i = 1; i <= 5; i++) expect(ch.trySend(i)).toBe("sent");
+    expect(ch.dropped).toBe(3);
+    expect([ch.tryRecv(), ch.tryRecv(), ch.tryRecv()]).toEqual([Some(1), Some(2), "would-block"]);
+  });
+});
+
+describe("capacity validation", () => {
+  const bad: [string, () => unknown, RegExp][] = [
+    ["a negative capacity", () => new Channel(-1), /whole number >= 0 \(got -1\)/],
+    ["a fractional capacity", () => Channel.buffered(1.5), /whole number >= 0 \(got 1.5\)/],
+    ["NaN", () => Channel.buffered(Number.NaN), /got NaN/],
+    ["Infinity, pointing at Channel.infinite()", () => new Channel(Number.POSITIVE_INFINITY), /Channel.infinite\(\)/],
+    ["a string", () => new Channel("3" as unknown as number), /got a string/],
+    ["a ring of capacity 0", () => Channel.ring(0), /Channel.ring\(capacity\): capacity must be a whole number >= 1/],
+    ["an overflowing channel of capacity -2", () => Channel.overflowing(-2), /whole number >= 1 \(got -2\)/],
+  ];
+  it.each(bad)("rejects %s with InvalidCapacityError saying what is allowed", (_what, make, message) => {
+    let error: unknown;
+    try {
+      make();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidCapacityError);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(isInvalidCapacityError(error)).toBe(true);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe("error guards", () => {
+  it("recognise errors from another copy of the package by name", () => {
+    const foreign = Object.assign(new Error("send on closed channel"), { name: "ChannelClosedError" });
+    expect(isChannelClosedError(foreign)).toBe(true);
+    expect(isChannelError(foreign)).toBe(true);
+    expect(isChannelClosedError(new Error("other"))).toBe(false);
+    expect(isChannelError("ChannelClosedError")).toBe(false);
+  });
+
+  it("give every error a stable name", () => {
+    expect(new ChannelClosedError(1).name).toBe("ChannelClosedError");
+    expect(new InvalidCapacityError("m", -1).name).toBe("InvalidCapacityError");
+  });
+});
+
+describe("iteration", () => {
+  it("ends a for-await loop when the channel is closed and drained", async () => {
+    const ch = Channel.buffered<number>(4);
+    await ch.send(1);
+    await ch.send(2);
+    ch.close();
+    const seen: number[] = [];
+    for await (const v of ch) seen.push(v);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it("rejects the pending step of values({ signal }) on abort without losing a value", async () => {
+    const ch = new Channel<number>();
+    const controller = new AbortController();
+    const it = ch.values({ signal: controller.signal });
+    const step = track(it.next());
+    controller.abort(new Error("stop"));
+    await flush();
+    expect(step.state).toBe("rejected");
+    const r = track(ch.recv());
+    await ch.send(9);
+    await flush();
+    expect(r.value).toEqual(Some(9));
+  });
+
+  it("reports done after return() without taking further values", async () => {
+    const ch = Channel.buffered<number>(2);
+    await ch.send(1);
+    const it = ch[Symbol.asyncIterator]();
+    await it.return?.();
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+    expect(ch.len).toBe(1);
+  });
+});
