@@ -1,1 +1,29 @@
-export {};
+/**
+ * @csp-kit/select — Go's `select` for csp-kit channels: exactly one case happens,
+ * chosen uniformly at random among the ready ones (or by priority), abortable,
+ * with a result type that narrows on the case name.
+ * @packageDocumentation
+ */
+
+export {
+  type RecvCase,
+  type RecvResult,
+  recv,
+  type SelectCase,
+  type SelectCases,
+  type SelectOptions,
+  type SelectResult,
+  type SendCase,
+  type SendResult,
+  send,
+  type TrySelectOptions,
+} from "./cases.js";
+export {
+  EmptySelectError,
+  InvalidSelectCaseError,
+  isEmptySelectError,
+  isInvalidSelectCaseError,
+  isSelectError,
+  SelectError,
+} from "./errors.js";
+export { select, trySelect } from "./select.js";

@@ -14,8 +14,12 @@
  *   nothing was there to take).
  * - if `sendq.size > 0` then `buffer.full()` (a waiting sender means there was
  *   no room); so `sendq` is always empty for `infinite`, `ring` and `overflowing`.
- * - not both `recvq.size > 0` and `sendq.size > 0`: whichever side arrives
- *   second is served at once.
+ * - not both `recvq.size > 0` and `sendq.size > 0` — whichever side arrives
+ *   second is served at once — EXCEPT on an unbuffered channel where every
+ *   queued waiter belongs to one operation: a single select waiting both to
+ *   receive from and to send on this channel (Go's chan.go has the same
+ *   exception). An operation never matches itself: matching happens only when a
+ *   new operation polls, never between queued waiters.
  * - if `closed` then `recvq.size === 0` and `sendq.size === 0`: close empties
  *   both queues, and after close no waiter is ever enqueued (every poll on a
  *   closed channel completes).
@@ -242,7 +246,12 @@ export class ChannelCore<T> implements Port<T> {
     };
     if (this.recvq.size > 0 && this.buffer.length !== 0) fail("receivers wait while the buffer holds values");
     if (this.sendq.size > 0 && !this.buffer.full()) fail("senders wait while the buffer has room");
-    if (this.recvq.size > 0 && this.sendq.size > 0) fail("receivers and senders wait at once");
+    if (this.recvq.size > 0 && this.sendq.size > 0) {
+      const tokens = new Set<object>();
+      for (const w of this.recvq) tokens.add(w.token);
+      for (const w of this.sendq) tokens.add(w.token);
+      if (tokens.size !== 1) fail("receivers and senders of different operations wait at once");
+    }
     if (this.closed && (this.recvq.size > 0 || this.sendq.size > 0)) fail("waiters remain after close");
     if (this.buffer.length > this.buffer.capacity) fail("buffer holds more than its capacity");
     if (this.buffer.length < 0) fail("negative buffer length");

@@ -50,6 +50,11 @@ export class WaiterList<W extends Linked> {
     return this.head;
   }
 
+  /** The waiters, oldest first (diagnostics and invariant checks; O(n)). */
+  *[Symbol.iterator](): IterableIterator<W> {
+    for (let w = this.head; w !== undefined; w = w.next as W | undefined) yield w;
+  }
+
   /** Removes `w` if this list holds it; returns whether it did. O(1). */
   remove(w: W): boolean {
     if (w.list !== this) return false;

@@ -1,0 +1,43 @@
+/**
+ * Doctests: the Usage example of every package README is executed, so the
+ * documentation cannot drift from the code. Each ```ts block under "## Usage"
+ * is written to a temporary module and imported; a block asserts its own
+ * result by throwing.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const scratch = fileURLToPath(new URL("./.generated/", import.meta.url));
+
+function usageBlocks(markdown: string): string[] {
+  const start = markdown.indexOf("\n## Usage");
+  if (start < 0) return [];
+  const end = markdown.indexOf("\n## ", start + 3);
+  const section = markdown.slice(start, end < 0 ? undefined : end);
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+}
+
+const readmes = readdirSync(`${root}packages`)
+  .map((name) => ({ name, path: `${root}packages/${name}/README.md` }))
+  .map(({ name, path }) => ({ name, blocks: usageBlocks(readFileSync(path, "utf8")) }));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("package README usage examples run as written", () => {
+  it("every package README has a Usage example", () => {
+    for (const { name, blocks } of readmes) expect(blocks.length, `packages/${name}/README.md`).toBeGreaterThan(0);
+  });
+
+  for (const { name, blocks } of readmes) {
+    blocks.forEach((code, i) => {
+      it(`@csp-kit/${name} usage example ${i + 1}`, async () => {
+        mkdirSync(scratch, { recursive: true });
+        const file = `${scratch}${name}-${i + 1}.ts`;
+        writeFileSync(file, `${code}\nexport {};\n`);
+        await import(/* @vite-ignore */ file);
+      });
+    });
+  }
+});

@@ -1,0 +1,128 @@
+/**
+ * `select` and `trySelect` — Go's `select` statement over named cases. The
+ * passes themselves live in `internal/selection.ts`; this file is the public
+ * entry: validate, poll (the fast path), then either settle at once or wait.
+ *
+ * Invariants:
+ * - a select either completes exactly one case or none: every case is validated
+ *   before the first poll, and after a case wins no other case is touched.
+ * - `trySelect` never enqueues and never allocates a promise.
+ * - when a `select` promise settles, none of its waiters is left on any port and
+ *   its abort listener is removed (see the Selection invariants).
+ * - nothing here starts a timer or holds a handle: a select that waits forever
+ *   keeps nothing alive but its own waiters.
+ */
+
+import type { SelectCases, SelectOptions, SelectResult, TrySelectOptions } from "./cases.js";
+import { caseNames, Selection } from "./internal/selection.js";
+
+/**
+ * Waits until one case can happen, performs exactly that case, and reports
+ * which — Go's `select { case v, ok := <-a: … case b <- x: … }`.
+ *
+ * **Blocking:** resolves at once (an already-settled promise, nothing enqueued)
+ * when a case is ready now; otherwise waits on every live case at once until the
+ * first one can happen. Cases on `null` / `undefined` are never ready; a select
+ * whose cases are all null waits until aborted (Go's nil channels), and holds
+ * nothing that keeps the process alive.
+ *
+ * **On close:** a receive case on a closed, drained source is ready and reports
+ * `value: None`. A send case on a closed target, if picked (at once or because
+ * the target closes while the select waits), rejects with `ChannelClosedError`
+ * (from `@csp-kit/channel`, carrying the unsent value); no other case happened.
+ *
+ * **Cancellation:** `{ signal }`. Abort is atomic: either a case happened first
+ * and the select resolves with it, or no case happened, every waiter was removed,
+ * and the promise rejects with `signal.reason`. An already-aborted signal rejects
+ * at once without polling any case.
+ *
+ * **Ordering:** when several cases are ready, one is chosen uniformly at random
+ * (Go); with `{ priority: true }` the first ready case in declaration order wins
+ * (core.async's `:priority`). The case that happens is ordered exactly like the
+ * corresponding `recv` / `send`; the losing cases establish nothing.
+ *
+ * **Gotchas:** exactly one case happens; losing receives take nothing and losing
+ * sends send nothing, so a value is never lost. Build send cases with the value
+ * you mean to send this round — a case captures its value when made. Case names
+ * are string keys; integer-like keys ("0", "1") come first in property order.
+ *
+ * @param cases - named cases made by {@link recv} and {@link send}, e.g.
+ *   `{ msg: recv(input), out: send(output, batch) }`.
+ * @param options - `signal`, `priority`, `random` (see {@link SelectOptions}).
+ * @returns the winning case: `{ case: name, value: Option<T> }` for a receive,
+ *   `{ case: name }` for a send — a union that narrows on `case`.
+ * @throws (rejects) `InvalidSelectCaseError` for a property that is not a case,
+ *   `EmptySelectError` for `{}`, `ChannelClosedError` for a picked send case on a
+ *   closed target, `signal.reason` on abort. Never throws synchronously.
+ * @see {@link trySelect} (Go's `default:`), {@link recv}, {@link send}
+ *
+ * @example
+ * ```ts
+ * const r = await select({ msg: recv(input), flush: recv(timer), out: send(output, batch) }, { signal });
+ * switch (r.case) {
+ *   case "msg": if (r.value.isSome()) batch.push(r.value.value); break;
+ *   case "flush": output = batch.length > 0 ? downstream : null; break;
+ *   case "out": batch = []; break;
+ * }
+ * ```
+ */
+export function select<C extends SelectCases>(cases: C, options?: SelectOptions): Promise<SelectResult<C>> {
+  let sel: Selection;
+  try {
+    sel = new Selection(cases, caseNames(cases, "select(cases)", true));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const signal = options?.signal;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  // Fast path. When a poll commits a case, that case happened exactly as a plain
+  // `recv`/`send` would have (the port applied its own FIFO and buffer rules), and
+  // no other case has been touched: the polls before it changed nothing, and the
+  // polls after it never run. Nothing of this select was enqueued, so there is
+  // nothing to cancel, no listener to remove, and no way for an abort to race the
+  // result: returning an already-settled promise is exactly Go's pass-1 return.
+  if (sel.pollPass(options?.priority === true, options?.random ?? Math.random)) {
+    return sel.failed() ? Promise.reject(sel.closedError()) : Promise.resolve(sel.result() as SelectResult<C>);
+  }
+  // Slow path: the executor runs synchronously, so the enqueue pass happens in the
+  // same turn as the failed polls and nothing can have become ready in between.
+  return new Promise<SelectResult<C>>((resolve, reject) => {
+    sel.enqueuePass(resolve as (result: unknown) => void, reject, signal);
+  });
+}
+
+/**
+ * Performs one case if one is ready now, without waiting — Go's
+ * `select { case …: … default: }`. Returns `undefined` (the `default:` branch)
+ * when no case is ready; nothing happened then.
+ *
+ * **Blocking:** never; no promise is allocated, nothing is enqueued.
+ *
+ * **On close:** a receive case on a closed, drained source is ready (`value:
+ * None`); a send case on a closed target, if picked, throws `ChannelClosedError`
+ * (from `@csp-kit/channel`, carrying the unsent value).
+ *
+ * **Ordering:** as {@link select}: uniformly random among ready cases, or the
+ * first ready in declaration order with `{ priority: true }`.
+ *
+ * **Gotchas:** `trySelect({})` is valid and returns `undefined` (Go's
+ * `select { default: }`). Null cases are never ready.
+ *
+ * @returns the winning case, or `undefined` when nothing was ready.
+ * @throws `InvalidSelectCaseError` for a property that is not a case;
+ *   `ChannelClosedError` for a picked send case on a closed target.
+ * @see {@link select}
+ *
+ * @example
+ * ```ts
+ * const r = trySelect({ job: recv(jobs), quit: recv(done) });
+ * if (r === undefined) return idle();   // default:
+ * if (r.case === "quit") return;
+ * ```
+ */
+export function trySelect<C extends SelectCases>(cases: C, options?: TrySelectOptions): SelectResult<C> | undefined {
+  const sel = new Selection(cases, caseNames(cases, "trySelect(cases)", false));
+  if (!sel.pollPass(options?.priority === true, options?.random ?? Math.random)) return undefined;
+  if (sel.failed()) throw sel.closedError();
+  return sel.result() as SelectResult<C>;
+}
