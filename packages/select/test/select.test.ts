@@ -296,7 +296,7 @@ describe("cancellation", () => {
     expect(r.value).toEqual({ case: "v", value: Some(5) });
   });
 
-  it("removes its abort listener when it completes, so a long-lived signal collects nothing", async () => {
+  it("shares one abort listener per signal across all its selects, so a long-lived signal collects nothing", async () => {
     const ch = new Channel<number>();
     const ac = new AbortController();
     for (let i = 0; i < 100; i++) {
@@ -304,7 +304,13 @@ describe("cancellation", () => {
       await ch.send(i);
       await r;
     }
-    expect(getEventListeners(ac.signal, "abort")).toHaveLength(0);
+    expect(getEventListeners(ac.signal, "abort")).toHaveLength(1);
+    const pending = track(select({ v: recv(ch) }, { signal: ac.signal }));
+    ac.abort("stop");
+    await flush();
+    expect(pending.state).toBe("rejected");
+    expect(pending.reason).toBe("stop");
+    expect(waiting(ch)).toEqual({ receivers: 0, senders: 0 });
   });
 });
 

@@ -26,17 +26,25 @@
  *
  * Invariants:
  * - `done` is set exactly once — by the port that commits one of our waiters, or
- *   by `handleEvent` on abort — and never reset; whoever sets it owns the outcome.
+ *   by `onAbort` on abort — and never reset; whoever sets it owns the outcome.
  * - while polling, no waiter of this select is in any queue (a poll enqueues nothing).
  * - if `resolve !== undefined` and not `done`, every waiter in the sibling list is
- *   queued on its port, and the abort listener (if any signal) is registered.
- * - once `done`, no waiter of this select is in any queue and the abort listener is
- *   removed: `win` and `handleEvent` cancel synchronously, before settling.
+ *   queued on its port, and the selection watches its signal (if any).
+ * - once `done`, no waiter of this select is in any queue and the selection no longer
+ *   watches its signal: `win` and `onAbort` cancel synchronously, before settling.
  * - a waiter is created only for a live case (port !== undefined), at most one per case.
  */
 
 import { ChannelClosedError, None, Some } from "@csp-kit/channel";
-import { type CommitToken, type Port, RecvWaiter, SendWaiter } from "@csp-kit/channel/port";
+import {
+  type AbortLinks,
+  type CommitToken,
+  type Port,
+  RecvWaiter,
+  SendWaiter,
+  unwatchAbort,
+  watchAbort,
+} from "@csp-kit/channel/port";
 import { RecvCase, type SelectCases, SendCase } from "../cases.js";
 import { EmptySelectError, InvalidSelectCaseError } from "../errors.js";
 import { describe } from "./describe.js";
@@ -135,7 +143,7 @@ function pick(random: () => number, k: number): number {
 /** Above this many cases the random order uses an index array instead of a bit mask. */
 const MASK_LIMIT = 31;
 
-export class Selection implements CommitToken, EventListenerObject {
+export class Selection implements CommitToken, AbortLinks {
   /** The commit-once token of every waiter below. See the invariants. */
   done = false;
   /** First / last waiter created by the poll pass, linked by `sibling`. Set only while polling. */
@@ -148,8 +156,10 @@ export class Selection implements CommitToken, EventListenerObject {
   /** Promise callbacks: set by `enqueuePass` (the select is waiting), undefined while polling. */
   private resolve: ((result: unknown) => void) | undefined = undefined;
   private reject: ((reason: unknown) => void) | undefined = undefined;
-  /** The abort signal, set by `enqueuePass` when one was given; its listener is `this`. */
-  private signal: AbortSignal | undefined = undefined;
+  /** Links of the signal's shared watch list (see `watchAbort`); set while a waiting select watches a signal. */
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
 
   constructor(
     private readonly cases: SelectCases,
@@ -237,10 +247,7 @@ export class Selection implements CommitToken, EventListenerObject {
       // already withdrawn the waiters queued so far, so queue no more of them.
       if (this.done) return;
     }
-    if (signal !== undefined) {
-      this.signal = signal;
-      signal.addEventListener("abort", this);
-    }
+    if (signal !== undefined) watchAbort(signal, this);
   }
 
   // --- Pass 3: cancel -------------------------------------------------------
@@ -258,7 +265,7 @@ export class Selection implements CommitToken, EventListenerObject {
     const resolve = this.resolve;
     if (resolve === undefined) return;
     this.cancelPass(w);
-    this.signal?.removeEventListener("abort", this);
+    unwatchAbort(this);
     if (this.failed()) (this.reject as (reason: unknown) => void)(this.closedError());
     else resolve(this.result());
   }
@@ -268,14 +275,16 @@ export class Selection implements CommitToken, EventListenerObject {
     for (let w = this.first; w !== undefined; w = w.sibling) if (w !== winner) w.cancel();
   }
 
-  /** The abort listener. Atomic: if a port already committed a case, the abort is ignored. */
-  handleEvent(): void {
+  /**
+   * Called by the signal's shared watch list when it aborts (it has already
+   * removed us from the list). Atomic: if a port already committed a case, the
+   * abort is ignored.
+   */
+  onAbort(reason: unknown): void {
     if (this.done) return;
     this.done = true;
     this.cancelPass(undefined);
-    const signal = this.signal as AbortSignal;
-    signal.removeEventListener("abort", this);
-    (this.reject as (reason: unknown) => void)(signal.reason);
+    (this.reject as (reason: unknown) => void)(reason);
   }
 
   // --- Outcome --------------------------------------------------------------
