@@ -1,0 +1,52 @@
+/**
+ * The channel configurations every model and property test runs against: each
+ * of the five kinds, with small capacities so that "full" is reached often.
+ */
+
+import { Channel, type ChannelKind } from "../../src/index.js";
+import type { ChannelCore } from "../../src/internal/core.js";
+import { portOf } from "../../src/port.js";
+
+/** One channel configuration under test. */
+export interface KindSpec {
+  /** Human-readable name, used in test titles: `buffered(2)`. */
+  readonly label: string;
+  /** The kind the channel must report. */
+  readonly kind: ChannelKind;
+  /** The capacity the channel must report (`Infinity` for infinite). */
+  readonly cap: number;
+  /** Creates a fresh channel of this configuration. */
+  readonly make: () => Channel<number>;
+}
+
+const SMALL_CAPACITIES = [1, 2, 3, 4] as const;
+
+/** unbuffered, buffered(1..4), infinite, ring(1..4), overflowing(1..4). */
+export const KINDS: readonly KindSpec[] = [
+  { label: "unbuffered", kind: "unbuffered", cap: 0, make: () => Channel.unbuffered<number>() },
+  ...SMALL_CAPACITIES.map(
+    (n): KindSpec => ({ label: `buffered(${n})`, kind: "buffered", cap: n, make: () => Channel.buffered<number>(n) }),
+  ),
+  { label: "infinite", kind: "infinite", cap: Number.POSITIVE_INFINITY, make: () => Channel.infinite<number>() },
+  ...SMALL_CAPACITIES.map(
+    (n): KindSpec => ({ label: `ring(${n})`, kind: "ring", cap: n, make: () => Channel.ring<number>(n) }),
+  ),
+  ...SMALL_CAPACITIES.map(
+    (n): KindSpec => ({
+      label: `overflowing(${n})`,
+      kind: "overflowing",
+      cap: n,
+      make: () => Channel.overflowing<number>(n),
+    }),
+  ),
+];
+
+/** Whether the kind discards values by policy (so "sent" does not imply "received"). */
+export function drops(kind: ChannelKind): boolean {
+  return kind === "ring" || kind === "overflowing";
+}
+
+/** The engine behind a channel, for `assertInvariants()` and `waiting`. */
+export function coreOf<T>(ch: Channel<T>): ChannelCore<T> {
+  return portOf(ch) as ChannelCore<T>;
+}
