@@ -130,6 +130,13 @@ function portFor<T>(source: HasPort<T> | null | undefined, where: string): Port<
 }
 
 /**
+ * What a send case can target: a port that also offers a channel's non-blocking
+ * send. Every `Channel` (and `SharedChannel`) is one; receive-only sources such as
+ * timer channels are not, so `send(after(1), x)` does not compile.
+ */
+export type SendTarget<T> = HasPort<T> & { trySend(value: T): unknown };
+
+/**
  * A receive case: wins when a value can be received from `source` now, or
  * `source` is closed and drained. Go: `case v, ok := <-ch:`.
  *
@@ -171,7 +178,9 @@ export function recv<T>(source: HasPort<T> | null | undefined): RecvCase<T> {
  * output off this way (`output = nil`) until a batch is ready. The value is
  * captured now; a new value needs a new case.
  *
- * @param target - a channel (anything with a port), or `null` / `undefined`.
+ * @param target - a channel (anything with a port and `trySend`), or `null` /
+ *   `undefined`. Receive-only sources such as timer channels are rejected at
+ *   compile time.
  * @param value - the value to send; its type is taken from `target`.
  * @throws {@link InvalidSelectCaseError} if `target` is neither.
  * @see {@link recv}, `select`, `trySelect`
@@ -181,6 +190,6 @@ export function recv<T>(source: HasPort<T> | null | undefined): RecvCase<T> {
  * await select({ out: send(batch.length > 0 ? output : null, batch), msg: recv(input) });
  * ```
  */
-export function send<T>(target: HasPort<T> | null | undefined, value: NoInfer<T>): SendCase<T> {
+export function send<T>(target: SendTarget<T> | null | undefined, value: NoInfer<T>): SendCase<T> {
   return new SendCase(portFor(target, "send(target, value)"), value);
 }

@@ -15,6 +15,7 @@ export {
   type SelectResult,
   type SendCase,
   type SendResult,
+  type SendTarget,
   send,
   type TrySelectOptions,
 } from "./cases.js";

@@ -81,7 +81,16 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
   // polls after it never run. Nothing of this select was enqueued, so there is
   // nothing to cancel, no listener to remove, and no way for an abort to race the
   // result: returning an already-settled promise is exactly Go's pass-1 return.
-  if (sel.pollPass(options?.priority === true, options?.random ?? Math.random)) {
+  let won: boolean;
+  try {
+    won = sel.pollPass(options?.priority === true, options?.random ?? Math.random);
+  } catch (error) {
+    // A port that rejects the operation (a send case on a receive-only source
+    // built around the types) throws before anything happened: report it the
+    // promise way, as every other select failure.
+    return Promise.reject(error);
+  }
+  if (won) {
     return sel.failed() ? Promise.reject(sel.closedError()) : Promise.resolve(sel.result() as SelectResult<C>);
   }
   // Slow path: the executor runs synchronously, so the enqueue pass happens in the

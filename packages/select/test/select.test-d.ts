@@ -102,3 +102,12 @@ describe("select types", () => {
     expectTypeOf(send<number>(undefined, 1)).toEqualTypeOf<SendCase<number>>();
   });
 });
+
+describe("send targets", () => {
+  it("reject a receive-only source (a port without trySend) at compile time", () => {
+    const receiveOnly = {} as HasPort<number>;
+    expectTypeOf(recv(receiveOnly)).toEqualTypeOf<RecvCase<number>>();
+    // @ts-expect-error a receive-only source cannot be a send target
+    send(receiveOnly, 1);
+  });
+});

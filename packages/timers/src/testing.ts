@@ -1,1 +1,9 @@
-export {};
+/**
+ * @csp-kit/timers/testing — a manual clock for deterministic tests of code
+ * with timeouts, and `settle()` to let promise reactions run.
+ * @packageDocumentation
+ */
+
+export type { Clock } from "./clock.js";
+export { isRunawayTimersError, RunawayTimersError } from "./errors.js";
+export { ManualClock, settle } from "./manual-clock.js";

@@ -1,0 +1,40 @@
+/** `done()`: an AbortSignal as a channel that closes on abort (Go's `ctx.Done()`). */
+
+import { DoneChannel } from "./internal/done-channel.js";
+import type { Receiver } from "./receiver.js";
+
+/**
+ * A receive-only channel that closes when `signal` aborts — Go's `ctx.Done()`.
+ * It never delivers a value: a receive waits, then reports "closed" (`None`).
+ *
+ * **Blocking:** `recv()` waits until the signal aborts; if it already has,
+ * it completes at once. Use it as a `select` case to stop a loop.
+ *
+ * **On close:** `closed` is `signal.aborted`; every receive after the abort
+ * returns `None` at once, and `for await` over it ends. The reason is
+ * `signal.reason` (Go's `ctx.Err()`).
+ *
+ * **Cancellation:** a receive on it may take its own `{ signal }`.
+ *
+ * **Ordering:** receivers queued at the abort are completed in arrival order,
+ * during the `abort()` call (their promise reactions run later).
+ *
+ * Gotchas: the abort listener is added only while a receive waits on the
+ * channel and removed when the last one leaves, so creating `done(signal)` in
+ * every iteration of a select loop leaks no listeners on a long-lived signal.
+ *
+ * @param signal - the signal to watch.
+ * @see {@link sleep}
+ * @example
+ * ```ts
+ * // Go: for { select { case <-ctx.Done(): return; case j := <-jobs: handle(j) } }
+ * for (;;) {
+ *   const r = await select({ stop: recv(done(signal)), job: recv(jobs) });
+ *   if (r.case === "stop") return;
+ *   if (r.value.isSome()) handle(r.value.value);
+ * }
+ * ```
+ */
+export function done(signal: AbortSignal): Receiver<never> {
+  return new DoneChannel(signal);
+}

@@ -1,0 +1,85 @@
+/**
+ * The errors @csp-kit/timers throws. Each is a programmer error (Go panics or
+ * refuses to compile in the same places); expected outcomes — "not yet fired",
+ * "stopped" — are values, never errors. Every class has a stable `name` and an
+ * `is…Error` guard that also recognises instances from another copy of the
+ * package (by `name`).
+ */
+
+/**
+ * A duration was not a finite number of milliseconds, or a ticker period was
+ * not positive. Go treats a negative timer duration as 0 (so do we), panics on
+ * a non-positive ticker period (so do we), and has no NaN or infinite durations.
+ *
+ * @see {@link isInvalidDurationError}
+ */
+export class InvalidDurationError extends RangeError {
+  override name = "InvalidDurationError";
+  /** The value that was rejected. */
+  readonly duration: unknown;
+  constructor(message: string, duration: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.duration = duration;
+  }
+}
+
+/**
+ * A send was attempted on a receive-only channel: the channel of a timer, a
+ * ticker, `after()` or `done()`. Those channels produce their own values; Go
+ * rejects such a send at compile time ("send to receive-only type"). The types
+ * of this package already forbid it; this error catches untyped callers and
+ * custom `select` drivers.
+ *
+ * @see {@link isReceiveOnlyError}
+ */
+export class ReceiveOnlyError extends TypeError {
+  override name = "ReceiveOnlyError";
+  constructor(what: string, options?: ErrorOptions) {
+    super(
+      `send on a receive-only channel: ${what} delivers its own values and cannot be sent to ` +
+        "(send to a Channel you own instead, and receive from this one)",
+      options,
+    );
+  }
+}
+
+/**
+ * A `ManualClock` ran more callbacks than its limit in one `runAll()`, which
+ * almost always means a callback keeps scheduling another (a ticker with a
+ * waiting receiver never runs out of ticks).
+ *
+ * @see {@link isRunawayTimersError}
+ */
+export class RunawayTimersError extends Error {
+  override name = "RunawayTimersError";
+  /** The limit that was reached. */
+  readonly limit: number;
+  constructor(limit: number, options?: ErrorOptions) {
+    super(
+      `ManualClock.runAll(): ran ${limit} callbacks and more are still scheduled; ` +
+        "a callback keeps scheduling another (for example a ticker with a waiting receiver). " +
+        "Use advance(ms) to run a bounded stretch of time, or raise the limit.",
+      options,
+    );
+    this.limit = limit;
+  }
+}
+
+function hasName(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Whether `error` is an {@link InvalidDurationError}. */
+export function isInvalidDurationError(error: unknown): error is InvalidDurationError {
+  return error instanceof InvalidDurationError || hasName(error, "InvalidDurationError");
+}
+
+/** Whether `error` is a {@link ReceiveOnlyError}. */
+export function isReceiveOnlyError(error: unknown): error is ReceiveOnlyError {
+  return error instanceof ReceiveOnlyError || hasName(error, "ReceiveOnlyError");
+}
+
+/** Whether `error` is a {@link RunawayTimersError}. */
+export function isRunawayTimersError(error: unknown): error is RunawayTimersError {
+  return error instanceof RunawayTimersError || hasName(error, "RunawayTimersError");
+}

@@ -1,0 +1,181 @@
+/**
+ * The receive API (`recv`, `tryRecv`, `values`, `for await`) built once on top
+ * of the port protocol, for any receive-only port of this package: a subclass
+ * implements `pollRecv` / `enqueueRecv` / `cancelRecv` and `closed`, and gets
+ * the rest. Also the promise-backed waiter that `sleep` reuses.
+ *
+ * Invariants:
+ * - a `PendingReceive` is queued on its port only after a failed `pollRecv` in
+ *   the same synchronous turn, and listens for abort only while queued;
+ * - it settles its promise exactly once: by `complete` (a port committed it) or
+ *   by `handleEvent` (abort), whichever sets `done` first;
+ * - the send half of the protocol is refused: `pollSend` / `enqueueSend` throw
+ *   `ReceiveOnlyError`, `cancelSend` reports "not queued here".
+ */
+
+import { None, type Option, Some, type TryRecvResult, type WaitOptions } from "@csp-kit/channel";
+import { PORT, type Port, RecvWaiter, type SendWaiter } from "@csp-kit/channel/port";
+import { ReceiveOnlyError } from "../errors.js";
+import type { Receiver } from "../receiver.js";
+
+/** Commits `w`: marks its operation done, then completes it. Precondition: `w` is in no queue, `!w.token.done`. */
+export function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
+  w.token.done = true;
+  w.complete(value, ok);
+}
+
+const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
+  return ok ? Some(value as T) : None;
+}
+
+function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {
+  return ok ? { done: false, value: value as T } : ITER_DONE;
+}
+
+/**
+ * Receives once from `port`: resolves with `wrap(value, ok)` when a value (or
+ * close) is delivered, rejects with `signal.reason` on abort. Completes
+ * synchronously inside the promise executor when the port is ready.
+ */
+export function receive<T, R>(
+  port: Port<T>,
+  wrap: (value: T | undefined, ok: boolean) => R,
+  signal: AbortSignal | undefined,
+): Promise<R> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<R>((resolve, reject) => {
+    const w = new PendingReceive<T, R>(port, wrap, resolve, reject, signal);
+    if (!port.pollRecv(w)) w.wait();
+  });
+}
+
+/**
+ * One blocked receive, its own commit token. Lifecycle: created, polled once;
+ * if that fails, queued and (with a signal) listening for abort; leaves the
+ * queue by a commit (`complete`) or an abort (`handleEvent`), whichever sets
+ * `done` first — the other becomes a no-op.
+ */
+class PendingReceive<T, R> extends RecvWaiter<T> implements EventListenerObject {
+  constructor(
+    private readonly port: Port<T>,
+    private readonly wrap: (value: T | undefined, ok: boolean) => R,
+    private readonly resolve: (result: R) => void,
+    private readonly reject: (reason: unknown) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    super();
+  }
+
+  /** The poll failed: queue on the port and start listening for abort. Precondition: same turn as the poll. */
+  wait(): void {
+    this.port.enqueueRecv(this);
+    this.signal?.addEventListener("abort", this);
+  }
+
+  complete(value: T | undefined, ok: boolean): void {
+    this.signal?.removeEventListener("abort", this);
+    this.resolve(this.wrap(value, ok));
+  }
+
+  /** The abort listener. Atomic: if a value was already committed to us, abort is ignored. */
+  handleEvent(): void {
+    if (this.done) return;
+    this.done = true;
+    this.port.cancelRecv(this);
+    const signal = this.signal as AbortSignal;
+    signal.removeEventListener("abort", this);
+    this.reject(signal.reason);
+  }
+}
+
+/** A waiter that records what a successful poll delivered (for `tryRecv`). */
+class CaptureReceive<T> extends RecvWaiter<T> {
+  /** Valid after `complete`: the delivered value (undefined when closed). */
+  value: T | undefined = undefined;
+  /** Valid after `complete`: `true` for a value, `false` for closed. */
+  ok = false;
+  complete(value: T | undefined, ok: boolean): void {
+    this.value = value;
+    this.ok = ok;
+  }
+}
+
+/**
+ * Base of every receive-only channel of this package: it is its own port, and
+ * offers the receive API of a `Channel` on top of the three receive methods a
+ * subclass implements.
+ */
+export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
+  /** Whether the channel has closed (see the subclass). */
+  abstract get closed(): boolean;
+  abstract pollRecv(w: RecvWaiter<T>): boolean;
+  abstract enqueueRecv(w: RecvWaiter<T>): void;
+  abstract cancelRecv(w: RecvWaiter<T>): boolean;
+  /** What this channel is, for error messages: "a timer channel". */
+  protected abstract describe(): string;
+
+  /** This object is its own port. */
+  get [PORT](): Port<T> {
+    return this;
+  }
+
+  /** Refused: a receive-only channel. Throws {@link ReceiveOnlyError}. */
+  pollSend(_w: SendWaiter<T>): boolean {
+    throw new ReceiveOnlyError(this.describe());
+  }
+
+  /** Refused: a receive-only channel. Throws {@link ReceiveOnlyError}. */
+  enqueueSend(_w: SendWaiter<T>): void {
+    throw new ReceiveOnlyError(this.describe());
+  }
+
+  /** No sender is ever queued here. */
+  cancelSend(_w: SendWaiter<T>): boolean {
+    return false;
+  }
+
+  recv(options?: WaitOptions): Promise<Option<T>> {
+    return receive(this, toOption, options?.signal);
+  }
+
+  tryRecv(): TryRecvResult<T> {
+    const w = new CaptureReceive<T>();
+    if (!this.pollRecv(w)) return "would-block";
+    return w.ok ? Some(w.value as T) : None;
+  }
+
+  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
+    return new ReceiverIterator(this, options?.signal);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+    return new ReceiverIterator(this, undefined);
+  }
+}
+
+/**
+ * The async iterator of a receive-only channel. After `return()` it reports
+ * done without receiving; a step already pending still delivers its value to
+ * whoever awaits it, so nothing is swallowed.
+ */
+class ReceiverIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
+  /** Set by `return()`; afterwards `next()` takes nothing. */
+  #finished = false;
+  constructor(
+    private readonly port: Port<T>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.#finished) return Promise.resolve(ITER_DONE);
+    return receive(this.port, toIterResult, this.signal);
+  }
+  return(): Promise<IteratorResult<T, undefined>> {
+    this.#finished = true;
+    return Promise.resolve(ITER_DONE);
+  }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

@@ -1,0 +1,45 @@
+/** `sleep()`: wait for a duration, abortably (Go's `time.Sleep`). */
+
+import type { ClockOptions } from "./clock.js";
+import { realClock } from "./clock.js";
+import { checkDelay } from "./internal/duration.js";
+import { receive } from "./internal/port-receiver.js";
+import { TimerCore } from "./internal/timer-core.js";
+
+/** Options of {@link sleep}. */
+export interface SleepOptions extends ClockOptions {
+  /** Ends the sleep early: the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
+function toVoid(): void {}
+
+/**
+ * Resolves after `ms` milliseconds — Go's `time.Sleep(d)`.
+ *
+ * **Blocking:** resolves once `clock.now()` has reached the deadline fixed at
+ * the call; `sleep(0)` (or a negative `ms`) resolves without arming a timer.
+ *
+ * **Cancellation:** `{ signal }` — abort rejects with `signal.reason` at once
+ * and clears the host timer; an already-aborted signal rejects without waiting.
+ *
+ * **Ordering:** never resolves before the deadline as the clock measures it.
+ *
+ * Gotchas: while sleeping, the host timer is ref'd: a process that only
+ * sleeps stays alive until the sleep ends.
+ *
+ * @param ms - a finite number; negative counts as 0.
+ * @param options - `{ signal, clock }`.
+ * @throws {@link InvalidDurationError} (synchronously) if `ms` is NaN, infinite or not a number.
+ * @see {@link after}
+ * @example
+ * ```ts
+ * await sleep(backoff, { signal }); // rejects with signal.reason when the caller gives up
+ * ```
+ */
+export function sleep(ms: number, options?: SleepOptions): Promise<void> {
+  const delay = checkDelay("sleep(ms)", ms);
+  const signal = options?.signal;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return receive(new TimerCore(options?.clock ?? realClock, delay, 0), toVoid, signal);
+}
