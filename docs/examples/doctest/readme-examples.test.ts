@@ -1,10 +1,10 @@
 /**
- * Doctests: the Usage example of every package README is executed, so the
- * documentation cannot drift from the code. Each ```ts block under "## Usage"
- * is written to a temporary module and imported; a block asserts its own
- * result by throwing.
+ * Doctests: the Usage example of every package README, and every guide block
+ * fenced as ```ts run, is executed, so the documentation cannot drift from the
+ * code. Each block is written to a temporary module and imported; a block
+ * asserts its own result by throwing.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -21,7 +21,24 @@ function usageBlocks(markdown: string): string[] {
 
 const readmes = readdirSync(`${root}packages`)
   .map((name) => ({ name, path: `${root}packages/${name}/README.md` }))
-  .map(({ name, path }) => ({ name, blocks: usageBlocks(readFileSync(path, "utf8")) }));
+  .map(({ name, path }) => ({ name, blocks: existsSync(path) ? usageBlocks(readFileSync(path, "utf8")) : [] }));
+
+const guides = readdirSync(`${root}docs/guide`)
+  .filter((f) => f.endsWith(".md"))
+  .map((file) => ({
+    file,
+    blocks: [...readFileSync(`${root}docs/guide/${file}`, "utf8").matchAll(/```ts run\n([\s\S]*?)```/g)].map(
+      (m) => m[1] as string,
+    ),
+  }))
+  .filter((g) => g.blocks.length > 0);
+
+async function run(name: string, code: string): Promise<void> {
+  mkdirSync(scratch, { recursive: true });
+  const file = `${scratch}${name}.ts`;
+  writeFileSync(file, `${code}\nexport {};\n`);
+  await import(/* @vite-ignore */ file);
+}
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -32,12 +49,18 @@ describe("package README usage examples run as written", () => {
 
   for (const { name, blocks } of readmes) {
     blocks.forEach((code, i) => {
-      it(`@csp-kit/${name} usage example ${i + 1}`, async () => {
-        mkdirSync(scratch, { recursive: true });
-        const file = `${scratch}${name}-${i + 1}.ts`;
-        writeFileSync(file, `${code}\nexport {};\n`);
-        await import(/* @vite-ignore */ file);
-      });
+      it(`@csp-kit/${name} usage example ${i + 1}`, () => run(`${name}-${i + 1}`, code));
+    });
+  }
+});
+
+describe("guide examples marked `ts run` run as written", () => {
+  it("the guides have runnable examples", () => {
+    expect(guides.length).toBeGreaterThan(0);
+  });
+  for (const { file, blocks } of guides) {
+    blocks.forEach((code, i) => {
+      it(`docs/guide/${file} example ${i + 1}`, () => run(`guide-${file.replace(/\.md$/, "")}-${i + 1}`, code));
     });
   }
 });
