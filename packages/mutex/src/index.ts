@@ -1,1 +1,27 @@
-export {};
+/**
+ * @csp-kit/mutex — Go's `sync` for TypeScript: Mutex, RWMutex, weighted
+ * Semaphore, WaitGroup, Once, Cond — abortable, FIFO-fair, with `using` — and
+ * SharedMutex for code that runs on several threads.
+ * @packageDocumentation
+ */
+
+export { Cond } from "./cond.js";
+export {
+  InvalidArgumentError,
+  isInvalidArgumentError,
+  isNegativeWaitGroupCounterError,
+  isSemaphoreReleaseError,
+  isSyncError,
+  isUnlockOfUnlockedError,
+  NegativeWaitGroupCounterError,
+  SemaphoreReleaseError,
+  SyncError,
+  UnlockOfUnlockedError,
+} from "./errors.js";
+export { Mutex } from "./mutex.js";
+export { Once, onceValue } from "./once.js";
+export { RWMutex } from "./rw-mutex.js";
+export { Semaphore } from "./semaphore.js";
+export { SharedMutex } from "./shared-mutex.js";
+export type { Guard, Locker, Permit, WaitOptions } from "./types.js";
+export { WaitGroup } from "./wait-group.js";

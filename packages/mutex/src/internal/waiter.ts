@@ -1,0 +1,100 @@
+/**
+ * The promise-backed waiter shared by every primitive of this package: one per
+ * blocked `lock`, `acquire`, `wait` or `do`. It is at once a node of its owner's
+ * intrusive wait queue, the abort listener of its signal (the object itself is
+ * the listener, so no closure is allocated) and the holder of its promise's
+ * settle functions.
+ *
+ * State machine (one transition, taken exactly once — whichever comes first):
+ *
+ *   queued ──tryGrant(), signal live────────▶ granted (owner dequeued it; promise resolves)
+ *      │
+ *      ├──tryGrant(), signal already aborted──▶ aborted (owner dequeued it; promise rejects)
+ *      └──abort event (handleEvent)───────────▶ aborted (dequeues itself via owner.cancel)
+ *
+ * Invariants:
+ * - `settled === false` iff the waiter is in its owner's queue: the owner dequeues
+ *   before it calls `tryGrant`, and `handleEvent` sets `settled` and dequeues in the
+ *   same synchronous turn.
+ * - a settled waiter has no abort listener on its signal.
+ * - a waiter is granted only if its signal was not aborted at that moment: `tryGrant`
+ *   checks `signal.aborted` and commits the abort instead. So a
+ *   granted-then-aborted waiter cannot exist, and an aborted waiter never holds a
+ *   permit: the abort is a value-free rejection, the grant a resolution, never both.
+ */
+
+import type { Linked } from "./waiter-list.js";
+
+/** What a waiter needs from the primitive that queued it. */
+export interface WaiterOwner {
+  /**
+   * Removes `w` from whichever queue holds it and restores the owner's invariants
+   * (for example, lets the waiters behind an aborted head through). Called from
+   * the abort listener, after `w.settled` was set. Must not run user code.
+   */
+  cancel(w: Waiter<unknown>): void;
+}
+
+export class Waiter<R> implements Linked, EventListenerObject {
+  /** @internal link owned by the owner's queue. */
+  list: object | undefined = undefined;
+  /** @internal link owned by the owner's queue. */
+  prev: Linked | undefined = undefined;
+  /** @internal link owned by the owner's queue. */
+  next: Linked | undefined = undefined;
+  /** False while queued; set once by `tryGrant` or `handleEvent`, never reset. */
+  settled = false;
+
+  /**
+   * Registers the abort listener; the creator pushes the waiter on a queue in the
+   * same synchronous turn. Precondition: `signal` is not aborted.
+   *
+   * @param weight - what the waiter asks for (permits); 0 where the owner has no use for it.
+   * @param value - what the promise resolves with when granted.
+   */
+  constructor(
+    private readonly owner: WaiterOwner,
+    readonly weight: number,
+    private readonly value: R,
+    private readonly resolve: (value: R) => void,
+    private readonly reject: (reason: unknown) => void,
+    readonly signal: AbortSignal | undefined,
+  ) {
+    signal?.addEventListener("abort", this);
+  }
+
+  /**
+   * Commits a dequeued waiter: grants it, unless its signal is already aborted,
+   * in which case the abort wins and the promise rejects. Returns whether it was
+   * granted; the owner counts the permit as held only then. Precondition:
+   * dequeued by the owner, `!settled`. Settles a promise; runs no user code.
+   */
+  tryGrant(): boolean {
+    this.settled = true;
+    const signal = this.signal;
+    if (signal === undefined) {
+      this.resolve(this.value);
+      return true;
+    }
+    signal.removeEventListener("abort", this);
+    if (signal.aborted) {
+      this.reject(signal.reason);
+      return false;
+    }
+    this.resolve(this.value);
+    return true;
+  }
+
+  /** The abort listener. Atomic: if the wait was already granted, the abort is ignored (the grant stands). */
+  handleEvent(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.owner.cancel(this as Waiter<unknown>);
+    const signal = this.signal as AbortSignal;
+    signal.removeEventListener("abort", this);
+    this.reject(signal.reason);
+  }
+}
+
+/** Settled, immutable, so safely shared by every wait that completes at once: no allocation on fast paths. */
+export const RESOLVED: Promise<void> = Promise.resolve();

@@ -1,0 +1,64 @@
+/** Test helpers: deterministic flushing of promise reactions, settle-state probes, and worker spawning. */
+
+import { Worker } from "node:worker_threads";
+
+/** Lets every pending promise reaction run (one macrotask turn): no timing, just draining the queue. */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a probed promise has done so far. */
+export type Settled<T> =
+  | { state: "pending" }
+  | { state: "resolved"; value: T }
+  | { state: "rejected"; reason: unknown };
+
+/** Attaches to `promise` and exposes its state, for assertions after `flush()`. */
+export function probe<T>(promise: Promise<T>): { readonly current: Settled<T> } {
+  const box: { current: Settled<T> } = { current: { state: "pending" } };
+  promise.then(
+    (value) => {
+      box.current = { state: "resolved", value };
+    },
+    (reason: unknown) => {
+      box.current = { state: "rejected", reason };
+    },
+  );
+  return box;
+}
+
+/**
+ * Starts `fixture` (a TypeScript file under test/fixtures) in a worker thread.
+ * The worker boots through fixtures/boot.mjs, which registers tsx, so fixtures
+ * import the package's TypeScript source directly.
+ */
+export function startWorker(fixture: string, workerData: Record<string, unknown>): Worker {
+  const entry = new URL(`./fixtures/${fixture}`, import.meta.url).href;
+  return new Worker(new URL("./fixtures/boot.mjs", import.meta.url), { workerData: { ...workerData, entry } });
+}
+
+/** Resolves with the worker's next message; rejects if it fails or exits first. */
+export function nextMessage<T>(worker: Worker): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (message: T) => {
+      cleanup();
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`worker exited with code ${code} before sending a message`));
+    };
+    const cleanup = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+  });
+}
