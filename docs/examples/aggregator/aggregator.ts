@@ -62,7 +62,11 @@ export interface AggregatorOptions {
  * for await (const batch of output) await produce(batch);
  * ```
  */
-export async function aggregator<T>(input: Channel<T>, output: Channel<T[]>, options: AggregatorOptions): Promise<void> {
+export async function aggregator<T>(
+  input: Channel<T>,
+  output: Channel<T[]>,
+  options: AggregatorOptions,
+): Promise<void> {
   const { maxMessages, frequency, signal } = options;
   if (!Number.isSafeInteger(maxMessages) || maxMessages < 1) {
     throw new RangeError(`aggregator: maxMessages must be a whole number >= 1 (got ${maxMessages})`);
@@ -87,7 +91,7 @@ export async function aggregator<T>(input: Channel<T>, output: Channel<T[]>, opt
       case "msg":
         if (r.value.isNone()) {
           // Input closed and drained: the last batch goes out with a plain send, then we are done.
-          if (batch.length > 0) await output.send(batch, options);
+          if (batch.length > 0) await output.send(batch, options); // options carries { signal }
           output.close();
           return;
         }
