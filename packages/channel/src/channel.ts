@@ -1,4 +1,5 @@
 import type { Option } from "ts-results-es";
+import type { Receiver, Sender } from "./directions.js";
 import { InvalidCapacityError } from "./errors.js";
 import type { ChannelBuffer, ChannelKind } from "./internal/buffers/buffer.js";
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
@@ -7,7 +8,7 @@ import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
-import { type HasPort, PORT, type Port } from "./port.js";
+import { PORT, type Port } from "./port.js";
 
 export type { ChannelKind } from "./internal/buffers/buffer.js";
 export { UNBOUNDED } from "./internal/buffers/buffer.js";
@@ -21,7 +22,7 @@ export interface WaitOptions {
    * promise rejects with `signal.reason`. An already-aborted signal rejects at
    * once without attempting the operation.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What a non-blocking receive reports: `Some(value)`, `None` (closed and drained) or `"would-block"`. */
@@ -61,7 +62,7 @@ export type TryRecvResult<T> = Option<T> | "would-block";
  * for await (const v of ch) console.log(v); // 1, 2
  * ```
  */
-export class Channel<T> implements AsyncIterable<T>, HasPort<T> {
+export class Channel<T> implements Receiver<T>, Sender<T> {
   /**
    * The channel's low-level {@link Port}, for `select`, timers and custom
    * sources (see `@csp-kit/channel/port`). Not needed by application code.

@@ -13,7 +13,7 @@ export interface WaitOptions {
    * the promise rejects with `signal.reason`. Never both, so nothing leaks. An
    * already-aborted signal rejects at once, even when the lock is free.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -49,7 +49,7 @@ export interface Clock {
 /** Options accepted by every API of this package that measures time. */
 export interface ClockOptions {
   /** The clock to measure and schedule with; {@link realClock} when absent. */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /** The longest delay hosts accept in one `setTimeout` (2^31 - 1 ms, about 24.8 days); longer waits re-arm. */

@@ -9,7 +9,7 @@ import { TimerCore } from "./internal/timer-core.js";
 /** Options of {@link sleep}. */
 export interface SleepOptions extends ClockOptions {
   /** Ends the sleep early: the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 function toVoid(): void {}
