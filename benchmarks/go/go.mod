@@ -1,0 +1,3 @@
+module csp-kit/benchmarks/go
+
+go 1.19

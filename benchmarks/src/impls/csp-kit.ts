@@ -1,0 +1,146 @@
+/**
+ * csp-kit's side of the workloads, in two styles (two columns of the report):
+ *
+ * - `await` style (column "csp-kit"): `await ch.send(v)` and
+ *   `const r = await ch.recv()`, exactly as the README and TSDoc examples show.
+ * - `try` style (column "csp-kit (try)"): what a user writes in a hot loop —
+ *   `trySend(v)` and only when it does not answer "sent", `await send(v)`;
+ *   `tryRecv()` and only on "would-block", `await recv()`. The fast path has
+ *   no `await` at all, so it costs no microtask.
+ *
+ * Both use nothing but `@csp-kit/channel`'s public surface; the library has no
+ * benchmark-only code path.
+ */
+
+import { Channel, type Option, type TryRecvResult } from "@csp-kit/channel";
+import { Checksum } from "../checksum.js";
+
+/** Which of the two user-level styles a run uses. */
+export type Style = "await" | "try";
+
+/** The value of a receive; no workload closes its channels, so "closed" is a failure. */
+function received(r: Option<number>): number {
+  if (r.isNone()) throw new Error("channel closed unexpectedly");
+  return r.value;
+}
+
+async function produce(style: Style, ch: Channel<number>, first: number, step: number, n: number): Promise<void> {
+  if (style === "await") {
+    for (let v = first; v < n; v += step) await ch.send(v);
+  } else {
+    for (let v = first; v < n; v += step) {
+      if (ch.trySend(v) !== "sent") await ch.send(v);
+    }
+  }
+}
+
+async function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  if (style === "await") {
+    for (let i = 0; i < count; i++) ck.add(received(await ch.recv()));
+  } else {
+    for (let i = 0; i < count; i++) {
+      let r: TryRecvResult<number> = ch.tryRecv();
+      if (r === "would-block") r = await ch.recv();
+      ck.add(received(r));
+    }
+  }
+}
+
+/** `producers` tasks send 0..n-1 between them (task p sends p, p+P, …); `consumers` tasks receive n/C each. */
+export async function pipeline(
+  style: Style,
+  n: number,
+  producers: number,
+  consumers: number,
+  make: () => Channel<number>,
+): Promise<Checksum> {
+  const ch = make();
+  const ck = new Checksum();
+  const tasks: Promise<void>[] = [];
+  for (let c = 0; c < consumers; c++) tasks.push(consume(style, ch, n / consumers, ck));
+  for (let p = 0; p < producers; p++) tasks.push(produce(style, ch, p, producers, n));
+  await Promise.all(tasks);
+  return ck;
+}
+
+/** n hops: ping sends even values on `a`, pong answers each with the next odd value on `b`. */
+export async function pingPong(style: Style, n: number, make: () => Channel<number>): Promise<Checksum> {
+  const a = make();
+  const b = make();
+  const ck = new Checksum();
+  if (style === "await") {
+    const pong = async () => {
+      for (let k = 0; k < n / 2; k++) {
+        const v = received(await a.recv());
+        ck.add(v);
+        await b.send(v + 1);
+      }
+    };
+    const ping = async () => {
+      for (let k = 0; k < n; k += 2) {
+        await a.send(k);
+        ck.add(received(await b.recv()));
+      }
+    };
+    await Promise.all([pong(), ping()]);
+  } else {
+    const pong = async () => {
+      for (let k = 0; k < n / 2; k++) {
+        let r: TryRecvResult<number> = a.tryRecv();
+        if (r === "would-block") r = await a.recv();
+        const v = received(r);
+        ck.add(v);
+        if (b.trySend(v + 1) !== "sent") await b.send(v + 1);
+      }
+    };
+    const ping = async () => {
+      for (let k = 0; k < n; k += 2) {
+        if (a.trySend(k) !== "sent") await a.send(k);
+        let r: TryRecvResult<number> = b.tryRecv();
+        if (r === "would-block") r = await b.recv();
+        ck.add(received(r));
+      }
+    };
+    await Promise.all([pong(), ping()]);
+  }
+  return ck;
+}
+
+/**
+ * The producer sends bursts of `burst` values (a ring/overflowing channel never
+ * makes it wait), then waits for the consumer's acknowledgement on a second
+ * channel (buffered 1) that it received the whole burst; so a dropping channel
+ * of capacity >= burst never drops and the checksum is exact.
+ */
+export async function bursts(style: Style, n: number, burst: number, make: () => Channel<number>): Promise<Checksum> {
+  const ch = make();
+  const ack = new Channel<number>(1);
+  const ck = new Checksum();
+  const consumer = async () => {
+    for (let i = 0; i < n; i++) {
+      if (style === "await") {
+        ck.add(received(await ch.recv()));
+      } else {
+        let r: TryRecvResult<number> = ch.tryRecv();
+        if (r === "would-block") r = await ch.recv();
+        ck.add(received(r));
+      }
+      if ((i + 1) % burst === 0 || i + 1 === n) await ack.send(i);
+    }
+  };
+  const producer = async () => {
+    for (let start = 0; start < n; start += burst) {
+      const end = Math.min(n, start + burst);
+      if (style === "await") {
+        for (let v = start; v < end; v++) await ch.send(v);
+      } else {
+        for (let v = start; v < end; v++) {
+          if (ch.trySend(v) !== "sent") await ch.send(v);
+        }
+      }
+      received(await ack.recv());
+    }
+  };
+  await Promise.all([consumer(), producer()]);
+  return ck;
+}

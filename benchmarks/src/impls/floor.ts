@@ -1,0 +1,239 @@
+/**
+ * The floor: the least a promise-based channel can do on this platform, written
+ * by hand for the benchmark. A power-of-two ring buffer, the waiting receivers'
+ * resolvers and the waiting senders' values in two tiny FIFOs (in SPSC runs each
+ * holds at most one: "one pending resolver per side"), and synchronous
+ * completion whenever a send or receive can complete at once. No close, no
+ * abort, no select, no error checks: a real channel cannot be cheaper, so a
+ * library's ratio to this column is its overhead over the platform.
+ *
+ * Invariants:
+ * - if receivers are waiting, the buffer is empty; if senders are waiting, the
+ *   buffer holds `capacity` values (or `capacity` is 0).
+ * - not both receivers and senders are waiting.
+ * - dropping policies never have waiting senders.
+ */
+
+import { Checksum } from "../checksum.js";
+
+/** `tryRecv()` found nothing: the caller should `await recv()`. */
+export const EMPTY: unique symbol = Symbol("floor.empty");
+
+/** What a send does when the buffer holds `capacity` values. */
+export type FloorPolicy = "block" | "drop-oldest" | "drop-newest";
+
+/** A growable FIFO of waiters: an array and a head index, reset when it empties. */
+class WaitQueue<W> {
+  /** Waiters; slots before `head` are already served (cleared). */
+  private items: (W | undefined)[] = [];
+  /** Index of the oldest waiter. */
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(w: W): void {
+    this.items.push(w);
+  }
+  /** Precondition: `size > 0`. */
+  shift(): W {
+    const w = this.items[this.head] as W;
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    }
+    return w;
+  }
+}
+
+interface WaitingSender<T> {
+  readonly value: T;
+  readonly resolve: () => void;
+}
+
+/** The hand-written floor channel. `capacity` 0 is a rendezvous; `Infinity` grows without limit. */
+export class FloorChannel<T> {
+  /** Ring storage; its length is 0 or a power of two; grows by doubling. */
+  private slots: (T | undefined)[] = [];
+  /** `slots.length - 1`. */
+  private mask = -1;
+  /** Index of the oldest buffered value. */
+  private head = 0;
+  /** Buffered values. */
+  private length = 0;
+  private readonly receivers = new WaitQueue<(value: T) => void>();
+  private readonly senders = new WaitQueue<WaitingSender<T>>();
+  /** Values dropped by a dropping policy. */
+  dropped = 0;
+
+  constructor(
+    readonly capacity: number,
+    private readonly policy: FloorPolicy = "block",
+  ) {}
+
+  /** Sends now if possible; `false` means "call `send`". */
+  trySend(value: T): boolean {
+    if (this.receivers.size > 0) {
+      this.receivers.shift()(value);
+      return true;
+    }
+    if (this.length < this.capacity) {
+      this.push(value);
+      return true;
+    }
+    if (this.policy === "drop-newest") {
+      this.dropped++;
+      return true;
+    }
+    if (this.policy === "drop-oldest") {
+      this.shiftValue();
+      this.push(value);
+      this.dropped++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Waits until `value` is taken or buffered. Precondition: `trySend(value)` just returned false. */
+  send(value: T): Promise<void> {
+    return new Promise<void>((resolve) => this.senders.push({ value, resolve }));
+  }
+
+  /** Receives now if possible. */
+  tryRecv(): T | typeof EMPTY {
+    if (this.length > 0) {
+      const value = this.shiftValue();
+      if (this.senders.size > 0) {
+        const s = this.senders.shift();
+        this.push(s.value);
+        s.resolve();
+      }
+      return value;
+    }
+    if (this.senders.size > 0) {
+      const s = this.senders.shift();
+      s.resolve();
+      return s.value;
+    }
+    return EMPTY;
+  }
+
+  /** Waits for a value. Precondition: `tryRecv()` just returned `EMPTY`. */
+  recv(): Promise<T> {
+    return new Promise<T>((resolve) => this.receivers.push(resolve));
+  }
+
+  private push(value: T): void {
+    if (this.length === this.slots.length) this.grow();
+    this.slots[(this.head + this.length) & this.mask] = value;
+    this.length++;
+  }
+
+  private shiftValue(): T {
+    const value = this.slots[this.head] as T;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.length--;
+    return value;
+  }
+
+  private grow(): void {
+    const size = this.slots.length === 0 ? 16 : this.slots.length * 2;
+    const next = new Array<T | undefined>(size).fill(undefined);
+    for (let i = 0; i < this.length; i++) next[i] = this.slots[(this.head + i) & this.mask];
+    this.slots = next;
+    this.mask = size - 1;
+    this.head = 0;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Workload shapes on the floor channel
+// ---------------------------------------------------------------------------
+
+async function produce(ch: FloorChannel<number>, first: number, step: number, n: number): Promise<void> {
+  for (let v = first; v < n; v += step) {
+    if (!ch.trySend(v)) await ch.send(v);
+  }
+}
+
+async function consume(ch: FloorChannel<number>, count: number, ck: Checksum): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    let v = ch.tryRecv();
+    if (v === EMPTY) v = await ch.recv();
+    ck.add(v);
+  }
+}
+
+/** `producers` tasks send 0..n-1 between them (task p sends p, p+P, …); `consumers` tasks receive n/C each. */
+export async function pipeline(
+  n: number,
+  producers: number,
+  consumers: number,
+  make: () => FloorChannel<number>,
+): Promise<Checksum> {
+  const ch = make();
+  const ck = new Checksum();
+  const tasks: Promise<void>[] = [];
+  for (let c = 0; c < consumers; c++) tasks.push(consume(ch, n / consumers, ck));
+  for (let p = 0; p < producers; p++) tasks.push(produce(ch, p, producers, n));
+  await Promise.all(tasks);
+  return ck;
+}
+
+/** n hops: ping sends even values on `a`, pong answers each with the next odd value on `b`. */
+export async function pingPong(n: number, make: () => FloorChannel<number>): Promise<Checksum> {
+  const a = make();
+  const b = make();
+  const ck = new Checksum();
+  const pong = async () => {
+    for (let k = 0; k < n / 2; k++) {
+      let v = a.tryRecv();
+      if (v === EMPTY) v = await a.recv();
+      ck.add(v);
+      if (!b.trySend(v + 1)) await b.send(v + 1);
+    }
+  };
+  const ping = async () => {
+    for (let k = 0; k < n; k += 2) {
+      if (!a.trySend(k)) await a.send(k);
+      let v = b.tryRecv();
+      if (v === EMPTY) v = await b.recv();
+      ck.add(v);
+    }
+  };
+  await Promise.all([pong(), ping()]);
+  return ck;
+}
+
+/**
+ * The producer sends bursts of `burst` values without waiting, then waits for
+ * the consumer's acknowledgement (on a second channel) that it received the
+ * whole burst; so a dropping channel of capacity >= burst never drops.
+ */
+export async function bursts(n: number, burst: number, make: () => FloorChannel<number>): Promise<Checksum> {
+  const ch = make();
+  const ack = new FloorChannel<number>(1);
+  const ck = new Checksum();
+  const consumer = async () => {
+    for (let i = 0; i < n; i++) {
+      let v = ch.tryRecv();
+      if (v === EMPTY) v = await ch.recv();
+      ck.add(v);
+      if ((i + 1) % burst === 0 || i + 1 === n) {
+        if (!ack.trySend(i)) await ack.send(i);
+      }
+    }
+  };
+  const producer = async () => {
+    for (let start = 0; start < n; start += burst) {
+      const end = Math.min(n, start + burst);
+      for (let v = start; v < end; v++) {
+        if (!ch.trySend(v)) await ch.send(v);
+      }
+      if (ack.tryRecv() === EMPTY) await ack.recv();
+    }
+  };
+  await Promise.all([consumer(), producer()]);
+  return ck;
+}

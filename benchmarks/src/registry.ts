@@ -1,0 +1,155 @@
+/**
+ * The benchmark registry: which implementations exist (the table's columns) and
+ * what a workload is (a row). A workload maps implementation ids to a `Run`;
+ * an implementation that lacks the feature is listed in `skipped` with the
+ * reason, so the report can say why a cell is empty.
+ *
+ * Extension points (the lead adds these as their packages land):
+ * - W4 / W7 (select, timers), W6 (mutex), W8 (SharedChannel vs MessagePort):
+ *   add `src/workloads/wN.ts` exporting a `Workload`, then list it in
+ *   `src/workloads/index.ts`. Nothing else in the harness changes.
+ * - a new peer (e.g. async-mutex for W6): add its `ImplInfo` to `IMPLS` below
+ *   (its `packages` are read for the version column), add the dependency to
+ *   this package, and give the workloads that use it a `runs` entry.
+ * - the native Go column: implement the workload in `go/main.go` and add its id
+ *   to the `-list` answer there.
+ */
+
+import type { Checksum } from "./checksum.js";
+
+/** What role an implementation plays in the report. */
+export type ImplRole =
+  /** The library under test (csp-kit). Compared with the best peer and with the floor. */
+  | "subject"
+  /** Another library with the feature. The best of them is the "best peer". */
+  | "peer"
+  /** The hand-written lower bound: what the platform allows. */
+  | "floor"
+  /** Go's channels, run natively (not JavaScript): context, not a peer. */
+  | "native";
+
+/** One column of the results table. */
+export interface ImplInfo {
+  /** The id used by `--impl` and in `Workload.runs`. */
+  readonly id: string;
+  /** The column header. */
+  readonly label: string;
+  readonly role: ImplRole;
+  /** npm packages whose installed versions the report lists ("" entries are skipped). */
+  readonly packages: readonly string[];
+  /** One sentence for the report: how this implementation is used. */
+  readonly describe: string;
+}
+
+/**
+ * The implementations, in column order. Adding one here adds a column; a
+ * workload without a `runs` entry for it shows "—" (with its `skipped` reason).
+ */
+export const IMPLS: readonly ImplInfo[] = [
+  {
+    id: "csp-kit",
+    label: "csp-kit",
+    role: "subject",
+    packages: ["@csp-kit/channel"],
+    describe:
+      "`await ch.send(v)` / `const r = await ch.recv()` — the pattern the README and TSDoc show; every receive allocates an `Option`.",
+  },
+  {
+    id: "csp-kit-try",
+    label: "csp-kit (try)",
+    role: "subject",
+    packages: ["@csp-kit/channel"],
+    describe:
+      "the hot-loop pattern a user writes when it matters: `trySend(v)` and only on `would-block` `await send(v)`; `tryRecv()` and only on `would-block` `await recv()`.",
+  },
+  {
+    id: "js-csp",
+    label: "js-csp",
+    role: "peer",
+    packages: ["js-csp"],
+    describe: "generator processes: `go(function* () { yield put(ch, v) })`, `yield take(ch)` (its README's style).",
+  },
+  {
+    id: "thi.ng-csp",
+    label: "@thi.ng/csp",
+    role: "peer",
+    packages: ["@thi.ng/csp", "@thi.ng/buffers"],
+    describe: "async functions: `await ch.write(v)`, `await ch.read()` (its README's style).",
+  },
+  {
+    id: "effect",
+    label: "effect Queue",
+    role: "peer",
+    packages: ["effect"],
+    describe:
+      "`Effect.gen` fibers run with `Effect.all(…, { concurrency: 'unbounded' })`: `yield* Queue.offer(q, v)`, `yield* Queue.take(q)`.",
+  },
+  {
+    id: "channel-ts",
+    label: "channel-ts",
+    role: "peer",
+    packages: ["channel-ts"],
+    describe: "`SimpleChannel`: synchronous `send(v)` (unbounded), `await receive()`.",
+  },
+  {
+    id: "floor",
+    label: "floor",
+    role: "floor",
+    packages: [],
+    describe:
+      "hand-written minimal channel (src/impls/floor.ts): power-of-two ring buffer, one pending resolver per side (a tiny FIFO of them for MPMC), synchronous completion when possible, no close, no abort, no select.",
+  },
+  {
+    id: "go",
+    label: "Go (native)",
+    role: "native",
+    packages: [],
+    describe:
+      "Go's native channels, `GOMAXPROCS=1`, goroutines in one process (go/main.go); only when `go` is on PATH.",
+  },
+];
+
+/** Looks an implementation up by id. */
+export function implInfo(id: string): ImplInfo | undefined {
+  return IMPLS.find((i) => i.id === id);
+}
+
+/**
+ * One run of a workload on one implementation: moves the values 0..n-1 from
+ * producers to consumers and returns the consumers' checksum. Setup (creating
+ * channels) is inside the run and timed with it; it is negligible at n = 10^6.
+ */
+export type Run = (n: number) => Promise<Checksum>;
+
+/** One row of the results table. */
+export interface Workload {
+  /** "W1" … "W11": the SPEC's numbering. */
+  readonly id: string;
+  /** Short title for tables and the chart. */
+  readonly title: string;
+  /** What one operation is: a message moved, a hop of a ping-pong, a lock/unlock… */
+  readonly unit: string;
+  /** Messages per run in a full run (SPEC: 1,000,000 unless stated). */
+  readonly n: number;
+  /** Messages per run in `--smoke` mode: small, but big enough to block and wake every path. */
+  readonly smokeN: number;
+  /** n must be a multiple of this (e.g. 4 consumers, 2 hops per round trip). */
+  readonly granule: number;
+  /** One or two sentences for the report: the exact shape of the workload and what the checksum covers. */
+  readonly describe: string;
+  /** The implementations of this workload, by implementation id. */
+  readonly runs: Readonly<Record<string, Run>>;
+  /** Implementations without the feature, by id, with the reason shown in the report. */
+  readonly skipped?: Readonly<Record<string, string>>;
+  /** Per-implementation caveats shown in the report (e.g. "capacity 1: its minimum"). */
+  readonly notes?: Readonly<Record<string, string>>;
+  /** The module that defines the workload (`import.meta.url`): the harness runs it as the child process. */
+  readonly module: string;
+}
+
+/** Throws unless `n` is a positive multiple of the workload's granule. */
+export function checkN(w: Workload, n: number): void {
+  if (!Number.isSafeInteger(n) || n <= 0 || n % w.granule !== 0) {
+    throw new RangeError(`${w.id}: n must be a positive multiple of ${w.granule} (got ${n})`);
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * The benchmark harness — `pnpm bench` (from the root or this folder).
+ *
+ *   pnpm bench [-- options]
+ *     --smoke          tiny N, 1 run, no warm-up; checks every checksum; writes nothing
+ *                      unless --write. What CI runs, so the suite never rots.
+ *     --only W1,W2     workloads to run (default: all)
+ *     --impl a,b       implementations to run (default: all; ids in src/registry.ts)
+ *     --runs R         timed runs per implementation × workload (default 5)
+ *     --n N            operations per run, overriding each workload's N
+ *     --write          write RESULTS.md and docs/charts/bench.svg even with --smoke
+ *     --timeout S      per child process (default 120; 60 with --smoke). A child past it
+ *                      is shown as "did not finish" (a failure only with --smoke).
+ *     --render FILE    re-render RESULTS.md and the chart from a raw run in .runs/ (no measuring)
+ *
+ * Each implementation × workload runs in its own child process (in --smoke
+ * mode one child per workload runs all its implementations, to stay fast);
+ * the child is the workload file itself, run with `--json`. A failed checksum,
+ * a deadlock or a crash marks the cell FAILED and makes the exit code 1; a
+ * child that runs past --timeout is reported as "did not finish" (a failure
+ * only with --smoke, where N is tiny).
+ */
+
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { renderChart } from "./chart.js";
+import { buildGo, type GoBench, goCommand } from "./go.js";
+import { BENCH_DIR, commit, machine, versions } from "./machine.js";
+import { IMPLS, type Workload } from "./registry.js";
+import { type RunInfo, renderReport } from "./report.js";
+import { type Cell, key, okCell, type Results } from "./results.js";
+import { EXIT_TIMEOUT, formatNs, formatRate, RESULT_PREFIX, type Sample, SOURCE_CONDITION } from "./runner.js";
+import { WORKLOADS } from "./workloads/index.js";
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    only: { type: "string" },
+    impl: { type: "string" },
+    runs: { type: "string" },
+    n: { type: "string" },
+    write: { type: "boolean", default: false },
+    timeout: { type: "string" },
+    render: { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  process.stdout.write(
+    "pnpm bench [-- --smoke] [--only W1,W2] [--impl csp-kit,floor] [--runs 5] [--n N] [--write] [--timeout S]\n" +
+      "pnpm bench -- --render .runs/<date>.json   (re-render RESULTS.md and the chart from a raw run)\n" +
+      `workloads: ${WORKLOADS.map((w) => w.id).join(", ")}\nimplementations: ${IMPLS.map((i) => i.id).join(", ")}\n`,
+  );
+  process.exit(0);
+}
+
+/** Where raw samples go (gitignored): one JSON file per written run, re-renderable with --render. */
+const RAW_DIR = path.join(BENCH_DIR, ".runs");
+
+/** The raw record of a run: enough to re-render RESULTS.md and the chart. */
+interface RawRun {
+  readonly info: Omit<RunInfo, "versions"> & { readonly versions: Record<string, string> };
+  readonly workloads: readonly string[];
+  readonly impls: readonly string[];
+  readonly cells: readonly (readonly [string, Cell])[];
+}
+
+/** Writes RESULTS.md and docs/charts/bench.svg. */
+function writeOutputs(results: Results, info: RunInfo): void {
+  const chartDir = path.join(BENCH_DIR, "..", "docs", "charts");
+  mkdirSync(chartDir, { recursive: true });
+  writeFileSync(path.join(BENCH_DIR, "RESULTS.md"), renderReport(results, info));
+  const subtitle = `${info.date} · ${info.machine.cpu}, ${info.machine.cores} cores · Node ${info.machine.node}`;
+  writeFileSync(path.join(chartDir, "bench.svg"), renderChart(results, subtitle));
+}
+
+if (values.render !== undefined) {
+  // Re-render the outputs of an earlier run (after a change to the report or chart code).
+  const raw = JSON.parse(readFileSync(values.render, "utf8")) as RawRun;
+  const results: Results = {
+    workloads: WORKLOADS.filter((w) => raw.workloads.includes(w.id)),
+    impls: IMPLS.filter((i) => raw.impls.includes(i.id)),
+    cells: new Map(raw.cells),
+  };
+  writeOutputs(results, { ...raw.info, versions: new Map(Object.entries(raw.info.versions)) });
+  process.stderr.write(`re-rendered RESULTS.md and docs/charts/bench.svg from ${values.render}\n`);
+  process.exit(0);
+}
+
+/** Splits a comma list and checks every id against `known`. */
+function pick<T extends { id: string }>(list: string | undefined, known: readonly T[], what: string): T[] {
+  if (list === undefined) return [...known];
+  const ids = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const unknown = ids.filter((id) => !known.some((k) => k.id.toLowerCase() === id.toLowerCase()));
+  if (unknown.length > 0) {
+    throw new Error(`unknown ${what}: ${unknown.join(", ")} (known: ${known.map((k) => k.id).join(", ")})`);
+  }
+  return known.filter((k) => ids.some((id) => id.toLowerCase() === k.id.toLowerCase()));
+}
+
+const smoke = values.smoke;
+const workloads = pick(values.only, WORKLOADS, "workload");
+const impls = pick(values.impl, IMPLS, "implementation");
+const runs = values.runs !== undefined ? Number(values.runs) : smoke ? 1 : 5;
+const nOverride = values.n !== undefined ? Number(values.n) : undefined;
+const timeoutS = values.timeout !== undefined ? Number(values.timeout) : smoke ? 60 : 120;
+if (!Number.isSafeInteger(runs) || runs < 1)
+  throw new RangeError(`--runs must be a whole number >= 1 (got ${values.runs})`);
+
+/** A child that failed: its last stderr lines, the samples it printed before, and whether it ran out of time. */
+class ChildError extends Error {
+  override name = "ChildError";
+  constructor(
+    message: string,
+    readonly samples: readonly Sample[],
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs one child process; resolves its samples, or rejects with a {@link ChildError}. */
+function runChild(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Sample[]> {
+  return new Promise((resolve, reject) => {
+    const [cmd, ...args] = argv as [string, ...string[]];
+    const child = spawn(cmd, args, { cwd: BENCH_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+    });
+    // The child enforces --timeout itself; this guard catches a child that cannot
+    // (one that never returns to the event loop, so its timer never fires).
+    let killed = false;
+    const guard = setTimeout(
+      () => {
+        killed = true;
+        child.kill("SIGKILL");
+      },
+      (timeoutS + 5) * 1000,
+    );
+    child.on("error", (e) => {
+      clearTimeout(guard);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(guard);
+      const samples = out
+        .split("\n")
+        .filter((l) => l.startsWith(RESULT_PREFIX))
+        .map((l) => JSON.parse(l.slice(RESULT_PREFIX.length)) as Sample);
+      if (code === 0) resolve(samples);
+      else if (killed || code === EXIT_TIMEOUT) reject(new ChildError(`TIMEOUT after ${timeoutS}s`, samples, true));
+      else
+        reject(new ChildError(err.trim().split("\n").slice(-6).join("\n") || `exit ${code ?? signal}`, samples, false));
+    });
+  });
+}
+
+/** The node command line that runs workload `w` as a child for `implIds`. */
+function nodeChild(w: Workload, implIds: readonly string[], n: number): string[] {
+  return [
+    process.execPath,
+    `--conditions=${SOURCE_CONDITION}`,
+    "--expose-gc",
+    "--import",
+    "tsx",
+    fileURLToPath(w.module),
+    "--json",
+    "--impl",
+    implIds.join(","),
+    "--n",
+    String(n),
+    "--runs",
+    String(runs),
+    "--timeout",
+    String(timeoutS),
+    ...(smoke ? ["--no-warmup"] : []),
+  ];
+}
+
+const cells = new Map<string, Cell>();
+let failures = 0;
+
+function record(w: Workload, implId: string, outcome: Sample | Error): void {
+  const label = `${w.id} ${(IMPLS.find((i) => i.id === implId)?.label ?? implId).padEnd(14)}`;
+  if (outcome instanceof ChildError && outcome.timedOut) {
+    // Too slow to finish is a performance result in a full run; in --smoke (tiny N) it means a hang.
+    if (smoke) failures++;
+    cells.set(key(w.id, implId), { status: "timeout", seconds: timeoutS });
+    process.stderr.write(`${label} did not finish in ${timeoutS}s${smoke ? " — FAILED" : ""}\n`);
+    return;
+  }
+  if (outcome instanceof Error) {
+    failures++;
+    cells.set(key(w.id, implId), { status: "failed", error: outcome.message });
+    process.stderr.write(`${label} FAILED\n${outcome.message.replace(/^/gm, "    ")}\n`);
+    return;
+  }
+  const cell = okCell(outcome);
+  cells.set(key(w.id, implId), cell);
+  if (cell.status === "ok") {
+    const ns = formatNs(cell.nsPerOp).padStart(7);
+    process.stderr.write(`${label} ${ns} ns/${w.unit}  ${formatRate(1e9 / cell.nsPerOp).padStart(8)} ${w.unit}/s\n`);
+  }
+}
+
+/** Runs `implIds` of `w` in one child and records each outcome. */
+async function runJs(w: Workload, implIds: readonly string[], n: number): Promise<void> {
+  let samples: Sample[] = [];
+  let error: Error | undefined;
+  try {
+    samples = await runChild(nodeChild(w, implIds, n), process.env);
+  } catch (e) {
+    error = e as Error;
+    samples = e instanceof ChildError ? [...e.samples] : [];
+  }
+  // The child runs its implementations in order and stops at the first failure:
+  // that one gets the error, the ones after it were never run.
+  let blamed = false;
+  for (const id of implIds) {
+    const s = samples.find((x) => x.impl === id);
+    if (s !== undefined) record(w, id, s);
+    else if (error !== undefined && !blamed) {
+      blamed = true;
+      record(w, id, error);
+    } else record(w, id, new Error(error ? "not run: the child stopped at an earlier failure" : "no result reported"));
+  }
+}
+
+let go: GoBench | undefined;
+let goInfo = "not on PATH: column skipped";
+if (impls.some((i) => i.id === "go")) {
+  try {
+    go = buildGo();
+    if (go !== undefined) goInfo = `${go.version}, GOMAXPROCS=1`;
+  } catch (e) {
+    goInfo = `build failed: column skipped (${(e as Error).message.split("\n")[0]})`;
+    failures++;
+  }
+}
+process.stderr.write(
+  `csp-kit benchmarks: ${smoke ? "smoke, " : ""}${workloads.length} workload(s), ${runs} run(s) each; Go: ${goInfo}\n`,
+);
+
+const started = Date.now();
+const startedAt = new Date(started).toISOString().replace(/\.\d+Z$/, "Z");
+const machineAtStart = machine();
+for (const w of workloads) {
+  const n = nOverride ?? (smoke ? w.smokeN : w.n);
+  const js = impls.filter((i) => w.runs[i.id] !== undefined).map((i) => i.id);
+  if (smoke) {
+    if (js.length > 0) await runJs(w, js, n);
+  } else {
+    for (const id of js) await runJs(w, [id], n);
+  }
+  if (go?.workloads.has(w.id)) {
+    try {
+      const [s] = await runChild(goCommand(go, w.id, n, runs, !smoke), { ...process.env, GOMAXPROCS: "1" });
+      record(w, "go", s ?? new Error("the Go program reported no result"));
+    } catch (e) {
+      record(w, "go", e as Error);
+    }
+  }
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+if (go !== undefined) rmSync(path.dirname(go.binary), { recursive: true, force: true });
+
+const results: Results = { workloads, impls, cells };
+const args = process.argv.slice(2);
+const info: RunInfo = {
+  command: `pnpm bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`,
+  date: startedAt,
+  machine: machineAtStart,
+  versions: versions(),
+  commit: commit(),
+  runs,
+  n: nOverride,
+  smoke,
+  go: goInfo,
+};
+const report = renderReport(results, info);
+
+if (!smoke || values.write) {
+  writeOutputs(results, info);
+  const raw: RawRun = {
+    info: { ...info, versions: Object.fromEntries(info.versions) },
+    workloads: workloads.map((w) => w.id),
+    impls: impls.map((i) => i.id),
+    cells: [...cells],
+  };
+  mkdirSync(RAW_DIR, { recursive: true });
+  writeFileSync(path.join(RAW_DIR, `${info.date.replace(/:/g, "-")}.json`), JSON.stringify(raw, null, 2));
+  process.stderr.write("wrote RESULTS.md and docs/charts/bench.svg (raw samples in benchmarks/.runs/)\n");
+}
+
+// The summary table on stdout.
+const summary = report.split("\n## Ratios")[0]?.split("## Summary")[1] ?? "";
+process.stdout.write(`## Summary${summary}\n`);
+process.stdout.write(`${failures === 0 ? "all checksums ok" : `${failures} FAILED`} in ${seconds}s\n`);
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,43 @@
+/** W9 — infinite (unbounded) channel, one producer, one consumer. */
+
+import { Channel } from "@csp-kit/channel";
+import { Queue } from "effect";
+import * as channelTs from "../impls/channel-ts.js";
+import * as cspKit from "../impls/csp-kit.js";
+import * as effect from "../impls/effect.js";
+import * as floor from "../impls/floor.js";
+import { isMain, standalone } from "../runner.js";
+import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+
+export const w9 = defineWorkload({
+  id: "W9",
+  title: "infinite SPSC",
+  unit: "msg",
+  n: SPEC_N,
+  smokeN: SMOKE_N,
+  granule: 1,
+  describe:
+    "One producer sends 0..N-1 on an unbounded channel (sends never wait); one consumer receives N values. " +
+    "A producer whose sends complete synchronously (csp-kit (try), channel-ts, floor) runs ahead, so the backlog grows towards N and is drained afterwards; one that awaits each send interleaves with the consumer.",
+  runs: {
+    "csp-kit": (n) => cspKit.pipeline("await", n, 1, 1, () => Channel.infinite<number>()),
+    "csp-kit-try": (n) => cspKit.pipeline("try", n, 1, 1, () => Channel.infinite<number>()),
+    effect: (n) => effect.pipeline(n, 1, 1, () => Queue.unbounded<number>()),
+    "channel-ts": (n) => channelTs.spsc(n),
+    floor: (n) => floor.pipeline(n, 1, 1, () => new floor.FloorChannel<number>(Number.POSITIVE_INFINITY)),
+  },
+  skipped: {
+    "js-csp": "no unbounded buffer (as in core.async)",
+    "thi.ng-csp": "no unbounded buffer (writes beyond the buffer queue, at most 1024)",
+    go: "Go has no unbounded channel",
+  },
+  notes: {
+    "channel-ts":
+      "`SimpleChannel`: `send` is synchronous, so the backlog grows towards N; its `receive` takes from the backlog with " +
+      "`Array.prototype.shift()`, O(backlog) per call on a large array, so the run time grows as N² (×4 per doubling of N) " +
+      "and N = 1,000,000 does not finish within the per-child time limit",
+  },
+  module: import.meta.url,
+});
+
+if (isMain(import.meta.url)) await standalone(w9);
