@@ -202,7 +202,7 @@ export class ChannelCore<T> implements Port<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const value = this.take();
     if (value === CLOSED) return RESOLVED_NONE;
-    if (value !== EMPTY) return Promise.resolve(Some(value));
+    if (value !== EMPTY) return Promise.resolve(new Some(value));
     return new Promise<Option<T>>((resolve, reject) => {
       this.recvq.push(new PendingRecv<T, Option<T>>(this, toOption, resolve, reject, signal));
     });
@@ -223,7 +223,7 @@ export class ChannelCore<T> implements Port<T> {
     const value = this.take();
     if (value === EMPTY) return "would-block";
     if (value === CLOSED) return None;
-    return Some(value);
+    return new Some(value);
   }
 
   /**
@@ -268,7 +268,7 @@ export class ChannelCore<T> implements Port<T> {
 // ---------------------------------------------------------------------------
 
 function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
-  return ok ? Some(value as T) : None;
+  return ok ? new Some(value as T) : None;
 }
 
 function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {

@@ -2,23 +2,27 @@
  * A growable circular FIFO whose memory follows its length.
  *
  * The backing array has a power-of-two size so that indices wrap with a mask.
- * It starts empty (no array slots at all), doubles when full and halves when a
- * quarter full, so an empty `buffered(1_000_000)` channel costs a few words and
- * a drained infinite channel gives its memory back.
+ * It starts empty (no array slots at all) and doubles when full, so an unused
+ * `buffered(1_000_000)` channel costs a few words. Arrays larger than KEEP slots
+ * halve when a quarter full and are released when emptied, so a drained infinite
+ * channel gives its memory back. Arrays of up to KEEP slots are kept as they
+ * are: a channel that fills and drains a few hundred values over and over (the
+ * common steady state) would otherwise reallocate on every cycle.
  *
  * Invariants:
  * - `slots.length` is 0 or a power of two >= MIN_SIZE; `mask === slots.length - 1`.
  * - `0 <= length <= slots.length`.
  * - the live items are `slots[(head + i) & mask]` for `0 <= i < length`;
  *   every other slot holds `undefined`, so the deque never retains a removed value.
- * - if `slots.length > MIN_SIZE` then `length > slots.length / 4` held after the
- *   last removal (shrinking is checked on every removal). An emptied deque keeps
- *   at most MIN_SIZE slots, so a channel that alternates one push and one shift
- *   does not allocate on every cycle.
+ * - if `slots.length > KEEP` then `length > slots.length / 4` held after the
+ *   last removal (shrinking is checked on every removal), and an emptied deque
+ *   holds at most KEEP slots: at most 8 KiB of memory once drained.
  */
 
 /** Smallest backing array allocated once the deque holds anything. */
 const MIN_SIZE = 8;
+/** Backing arrays up to this many slots are never shrunk (8 KiB of pointers). */
+const KEEP = 1024;
 
 export class Deque<T> {
   /** Backing store; replaced wholesale on grow/shrink. Empty array means "nothing allocated". */
@@ -50,11 +54,9 @@ export class Deque<T> {
     slots[head] = undefined;
     this.head = (head + 1) & this.mask;
     this.length--;
-    if (this.length === 0) {
-      this.head = 0;
-      if (slots.length > MIN_SIZE) this.release();
-    } else if (slots.length > MIN_SIZE && this.length <= slots.length >>> 2) {
-      this.resize(slots.length >>> 1);
+    if (slots.length > KEEP) {
+      if (this.length === 0) this.release();
+      else if (this.length <= slots.length >>> 2) this.resize(slots.length >>> 1);
     }
     return value;
   }
