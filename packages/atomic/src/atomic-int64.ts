@@ -1,15 +1,20 @@
 /**
  * AtomicInt64 — Go's `atomic.Int64`, over a SharedArrayBuffer.
  *
- * Invariants: `#view` is a one-element view of exactly this atomic's bytes, at an
- * offset aligned to its size, in a SharedArrayBuffer; every read and write of the
- * value goes through `Atomics`; every value written was validated first (type and
- * range), so nothing is ever silently truncated — wrapping happens only as the
- * result of arithmetic, as in Go.
+ * The implementation is shared with the other integer atomics: see
+ * internal/integer-atomic.ts for it and its invariants.
  */
 
-import { park, takeParked } from "./internal/binding.js";
-import { checkInt64, checkSlot } from "./internal/check.js";
+import { checkInt64 } from "./internal/check.js";
+import { IntegerAtomic, integerKind } from "./internal/integer-atomic.js";
+
+const KIND = integerKind<bigint>({
+  name: "AtomicInt64",
+  bytes: 8,
+  view: (buffer, byteOffset) => new BigInt64Array(buffer, byteOffset, 1),
+  check: checkInt64,
+  wrap: (v) => BigInt.asIntN(64, v),
+});
 
 /**
  * A 64-bit signed integer (a `bigint`) updated atomically — Go's `atomic.Int64` — stored in
@@ -41,12 +46,9 @@ import { checkInt64, checkSlot } from "./internal/check.js";
  * console.log(total.load());   // 5n
  * ```
  */
-export class AtomicInt64 {
+export class AtomicInt64 extends IntegerAtomic<bigint> {
   /** Bytes an AtomicInt64 occupies; also its alignment. */
   static readonly BYTES = 8;
-
-  /** A one-element view of exactly this atomic's bytes; the value is `#view[0]`. Set at construction, never replaced. */
-  readonly #view: BigInt64Array;
 
   /**
    * Creates an AtomicInt64 holding `initial` (default 0n, Go's zero value), in a
@@ -54,15 +56,8 @@ export class AtomicInt64 {
    *
    * @throws {@link InvalidAtomicValueError} unless `initial` is a bigint in [-(2n**63n), 2n**63n - 1n].
    */
-  constructor(initial = 0n) {
-    const slot = takeParked();
-    if (slot !== undefined) {
-      this.#view = new BigInt64Array(slot.buffer, slot.byteOffset, 1);
-      return;
-    }
-    checkInt64("new AtomicInt64(initial)", initial);
-    this.#view = new BigInt64Array(new SharedArrayBuffer(AtomicInt64.BYTES));
-    this.#view[0] = initial;
+  constructor(initial: bigint = 0n) {
+    super(KIND, initial);
   }
 
   /**
@@ -73,85 +68,7 @@ export class AtomicInt64 {
    *   SharedArrayBuffer and `byteOffset` a multiple of 8 with 8 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicInt64 {
-    park(buffer, checkSlot("AtomicInt64.from", buffer, byteOffset, AtomicInt64.BYTES, AtomicInt64.BYTES));
+    IntegerAtomic.park(KIND, buffer, byteOffset);
     return new AtomicInt64();
-  }
-
-  /** The SharedArrayBuffer holding the value: send it to another thread. */
-  get buffer(): SharedArrayBuffer {
-    return this.#view.buffer as SharedArrayBuffer;
-  }
-
-  /** Byte offset of the value in {@link AtomicInt64.buffer}. */
-  get byteOffset(): number {
-    return this.#view.byteOffset;
-  }
-
-  /** Atomically loads the value — Go's `Load`. */
-  load(): bigint {
-    return Atomics.load(this.#view, 0);
-  }
-
-  /**
-   * Atomically stores `value` — Go's `Store`.
-   * @throws {@link InvalidAtomicValueError} unless `value` is a bigint in [-(2n**63n), 2n**63n - 1n].
-   */
-  store(value: bigint): void {
-    Atomics.store(this.#view, 0, checkInt64("AtomicInt64.store(value)", value));
-  }
-
-  /**
-   * Atomically stores `value` and returns the previous value — Go's `Swap`.
-   * @throws {@link InvalidAtomicValueError} as `store`.
-   */
-  swap(value: bigint): bigint {
-    return Atomics.exchange(this.#view, 0, checkInt64("AtomicInt64.swap(value)", value));
-  }
-
-  /**
-   * Atomically sets the value to `next` if it is `expected` — Go's `CompareAndSwap`.
-   * @returns whether the swap happened. A failed compareAndSwap writes nothing.
-   * @throws {@link InvalidAtomicValueError} unless both are bigints in the int64 range.
-   */
-  compareAndSwap(expected: bigint, next: bigint): boolean {
-    const old = checkInt64("AtomicInt64.compareAndSwap(expected)", expected);
-    const value = checkInt64("AtomicInt64.compareAndSwap(next)", next);
-    return Atomics.compareExchange(this.#view, 0, old, value) === old;
-  }
-
-  /**
-   * Atomically adds `delta` and returns the NEW value — Go's `Add` (note:
-   * `Atomics.add` returns the old one). Wraps on overflow.
-   * @throws {@link InvalidAtomicValueError} unless `delta` is a bigint in [-(2n**63n), 2n**63n - 1n].
-   */
-  add(delta: bigint): bigint {
-    const d = checkInt64("AtomicInt64.add(delta)", delta);
-    return BigInt.asIntN(64, Atomics.add(this.#view, 0, d) + d);
-  }
-
-  /**
-   * Atomically subtracts `delta` and returns the NEW value (Go writes
-   * `Add(-delta)`). Wraps on overflow.
-   * @throws {@link InvalidAtomicValueError} unless `delta` is a bigint in [-(2n**63n), 2n**63n - 1n].
-   */
-  sub(delta: bigint): bigint {
-    const d = checkInt64("AtomicInt64.sub(delta)", delta);
-    return BigInt.asIntN(64, Atomics.sub(this.#view, 0, d) - d);
-  }
-
-  /**
-   * Atomically ANDs the value with `mask` and returns the OLD value — Go 1.23's `And`.
-   * @throws {@link InvalidAtomicValueError} unless `mask` is a bigint in the int64 range.
-   */
-  and(mask: bigint): bigint {
-    return Atomics.and(this.#view, 0, checkInt64("AtomicInt64.and(mask)", mask));
-  }
-
-  /**
-   * Atomically ORs the value with `mask` and returns the OLD value — Go 1.23's `Or`.
-   * @throws {@link InvalidAtomicValueError} unless `mask` is a bigint in the int64 range.
-   */
-  or(mask: bigint): bigint {
-    return Atomics.or(this.#view, 0, checkInt64("AtomicInt64.or(mask)", mask));
   }
 }
