@@ -1,0 +1,710 @@
+/**
+ * The per-thread engine of a SharedChannel: this thread's view of the shared
+ * ring (ring.ts), the queues of this thread's async waiters, the two "pumps"
+ * that wait for the ring without blocking the event loop, the blocking waits
+ * for workers, and the {@link Port} protocol that lets `select` use the channel.
+ *
+ * Map of this file:
+ *   1. sentinels and the keep-alive handle
+ *   2. SharedCore — immediate paths (take / give), serving local waiters,
+ *      the pumps, the port protocol, the public operations, blocking operations
+ *   3. the promise-backed waiters used by send / recv (abort handling)
+ *
+ * ## Two levels of waiting
+ *
+ * Other threads cannot see this thread's JavaScript objects, so waiters are
+ * kept in two levels. Locally, each blocked `send`/`recv` (or `select` case) is a
+ * waiter in `sendq`/`recvq`, exactly as in the single-thread channel. Globally,
+ * this thread has at most one *pump* per direction: one registration in the
+ * ring's waiter count plus one `Atomics.waitAsync` on the ring's futex word.
+ * When the pump wakes, it serves the local queue in FIFO order — claiming each
+ * value (or slot) atomically from the ring, then committing the local waiter in
+ * the same synchronous turn — and re-arms while waiters remain.
+ *
+ * ## Commit-once across threads (why this is a correct Port)
+ *
+ * A receive is committed only inside one synchronous turn of this thread that
+ * (1) checks `!w.token.done`, (2) claims a value with the ring's CAS on `DEQ`,
+ * (3) sets `token.done` and completes `w`. No other code of this thread can run
+ * between (1) and (3), so no abort or sibling case can commit the operation in
+ * between; and the CAS in (2) gives the value to exactly one claimant across
+ * all threads. If (2) finds nothing, nothing happened and `w` stays queued.
+ * Sends are symmetric: (2) is the CAS on `ENQ` followed by the slot write. So
+ * a value is never lost (claimed only for a waiter that then commits) and never
+ * delivered twice (the CAS), and an abort or a losing select case leaves the
+ * ring untouched.
+ *
+ * ## An idle pump
+ *
+ * `Atomics.waitAsync` cannot be cancelled. When the last local waiter leaves
+ * (served by a fast path, aborted, a select won elsewhere), the pump stays
+ * armed and registered until a notify reaches it. That costs other threads at
+ * most one notify: after it, the ring's wake accounting (ring.ts, "Not
+ * notifying twice") knows this registration already has a wake-up in hand.
+ * The pump then finds no local waiter and passes the wake-up on
+ * (`forward…Wake`), so a thread that still waits does not lose it. A new local
+ * waiter simply reuses an armed pump. There is at most one pending wait per
+ * direction per instance: no leak however many waits are aborted.
+ *
+ * The registration is dropped only in `onRecvWake` / `onSendWake`, after the
+ * wake-up was acknowledged — the order the wake accounting relies on.
+ *
+ * Invariants (over `recvq`, `sendq`, `recvArmed`, `sendArmed`, `holdsAlive`):
+ * - if `recvq.size > 0` then `recvArmed` (a queued receiver always has a pump
+ *   that will serve it); likewise for `sendq` and `sendArmed`.
+ * - `recvArmed` iff this instance holds exactly one registration in the ring's
+ *   receiver count and has one `waitAsync` pending; likewise for senders.
+ *   Sync waits hold their registration only while blocked inside the call.
+ * - `holdsAlive` iff `recvq.size + sendq.size > 0`: a thread with a pending
+ *   wait stays alive (as with a MessagePort that has a listener).
+ * - every waiter in a queue has `token.done === false`: a waiter is dequeued
+ *   before it is committed, and whoever cancels an operation dequeues it in
+ *   the same synchronous turn.
+ */
+
+import { None, type Option, Some } from "ts-results-es";
+import { ChannelAlreadyClosedError, ChannelClosedError } from "../../errors.js";
+import { type Port, RecvWaiter, SendWaiter } from "../../port.js";
+import { type AbortLinks, unwatchAbort, watchAbort } from "../abort-watch.js";
+import { WaiterList } from "../waiter-list.js";
+import { SharedBlockingOnMainThreadError } from "./errors.js";
+import { CLOSED, EMPTY, FULL, SENT, type SharedRing } from "./ring.js";
+
+// ---------------------------------------------------------------------------
+// 1. Sentinels and the keep-alive handle
+// ---------------------------------------------------------------------------
+
+/**
+ * What a non-blocking send reports — the same shape as `Channel.trySend`:
+ * `"sent"`, `"would-block"` (full; nothing happened) or `"closed"` (nothing happened).
+ */
+export type SharedTrySendResult = "sent" | "would-block" | "closed";
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const RESOLVED_NONE: Promise<Option<never>> = Promise.resolve(None);
+const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(ITER_DONE);
+
+/**
+ * A pending `Atomics.waitAsync` does not keep a Node thread alive, so a worker
+ * awaiting `recv()` would simply exit. While any instance in this thread has a
+ * queued waiter, one idle interval timer keeps the event loop alive.
+ * Lifecycle: `aliveHolders` counts instances with `holdsAlive`; the timer exists
+ * iff it is > 0.
+ */
+let aliveHolders = 0;
+let aliveTimer: ReturnType<typeof setInterval> | undefined;
+const KEEP_ALIVE_MS = 0x7fff_ffff;
+function noop(): void {}
+
+/**
+ * How many times a blocking call retries before it registers and sleeps
+ * (a microsecond or two). When the partner thread runs on another core it
+ * frees a slot (or sends) every few hundred nanoseconds, so a short spin
+ * usually succeeds and spares both sides a futex sleep and wake-up, which cost
+ * far more than a message. When the two threads share one core, spinning only
+ * delays the partner; measured on such a machine, 64 beat 512 (and matched 16).
+ */
+const SPIN_TRIES = 64;
+
+/** Whether this is Node's main thread (where blocking is refused). Resolved once; `false` where unknown. */
+let mainThread: boolean | undefined;
+function onMainThread(): boolean {
+  if (mainThread === undefined) {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const wt = proc?.getBuiltinModule?.("node:worker_threads") as { isMainThread?: boolean } | undefined;
+    mainThread = wt?.isMainThread === true;
+  }
+  return mainThread;
+}
+
+/** Commits `w`. Precondition: `w` is in no queue and `!w.token.done`. */
+function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
+  w.token.done = true;
+  w.complete(value, ok);
+}
+
+/** Commits `w`. Precondition: `w` is in no queue and `!w.token.done`. */
+function commitSend<T>(w: SendWaiter<T>, ok: boolean): void {
+  w.token.done = true;
+  w.complete(ok);
+}
+
+// ---------------------------------------------------------------------------
+// 2. SharedCore
+// ---------------------------------------------------------------------------
+
+export class SharedCore<T> implements Port<T> {
+  /** This thread's async receivers, oldest first. Added by `enqueueRecv` only. */
+  private readonly recvq = new WaiterList<RecvWaiter<T>>();
+  /** This thread's async senders, oldest first. Added by `enqueueSend` only. */
+  private readonly sendq = new WaiterList<SendWaiter<T>>();
+  /**
+   * Whether this thread's receive pump is registered in the ring and has an
+   * `Atomics.waitAsync` pending. Set by `ensureRecvPump`, cleared only by
+   * `onRecvWake` (a pending wait cannot be cancelled, so it may outlive the
+   * waiters it was armed for).
+   */
+  private recvArmed = false;
+  /** The send-side counterpart of `recvArmed`. */
+  private sendArmed = false;
+  /** Whether this instance counts in `aliveHolders`; follows "a queue is non-empty". */
+  private holdsAlive = false;
+  /**
+   * The prepared (encoded) values of queued send waiters created elsewhere
+   * (select's), made when they were polled or queued, so serving them later
+   * cannot throw. Entries leave with their waiter.
+   */
+  private readonly preparedOf = new WeakMap<SendWaiter<T>, unknown>();
+
+  /** Bound once, so arming a pump allocates no closure. */
+  private readonly onRecvWakeBound = (result: string): void => this.onRecvWake(result);
+  private readonly onSendWakeBound = (result: string): void => this.onSendWake(result);
+  private readonly serveRecvBound = (): void => void this.serveRecv();
+  private readonly serveSendBound = (): void => void this.serveSend();
+
+  constructor(readonly ring: SharedRing) {}
+
+  get closed(): boolean {
+    return this.ring.closed;
+  }
+
+  // --- Immediate paths: complete synchronously, no await between check and act.
+
+  /**
+   * Receives now if it can: a value, EMPTY (would block) or CLOSED (closed and drained).
+   *
+   * Why older local receivers go first: a value in the ring while receivers of
+   * this thread are queued belongs to them (their pump has not run yet), so we
+   * serve them before taking anything — local FIFO, as in Channel. If any stay
+   * queued, the ring had nothing more and the answer is EMPTY.
+   *
+   * @throws whatever the serializer's `deserialize` throws (the value was taken).
+   */
+  take(): T | typeof EMPTY | typeof CLOSED {
+    if (this.recvq.size > 0) {
+      this.serveRecv();
+      if (this.recvq.size > 0) return EMPTY;
+    }
+    const raw = this.ring.dequeue();
+    if (raw === EMPTY || raw === CLOSED) return raw;
+    // The slot just freed may be what a queued sender of this thread waits for: fill it now,
+    // as Channel's refill does, rather than one event-loop turn later through the pump.
+    if (this.sendq.size > 0) this.serveSend();
+    return this.ring.codec.finish(raw) as T;
+  }
+
+  /**
+   * Receives up to `max` values now if it can, appending them to `out`: the
+   * number taken (>= 1), EMPTY or CLOSED. Older local receivers go first, as in
+   * {@link SharedCore.take}. Serialized values are finished after their slots
+   * were released.
+   *
+   * @throws whatever the serializer's `deserialize` throws (the values were taken).
+   */
+  takeMany(max: number, out: T[]): number | typeof EMPTY | typeof CLOSED {
+    if (this.recvq.size > 0) {
+      this.serveRecv();
+      if (this.recvq.size > 0) return EMPTY;
+    }
+    return this.drain(max, out);
+  }
+
+  /**
+   * The ring part of {@link SharedCore.takeMany}, without serving local
+   * receivers first: for a batch receiver that was itself just served (its
+   * completion takes the rest of its batch; it is older than anything queued).
+   */
+  private drain(max: number, out: T[]): number | typeof EMPTY | typeof CLOSED {
+    const from = out.length;
+    const n = this.ring.dequeueMany(max, out);
+    if (n === EMPTY || n === CLOSED) return n;
+    if (this.sendq.size > 0) this.serveSend();
+    const codec = this.ring.codec;
+    for (let i = from; i < out.length; i++) {
+      const raw = out[i];
+      if (typeof raw === "object" && raw !== null) out[i] = codec.finish(raw) as T;
+    }
+    return n;
+  }
+
+  /**
+   * Sends the prepared value `p` now if it can. Older local senders go first,
+   * for the same reason as in {@link SharedCore.take}.
+   */
+  give(p: unknown): typeof SENT | typeof FULL | typeof CLOSED {
+    if (this.sendq.size > 0) {
+      this.serveSend();
+      if (this.sendq.size > 0) return this.ring.closed ? CLOSED : FULL;
+    }
+    const r = this.ring.enqueue(p);
+    // A queued receiver of this thread takes the value at once (the ring was empty for it, so the
+    // value it takes is this one or an older one — FIFO), as Channel hands a value to a waiting receiver.
+    if (r === SENT && this.recvq.size > 0) this.serveRecv();
+    return r;
+  }
+
+  // --- Serving local waiters (run by the pumps, and before immediate paths).
+
+  /**
+   * Completes queued receivers, oldest first, while the ring has values (or is
+   * closed and drained). Returns how many it completed. Each completion is
+   * claim-then-commit in one synchronous turn (see "Commit-once" above).
+   */
+  private serveRecv(): number {
+    const ring = this.ring;
+    const recvq = this.recvq;
+    let served = 0;
+    for (let w = recvq.peek(); w !== undefined; w = recvq.peek()) {
+      if (w.token.done) {
+        recvq.shift();
+        continue;
+      }
+      const raw = ring.dequeue();
+      if (raw === EMPTY) break;
+      if (raw === CLOSED) {
+        recvq.shift();
+        served++;
+        commitRecv(w, undefined, false);
+        continue;
+      }
+      let value: T;
+      try {
+        value = ring.codec.finish(raw) as T;
+      } catch (error) {
+        // The bytes cannot be decoded here (the threads disagree on the serializer): that value is
+        // gone. Our own waiter rejects with the error; a foreign one (select's) has no error path, so
+        // it stays queued for the next value and the error is rethrown outside this turn.
+        if (w instanceof PendingRecv) {
+          recvq.shift();
+          w.token.done = true;
+          w.fail(error);
+        } else {
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+        continue;
+      }
+      recvq.shift();
+      served++;
+      commitRecv(w, value, true);
+    }
+    this.settle();
+    return served;
+  }
+
+  /** Completes queued senders, oldest first, while the ring has room (or with `ok = false` once closed). */
+  private serveSend(): number {
+    const ring = this.ring;
+    const sendq = this.sendq;
+    let served = 0;
+    for (let w = sendq.peek(); w !== undefined; w = sendq.peek()) {
+      if (w.token.done) {
+        sendq.shift();
+        this.preparedOf.delete(w);
+        continue;
+      }
+      const r = ring.enqueue(w instanceof PendingSend ? w.prepared : this.preparedOf.get(w));
+      if (r === FULL) break;
+      sendq.shift();
+      this.preparedOf.delete(w);
+      served++;
+      commitSend(w, r === SENT);
+    }
+    this.settle();
+    return served;
+  }
+
+  /** Keeps `holdsAlive` equal to "a local queue is non-empty"; call after a queue changed. */
+  private settle(): void {
+    const want = this.recvq.size + this.sendq.size > 0;
+    if (want === this.holdsAlive) return;
+    this.holdsAlive = want;
+    if (want) {
+      if (aliveHolders++ === 0) aliveTimer = setInterval(noop, KEEP_ALIVE_MS);
+    } else if (--aliveHolders === 0) {
+      clearInterval(aliveTimer);
+      aliveTimer = undefined;
+    }
+  }
+
+  // --- The pumps.
+
+  /**
+   * Makes sure the queued receivers will be served: unless the pump is armed
+   * already, registers it and starts its wait. Precondition: `recvq.size > 0`.
+   * The registration comes first, then the key, then a recheck of the ring —
+   * other threads run meanwhile, and a value published before they could see
+   * the registration brought no notify. The recheck runs in a microtask, so a
+   * `select` still enqueueing its other cases is never completed re-entrantly.
+   */
+  private ensureRecvPump(): void {
+    if (this.recvArmed) return;
+    this.recvArmed = true;
+    const r = this.ring.waitForData(this.ring.registerReceiver());
+    if (typeof r === "string") queueMicrotask(() => this.onRecvWake(r));
+    else {
+      r.then(this.onRecvWakeBound);
+      queueMicrotask(this.serveRecvBound);
+    }
+  }
+
+  /** The receive pump's wait ended (`"ok"`: notified; otherwise the word had already moved). */
+  private onRecvWake(result: string): void {
+    this.ring.ackDataWake(result);
+    this.ring.unregisterReceiver();
+    this.recvArmed = false;
+    const served = this.serveRecv();
+    if (this.recvq.size > 0) this.ensureRecvPump();
+    else if (served === 0 && result === "ok") this.ring.forwardDataWake();
+  }
+
+  /** The send-side counterpart of {@link SharedCore.ensureRecvPump}. Precondition: `sendq.size > 0`. */
+  private ensureSendPump(): void {
+    if (this.sendArmed) return;
+    this.sendArmed = true;
+    const r = this.ring.waitForRoom(this.ring.registerSender());
+    if (typeof r === "string") queueMicrotask(() => this.onSendWake(r));
+    else {
+      r.then(this.onSendWakeBound);
+      queueMicrotask(this.serveSendBound);
+    }
+  }
+
+  /** The send-side counterpart of {@link SharedCore.onRecvWake}. */
+  private onSendWake(result: string): void {
+    this.ring.ackRoomWake(result);
+    this.ring.unregisterSender();
+    this.sendArmed = false;
+    const served = this.serveSend();
+    if (this.sendq.size > 0) this.ensureSendPump();
+    else if (served === 0 && result === "ok") this.ring.forwardRoomWake();
+  }
+
+  // --- The port protocol (see ../../port.ts for the contract).
+
+  /** @throws whatever `deserialize` throws for a value it takes. */
+  pollRecv(w: RecvWaiter<T>): boolean {
+    const value = this.take();
+    if (value === EMPTY) return false;
+    if (value === CLOSED) commitRecv(w, undefined, false);
+    else commitRecv(w, value, true);
+    return true;
+  }
+
+  /** @throws {@link SharedValueTooLargeError} (and serializer errors) before anything happens, like `trySend`. */
+  pollSend(w: SendWaiter<T>): boolean {
+    const p = this.preparedFor(w);
+    const r = this.give(p);
+    if (r === FULL) return false;
+    this.preparedOf.delete(w);
+    commitSend(w, r === SENT);
+    return true;
+  }
+
+  enqueueRecv(w: RecvWaiter<T>): void {
+    this.recvq.push(w);
+    this.settle();
+    this.ensureRecvPump();
+  }
+
+  /** @throws {@link SharedValueTooLargeError} (and serializer errors) if `w` was not polled first and cannot be encoded. */
+  enqueueSend(w: SendWaiter<T>): void {
+    this.preparedFor(w);
+    this.sendq.push(w);
+    this.settle();
+    this.ensureSendPump();
+  }
+
+  cancelRecv(w: RecvWaiter<T>): boolean {
+    const removed = this.recvq.remove(w);
+    if (removed) this.settle();
+    return removed;
+  }
+
+  cancelSend(w: SendWaiter<T>): boolean {
+    const removed = this.sendq.remove(w);
+    this.preparedOf.delete(w);
+    if (removed) this.settle();
+    return removed;
+  }
+
+  /** The prepared form of `w.value`: carried by our own waiters, made once and remembered for foreign ones. */
+  private preparedFor(w: SendWaiter<T>): unknown {
+    if (w instanceof PendingSend) return w.prepared;
+    if (this.preparedOf.has(w)) return this.preparedOf.get(w);
+    const p = this.ring.codec.prepare(w.value);
+    this.preparedOf.set(w, p);
+    return p;
+  }
+
+  // --- Public async operations (the façade forwards here).
+
+  send(value: T, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let p: unknown;
+    try {
+      p = this.ring.codec.prepare(value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const r = this.give(p);
+    if (r === SENT) return RESOLVED;
+    if (r === CLOSED) return Promise.reject(new ChannelClosedError(value));
+    return new Promise<void>((resolve, reject) => {
+      this.enqueueSend(new PendingSend(this, value, p, resolve, reject, signal));
+    });
+  }
+
+  recv(signal: AbortSignal | undefined): Promise<Option<T>> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let value: T | typeof EMPTY | typeof CLOSED;
+    try {
+      value = this.take();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (value === CLOSED) return RESOLVED_NONE;
+    if (value !== EMPTY) return Promise.resolve(new Some(value));
+    return new Promise<Option<T>>((resolve, reject) => {
+      this.enqueueRecv(new PendingRecv<T, Option<T>>(this, toOption, resolve, reject, signal));
+    });
+  }
+
+  /** One step of `for await`: like `recv`, but resolves an iterator result directly. */
+  next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let value: T | typeof EMPTY | typeof CLOSED;
+    try {
+      value = this.take();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (value === CLOSED) return RESOLVED_ITER_DONE;
+    if (value !== EMPTY) return Promise.resolve({ done: false, value });
+    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+      this.enqueueRecv(new PendingRecv<T, IteratorResult<T, undefined>>(this, toIterResult, resolve, reject, signal));
+    });
+  }
+
+  /**
+   * Receives at least one and at most `max` values, waiting for the first.
+   * A waiting batch receive is an ordinary receive waiter whose completion
+   * takes up to `max - 1` more values in the same synchronous turn.
+   */
+  recvBatch(max: number, signal: AbortSignal | undefined): Promise<Option<T[]>> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const out: T[] = [];
+    let n: number | typeof EMPTY | typeof CLOSED;
+    try {
+      n = this.takeMany(max, out);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (n === CLOSED) return RESOLVED_NONE;
+    if (n !== EMPTY) return Promise.resolve(new Some(out));
+    const wrap = (value: T | undefined, ok: boolean): Option<T[]> => {
+      if (!ok) return None;
+      out.push(value as T);
+      if (max > 1) {
+        try {
+          this.drain(max - 1, out);
+        } catch (error) {
+          // Undecodable values (threads disagree on the serializer) are gone; keep what decoded.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      }
+      return new Some(out);
+    };
+    return new Promise<Option<T[]>>((resolve, reject) => {
+      this.enqueueRecv(new PendingRecv<T, Option<T[]>>(this, wrap, resolve, reject, signal));
+    });
+  }
+
+  tryRecvBatch(max: number): Option<T[]> | "would-block" {
+    const out: T[] = [];
+    const n = this.takeMany(max, out);
+    if (n === EMPTY) return "would-block";
+    if (n === CLOSED) return None;
+    return new Some(out);
+  }
+
+  /** @throws encoding errors, before anything happens. */
+  trySend(value: T): SharedTrySendResult {
+    const r = this.give(this.ring.codec.prepare(value));
+    return r === SENT ? "sent" : r === FULL ? "would-block" : "closed";
+  }
+
+  tryRecv(): Option<T> | "would-block" {
+    const value = this.take();
+    if (value === EMPTY) return "would-block";
+    if (value === CLOSED) return None;
+    return new Some(value);
+  }
+
+  /**
+   * Closes the ring for every thread, then completes this thread's queued
+   * waiters at once (receivers drain first; senders fail); other threads'
+   * waiters are woken by the ring's notify-all and complete the same way.
+   */
+  close(): void {
+    if (!this.ring.close()) throw new ChannelAlreadyClosedError();
+    this.serveRecv();
+    this.serveSend();
+  }
+
+  // --- Blocking operations (worker threads).
+
+  /**
+   * Sends, sleeping on the ring's room word while it is full.
+   * Queued async senders of this thread are not consulted: a blocking call
+   * cannot wait behind waiters that need this thread's event loop.
+   */
+  sendSync(value: T): void {
+    if (onMainThread()) throw new SharedBlockingOnMainThreadError("sendSync");
+    const ring = this.ring;
+    const p = ring.codec.prepare(value);
+    for (;;) {
+      let r = ring.enqueue(p);
+      for (let spin = 0; r === FULL && spin < SPIN_TRIES; spin++) r = ring.enqueue(p);
+      if (r === FULL) {
+        const key = ring.registerSender();
+        r = ring.enqueue(p);
+        if (r === FULL) ring.waitForRoomSync(key);
+        ring.unregisterSender();
+        if (r === FULL) continue;
+      }
+      if (r === CLOSED) throw new ChannelClosedError(value);
+      return;
+    }
+  }
+
+  /** Receives, sleeping on the ring's data word while it is empty. See {@link SharedCore.sendSync} on async waiters. */
+  recvSync(): Option<T> {
+    if (onMainThread()) throw new SharedBlockingOnMainThreadError("recvSync");
+    const ring = this.ring;
+    for (;;) {
+      let raw = ring.dequeue();
+      for (let spin = 0; raw === EMPTY && spin < SPIN_TRIES; spin++) raw = ring.dequeue();
+      if (raw === EMPTY) {
+        const key = ring.registerReceiver();
+        raw = ring.dequeue();
+        if (raw === EMPTY) ring.waitForDataSync(key);
+        ring.unregisterReceiver();
+        if (raw === EMPTY) continue;
+      }
+      if (raw === CLOSED) return None;
+      return new Some(ring.codec.finish(raw) as T);
+    }
+  }
+
+  // --- Tests and diagnostics.
+
+  /** This thread's queued waiters and armed pumps. */
+  get waiting(): { receivers: number; senders: number; recvPump: boolean; sendPump: boolean } {
+    return { receivers: this.recvq.size, senders: this.sendq.size, recvPump: this.recvArmed, sendPump: this.sendArmed };
+  }
+
+  /** Checks the invariants at the top of this file and the ring's; throws on the first violation. */
+  assertInvariants(): void {
+    const fail = (what: string) => {
+      throw new Error(`shared channel invariant violated: ${what}`);
+    };
+    if (this.recvq.size > 0 && !this.recvArmed) fail("receivers queued without a pump");
+    if (this.sendq.size > 0 && !this.sendArmed) fail("senders queued without a pump");
+    if (this.holdsAlive !== this.recvq.size + this.sendq.size > 0) fail("keep-alive does not match the queues");
+    this.ring.assertInvariants();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 3. Promise-backed waiters (one per blocked send / recv; the waiter is its own token)
+// ---------------------------------------------------------------------------
+
+function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
+  return ok ? new Some(value as T) : None;
+}
+
+function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {
+  return ok ? { done: false, value: value as T } : ITER_DONE;
+}
+
+/**
+ * A blocked `recv` (or iterator step). Watches its signal through the shared
+ * per-signal watch list (../abort-watch.ts: no listener or closure per
+ * operation). Lifecycle: queued by its creator; leaves the queue by a commit
+ * (`complete`/`fail`, from a pump or an immediate path of this thread) or by
+ * abort (`onAbort`), whichever sets `done` first — both run on this thread, so
+ * the check-and-set is atomic.
+ */
+class PendingRecv<T, R> extends RecvWaiter<T> implements AbortLinks {
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
+  constructor(
+    private readonly core: SharedCore<T>,
+    private readonly wrap: (value: T | undefined, ok: boolean) => R,
+    private readonly resolve: (result: R) => void,
+    private readonly reject: (reason: unknown) => void,
+    signal: AbortSignal | undefined,
+  ) {
+    super();
+    if (signal !== undefined) watchAbort(signal, this);
+  }
+
+  complete(value: T | undefined, ok: boolean): void {
+    unwatchAbort(this);
+    this.resolve(this.wrap(value, ok));
+  }
+
+  /** The value taken for this waiter could not be decoded. Precondition: dequeued, `done` set. */
+  fail(error: unknown): void {
+    unwatchAbort(this);
+    this.reject(error);
+  }
+
+  /** Atomic: if a value was already committed to us, the abort is ignored. */
+  onAbort(reason: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.core.cancelRecv(this);
+    this.reject(reason);
+  }
+}
+
+/** A blocked `send`; carries its value already encoded. Same lifecycle as {@link PendingRecv}. */
+class PendingSend<T> extends SendWaiter<T> implements AbortLinks {
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
+  constructor(
+    private readonly core: SharedCore<T>,
+    value: T,
+    /** `value` after `codec.prepare`: what the pump writes into the ring. */
+    readonly prepared: unknown,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+    signal: AbortSignal | undefined,
+  ) {
+    super(value);
+    if (signal !== undefined) watchAbort(signal, this);
+  }
+
+  complete(ok: boolean): void {
+    unwatchAbort(this);
+    if (ok) this.resolve();
+    else this.reject(new ChannelClosedError(this.value));
+  }
+
+  onAbort(reason: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.core.cancelSend(this);
+    this.reject(reason);
+  }
+}
