@@ -16,6 +16,10 @@ const COLOURS: Readonly<Record<string, string>> = {
   "thi.ng-csp": "#8250df",
   effect: "#1a7f37",
   "channel-ts": "#cf222e",
+  "async-mutex": "#d1242f",
+  "p-mutex": "#e16f24",
+  "esfx-mutex": "#bc4c00",
+  messageport: "#6e7781",
   floor: "#57606a",
   go: "#0aa5c0",
 };

@@ -43,11 +43,11 @@ export function packageVersion(name: string): string {
   }
 }
 
-/** The short commit of the work tree, with "+changes" when packages/channel differs from it; "" outside git. */
+/** The short commit of the work tree, with "+changes" when packages/ differs from it; "" outside git. */
 export function commit(): string {
   try {
     const rev = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: BENCH_DIR, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "../packages/channel"], {
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "../packages"], {
       cwd: BENCH_DIR,
       encoding: "utf8",
     }).trim();

@@ -4,11 +4,10 @@
  * an implementation that lacks the feature is listed in `skipped` with the
  * reason, so the report can say why a cell is empty.
  *
- * Extension points (the lead adds these as their packages land):
- * - W4 / W7 (select, timers), W6 (mutex), W8 (SharedChannel vs MessagePort):
- *   add `src/workloads/wN.ts` exporting a `Workload`, then list it in
+ * Extension points:
+ * - a workload: add `src/workloads/wN.ts` exporting a `Workload`, then list it in
  *   `src/workloads/index.ts`. Nothing else in the harness changes.
- * - a new peer (e.g. async-mutex for W6): add its `ImplInfo` to `IMPLS` below
+ * - a new peer: add its `ImplInfo` to `IMPLS` below
  *   (its `packages` are read for the version column), add the dependency to
  *   this package, and give the workloads that use it a `runs` entry.
  * - the native Go column: implement the workload in `go/main.go` and add its id
@@ -50,39 +49,44 @@ export const IMPLS: readonly ImplInfo[] = [
     id: "csp-kit",
     label: "csp-kit",
     role: "subject",
-    packages: ["@csp-kit/channel"],
+    packages: ["@csp-kit/channel", "@csp-kit/select", "@csp-kit/timers", "@csp-kit/mutex"],
     describe:
-      "`await ch.send(v)` / `const r = await ch.recv()` — the pattern the README and TSDoc show; every receive allocates an `Option`.",
+      "`await ch.send(v)` / `const r = await ch.recv()` — the pattern the README and TSDoc show; every receive allocates an `Option`. " +
+      "W4/W7: `await select(cases)` (`@csp-kit/select`, timer from `@csp-kit/timers`); W6: `await mu.lock(); …; mu.unlock()` (`@csp-kit/mutex`).",
   },
   {
     id: "csp-kit-try",
     label: "csp-kit (try)",
     role: "subject",
-    packages: ["@csp-kit/channel"],
+    packages: ["@csp-kit/channel", "@csp-kit/select", "@csp-kit/timers", "@csp-kit/mutex"],
     describe:
-      "the hot-loop pattern a user writes when it matters: `trySend(v)` and only on `would-block` `await send(v)`; `tryRecv()` and only on `would-block` `await recv()`.",
+      "the hot-loop pattern a user writes when it matters: `trySend(v)` and only on `would-block` `await send(v)`; `tryRecv()` and only on `would-block` `await recv()`. " +
+      "W4/W7: `trySelect(cases)` and only on `undefined` `await select(cases)`; W6: `if (!mu.tryLock()) await mu.lock()`.",
   },
   {
     id: "js-csp",
     label: "js-csp",
     role: "peer",
     packages: ["js-csp"],
-    describe: "generator processes: `go(function* () { yield put(ch, v) })`, `yield take(ch)` (its README's style).",
+    describe:
+      "generator processes: `go(function* () { yield put(ch, v) })`, `yield take(ch)` (its README's style); W4/W7: `yield alts([...])`, W7's timer `timeout(ms)`.",
   },
   {
     id: "thi.ng-csp",
     label: "@thi.ng/csp",
     role: "peer",
     packages: ["@thi.ng/csp", "@thi.ng/buffers"],
-    describe: "async functions: `await ch.write(v)`, `await ch.read()` (its README's style).",
+    describe:
+      "async functions: `await ch.write(v)`, `await ch.read()` (its README's style); W4/W7: `await select(a, b, …)`, W7's timer `timeout(ms)`.",
   },
   {
     id: "effect",
-    label: "effect Queue",
+    label: "effect",
     role: "peer",
     packages: ["effect"],
     describe:
-      "`Effect.gen` fibers run with `Effect.all(…, { concurrency: 'unbounded' })`: `yield* Queue.offer(q, v)`, `yield* Queue.take(q)`.",
+      "`Effect.gen` fibers run with `Effect.all(…, { concurrency: 'unbounded' })`: `yield* Queue.offer(q, v)`, `yield* Queue.take(q)`; " +
+      "W4: `Effect.raceAll` of the `Queue.take`s; W6: `Semaphore.make(1)` and `withPermits(1)`; W7: `Queue.take(q).pipe(Effect.timeout(Duration.hours(1)))`.",
   },
   {
     id: "channel-ts",
@@ -92,12 +96,43 @@ export const IMPLS: readonly ImplInfo[] = [
     describe: "`SimpleChannel`: synchronous `send(v)` (unbounded), `await receive()`.",
   },
   {
+    id: "async-mutex",
+    label: "async-mutex",
+    role: "peer",
+    packages: ["async-mutex"],
+    describe: "W6 only: `const release = await mutex.acquire(); …; release()` (its README's style; it has no tryLock).",
+  },
+  {
+    id: "p-mutex",
+    label: "p-mutex",
+    role: "peer",
+    packages: ["p-mutex"],
+    describe: "W6 only: `await mutex.lock(); …; mutex.unlock()` (no tryLock).",
+  },
+  {
+    id: "esfx-mutex",
+    label: "@esfx/async-mutex",
+    role: "peer",
+    packages: ["@esfx/async-mutex"],
+    describe: "W6 only: `AsyncMutex`, `await mutex.lock(); …; mutex.unlock()`.",
+  },
+  {
+    id: "messageport",
+    label: "MessagePort",
+    role: "peer",
+    packages: [],
+    describe:
+      "W8 only: the platform's way between threads — `port.postMessage(v)` in the worker, a `message` listener on the main thread (Node's `worker_threads`).",
+  },
+  {
     id: "floor",
     label: "floor",
     role: "floor",
     packages: [],
     describe:
-      "hand-written minimal channel (src/impls/floor.ts): power-of-two ring buffer, one pending resolver per side (a tiny FIFO of them for MPMC), synchronous completion when possible, no close, no abort, no select.",
+      "hand-written minimal channel (src/impls/floor.ts): power-of-two ring buffer, one pending resolver per side (a tiny FIFO of them for MPMC), synchronous completion when possible, no close, no abort, no select. " +
+      "W4: four such rings polled in rotating order, one pending resolver when all are empty; W6: a FIFO lock (array of resolvers, a shared resolved promise when free); " +
+      "W7: the naive `Promise.race` of the value and a `setTimeout` promise, `clearTimeout` afterwards; W8: a single-producer single-consumer SharedArrayBuffer ring (src/impls/floor-ring.ts).",
   },
   {
     id: "go",

@@ -27,6 +27,15 @@ function cellText(r: Results, workload: string, impl: string): string {
   return formatNs(c.nsPerOp);
 }
 
+/** What the report says about an implementation that left host timers armed. */
+export function leakNote(leaked: number, totalOps: number | undefined): string {
+  const per = totalOps === undefined ? "" : ` (${(leaked / totalOps).toFixed(2)} per operation)`;
+  return (
+    `**leaks timers**: ${leaked.toLocaleString("en-US")} host timers were still pending after its runs${per}; ` +
+    "a program doing this cannot exit until they fire (the benchmark's child process ends itself)"
+  );
+}
+
 export function renderReport(r: Results, info: RunInfo): string {
   const L: string[] = [];
   const subjects = r.impls.filter((i) => i.role === "subject");
@@ -44,7 +53,7 @@ export function renderReport(r: Results, info: RunInfo): string {
       `load average ${info.machine.load.toFixed(2)} at start (a shared machine: compare ratios within this run, not absolute numbers across runs)`,
     `- **Node:** ${info.machine.node}; csp-kit measured from its TypeScript source (condition \`@csp-kit/source\`, compiled by tsx/esbuild)`,
     `- **Runs:** each implementation × workload in its own child process (\`--expose-gc\`): ${info.smoke ? "no warm-up" : "one untimed warm-up run of N/10"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} (a \`gc()\` before each); the table shows medians`,
-    `- **N:** ${info.n === undefined ? "each workload's own (1,000,000 messages or hops)" : info.n.toLocaleString("en-US")}`,
+    `- **N:** ${info.n === undefined ? "each workload's own (1,000,000 messages, hops or locks; W7: 100,000 selects)" : info.n.toLocaleString("en-US")}`,
     `- **Go:** ${info.go}`,
     "",
   );
@@ -107,6 +116,11 @@ export function renderReport(r: Results, info: RunInfo): string {
       const label = r.impls.find((i) => i.id === id)?.label ?? id;
       notes.push(`- ${label}: ${note}.`);
     }
+    for (const impl of r.impls) {
+      const c = r.cells.get(key(w.id, impl.id));
+      if (c?.status !== "ok" || c.sample.leakedTimers === undefined) continue;
+      notes.push(`- ${impl.label}: ${leakNote(c.sample.leakedTimers, c.sample.totalOps)}.`);
+    }
     const failures = r.impls.flatMap((i) => {
       const c = r.cells.get(key(w.id, i.id));
       return c?.status === "failed" ? [`- ${i.label} FAILED: \`${c.error.split("\n")[0]}\``] : [];
@@ -126,7 +140,8 @@ export function renderReport(r: Results, info: RunInfo): string {
   L.push(
     "",
     "channel-ts has only an unbounded single-consumer channel, so it appears in W9 alone; " +
-      "@thi.ng/csp has no unbuffered and no unbounded channel; js-csp has no unbounded buffer.",
+      "@thi.ng/csp has no unbuffered and no unbounded channel; js-csp has no unbounded buffer. " +
+      "async-mutex, p-mutex and @esfx/async-mutex are mutexes (W6 only); MessagePort is the platform's cross-thread messaging (W8 only).",
     "",
     "## Reproduce",
     "",

@@ -194,7 +194,7 @@ const cells = new Map<string, Cell>();
 let failures = 0;
 
 function record(w: Workload, implId: string, outcome: Sample | Error): void {
-  const label = `${w.id} ${(IMPLS.find((i) => i.id === implId)?.label ?? implId).padEnd(14)}`;
+  const label = `${w.id} ${(IMPLS.find((i) => i.id === implId)?.label ?? implId).padEnd(17)}`;
   if (outcome instanceof ChildError && outcome.timedOut) {
     // Too slow to finish is a performance result in a full run; in --smoke (tiny N) it means a hang.
     if (smoke) failures++;
@@ -212,7 +212,10 @@ function record(w: Workload, implId: string, outcome: Sample | Error): void {
   cells.set(key(w.id, implId), cell);
   if (cell.status === "ok") {
     const ns = formatNs(cell.nsPerOp).padStart(7);
-    process.stderr.write(`${label} ${ns} ns/${w.unit}  ${formatRate(1e9 / cell.nsPerOp).padStart(8)} ${w.unit}/s\n`);
+    const leak = outcome.leakedTimers === undefined ? "" : `  LEAK: ${outcome.leakedTimers} timers left pending`;
+    process.stderr.write(
+      `${label} ${ns} ns/${w.unit}  ${formatRate(1e9 / cell.nsPerOp).padStart(8)} ${w.unit}/s${leak}\n`,
+    );
   }
 }
 

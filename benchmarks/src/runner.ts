@@ -28,6 +28,14 @@ export interface Sample {
   readonly n: number;
   /** Wall time of each measured run, in nanoseconds. */
   readonly ns: readonly number[];
+  /**
+   * Host timers (`setTimeout`) still pending after this implementation's runs
+   * (warm-up included) that were not pending before: timers the library armed
+   * and never cleared. Absent when none.
+   */
+  readonly leakedTimers?: number;
+  /** Operations run in total (warm-up included): what `leakedTimers` is out of. */
+  readonly totalOps?: number;
 }
 
 /** Exit code of a child whose run deadlocked (the event loop drained with the run unfinished). */
@@ -64,6 +72,11 @@ process.on("beforeExit", () => {
   process.exit(EXIT_DEADLOCK);
 });
 
+/** Operations in the untimed warm-up run before n-operation runs: about n/10, a multiple of `smokeN`. */
+export function warmupN(w: Workload, n: number): number {
+  return Math.max(w.smokeN, Math.floor(n / 10 / w.smokeN) * w.smokeN);
+}
+
 /**
  * Runs `impl` on `w` `runs` times with `n` operations each (after one untimed
  * warm-up run of about n/10 when `warmup`), verifying every checksum. Returns
@@ -76,7 +89,7 @@ export async function measure(w: Workload, impl: string, n: number, runs: number
   checkN(w, n);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (warmup) {
-    const wn = Math.max(w.smokeN, Math.floor(n / 10 / w.smokeN) * w.smokeN);
+    const wn = warmupN(w, n);
     inFlight = `${w.id} ${impl} warm-up`;
     (await run(wn)).verify(wn, inFlight);
   }
@@ -92,6 +105,16 @@ export async function measure(w: Workload, impl: string, n: number, runs: number
   }
   inFlight = undefined;
   return ns;
+}
+
+/**
+ * Host timers pending now that keep the process alive (`unref`ed ones, such as
+ * this runner's own time limit, are not counted).
+ */
+export function pendingTimers(): number {
+  let count = 0;
+  for (const r of process.getActiveResourcesInfo()) if (r === "Timeout") count++;
+  return count;
 }
 
 /** The median of a non-empty list. */
@@ -157,9 +180,12 @@ export async function standalone(w: Workload): Promise<void> {
   timer.unref();
 
   for (const impl of impls) {
+    const before = pendingTimers();
     const ns = await measure(w, impl, n, runs, warmup);
+    const leaked = pendingTimers() - before;
+    const totalOps = n * runs + (warmup ? warmupN(w, n) : 0);
     if (values.json) {
-      const sample: Sample = { workload: w.id, impl, n, ns };
+      const sample: Sample = { workload: w.id, impl, n, ns, ...(leaked > 0 ? { leakedTimers: leaked, totalOps } : {}) };
       process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(sample)}\n`);
     } else {
       const per = ns.map((t) => t / n);
@@ -167,9 +193,14 @@ export async function standalone(w: Workload): Promise<void> {
       process.stdout.write(
         `${w.id} ${impl.padEnd(12)} n=${n}  median ${formatNs(med)} ns/${w.unit}  ${formatRate(1e9 / med)} ${w.unit}/s` +
           `  (${runs} run${runs > 1 ? "s" : ""}: ${per.map(formatNs).join(" ")})  checksum ok` +
-          `${measuresSource() ? "" : "  [csp-kit from dist]"}\n`,
+          `${measuresSource() ? "" : "  [csp-kit from dist]"}` +
+          `${leaked > 0 ? `  LEAK: ${leaked} timers still pending after ${totalOps} operations` : ""}\n`,
       );
     }
   }
   clearTimeout(timer);
+  // A library that leaves timers armed (an uncancellable one-hour timeout per
+  // select, say) would keep this process alive until they fire. The leak is
+  // reported above (`leakedTimers`); end the process now instead of waiting.
+  if (pendingTimers() > 0) process.exit(0);
 }

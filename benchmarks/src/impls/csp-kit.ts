@@ -8,11 +8,17 @@
  *   `tryRecv()` and only on "would-block", `await recv()`. The fast path has
  *   no `await` at all, so it costs no microtask.
  *
- * Both use nothing but `@csp-kit/channel`'s public surface; the library has no
- * benchmark-only code path.
+ * The same two styles for select (`await select(cases)` against `trySelect(cases)`
+ * first) and for the mutex (`await mu.lock()` against `tryLock()` first).
+ *
+ * Everything uses only the public surface of `@csp-kit/channel`, `/select`,
+ * `/timers` and `/mutex`; the library has no benchmark-only code path.
  */
 
 import { Channel, type Option, type TryRecvResult } from "@csp-kit/channel";
+import { Mutex } from "@csp-kit/mutex";
+import { recv, select, trySelect } from "@csp-kit/select";
+import { after } from "@csp-kit/timers";
 import { Checksum } from "../checksum.js";
 
 /** Which of the two user-level styles a run uses. */
@@ -142,5 +148,84 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
     }
   };
   await Promise.all([consumer(), producer()]);
+  return ck;
+}
+
+/**
+ * Select fan-in: producer p sends p, p+4, … on its own channel; one consumer
+ * selects over the four receive cases until it has n values. The cases object
+ * is built once and reused (a case holds no per-select state).
+ */
+export async function fanIn(style: Style, n: number, make: () => Channel<number>): Promise<Checksum> {
+  const chs = [make(), make(), make(), make()] as const;
+  const ck = new Checksum();
+  const cases = { a: recv(chs[0]), b: recv(chs[1]), c: recv(chs[2]), d: recv(chs[3]) };
+  const consumer = async () => {
+    if (style === "await") {
+      for (let i = 0; i < n; i++) ck.add(received((await select(cases)).value));
+    } else {
+      for (let i = 0; i < n; i++) {
+        const r = trySelect(cases) ?? (await select(cases));
+        ck.add(received(r.value));
+      }
+    }
+  };
+  const tasks = [consumer()];
+  for (let p = 0; p < chs.length; p++) tasks.push(produce(style, chs[p] as Channel<number>, p, chs.length, n));
+  await Promise.all(tasks);
+  return ck;
+}
+
+/**
+ * `tasks` tasks each lock the mutex n/tasks times and, inside, add their next
+ * value (task t: t, t+T, …) to the shared checksum — the shared counter.
+ */
+export async function lockedCounter(style: Style, n: number, tasks: number): Promise<Checksum> {
+  const mu = new Mutex();
+  const ck = new Checksum();
+  const task = async (first: number) => {
+    if (style === "await") {
+      for (let v = first; v < n; v += tasks) {
+        await mu.lock();
+        ck.add(v);
+        mu.unlock();
+      }
+    } else {
+      for (let v = first; v < n; v += tasks) {
+        if (!mu.tryLock()) await mu.lock();
+        ck.add(v);
+        mu.unlock();
+      }
+    }
+  };
+  const all: Promise<void>[] = [];
+  for (let t = 0; t < tasks; t++) all.push(task(t));
+  await Promise.all(all);
+  return ck;
+}
+
+/**
+ * n times: put i on a channel buffered 1, then select between receiving it and
+ * a fresh `after(timeoutMs)`; the channel must win every time. The receive case
+ * is built once; the timer case is new each time (a new timer).
+ */
+export async function selectAgainstTimer(style: Style, n: number, timeoutMs: number): Promise<Checksum> {
+  const ready = new Channel<number>(1);
+  const value = recv(ready);
+  const ck = new Checksum();
+  for (let i = 0; i < n; i++) {
+    if (style === "await") {
+      await ready.send(i);
+      const r = await select({ value, timeout: recv(after(timeoutMs)) });
+      if (r.case !== "value") throw new Error("the one-hour timer won the select");
+      ck.add(received(r.value));
+    } else {
+      if (ready.trySend(i) !== "sent") await ready.send(i);
+      const cases = { value, timeout: recv(after(timeoutMs)) };
+      const r = trySelect(cases) ?? (await select(cases));
+      if (r.case !== "value") throw new Error("the one-hour timer won the select");
+      ck.add(received(r.value));
+    }
+  }
   return ck;
 }

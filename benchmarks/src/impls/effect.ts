@@ -6,7 +6,7 @@
  * (a `Ref` would add cost unrelated to the queue).
  */
 
-import { Effect, Queue } from "effect";
+import { Duration, Effect, Queue, Semaphore } from "effect";
 import { Checksum } from "../checksum.js";
 
 /** Makes the queue under test (e.g. `Queue.bounded<number>(1024)`). */
@@ -87,6 +87,79 @@ export function bursts(n: number, burst: number, make: MakeQueue): Promise<Check
       }
     });
     yield* Effect.all([consumer, producer], { concurrency: "unbounded", discard: true });
+    return ck;
+  });
+  return Effect.runPromise(program);
+}
+
+/**
+ * Select fan-in: fiber p offers p, p+4, … to its own queue; one fiber takes
+ * n values, each with `Effect.raceAll` over the four `Queue.take`s. The losing
+ * takes are interrupted before they take anything (a woken take re-polls in its
+ * own fiber), so each race takes exactly one value: the checksum checks it.
+ */
+export function fanIn(n: number, make: MakeQueue): Promise<Checksum> {
+  const program = Effect.gen(function* () {
+    const qs = [yield* make(), yield* make(), yield* make(), yield* make()];
+    const takes = qs.map((q) => Queue.take(q));
+    const ck = new Checksum();
+    const consumer = Effect.gen(function* () {
+      for (let i = 0; i < n; i++) ck.add(yield* Effect.raceAll(takes));
+    });
+    const tasks: Effect.Effect<void>[] = [consumer];
+    for (let p = 0; p < qs.length; p++) {
+      const q = qs[p] as Queue.Queue<number>;
+      tasks.push(
+        Effect.gen(function* () {
+          for (let v = p; v < n; v += qs.length) {
+            if (!(yield* Queue.offer(q, v))) throw new Error("offer refused");
+          }
+        }),
+      );
+    }
+    yield* Effect.all(tasks, { concurrency: "unbounded", discard: true });
+    return ck;
+  });
+  return Effect.runPromise(program);
+}
+
+/**
+ * `tasks` fibers each run n/tasks critical sections under a `Semaphore` of one
+ * permit (`withPermits(1)`), adding their next value to the shared checksum.
+ */
+export function lockedCounter(n: number, tasks: number): Promise<Checksum> {
+  const program = Effect.gen(function* () {
+    const sem = yield* Semaphore.make(1);
+    const locked = sem.withPermits(1);
+    const ck = new Checksum();
+    const all: Effect.Effect<void>[] = [];
+    for (let t = 0; t < tasks; t++) {
+      all.push(
+        Effect.gen(function* () {
+          for (let v = t; v < n; v += tasks) yield* locked(Effect.sync(() => ck.add(v)));
+        }),
+      );
+    }
+    yield* Effect.all(all, { concurrency: "unbounded", discard: true });
+    return ck;
+  });
+  return Effect.runPromise(program);
+}
+
+/**
+ * n times: offer i to a queue bounded 1, then take it with
+ * `Effect.timeout(Duration.millis(timeoutMs))` — effect's form of "a receive
+ * against a timer"; the take must win every time (a timeout fails the run).
+ */
+export function selectAgainstTimer(n: number, timeoutMs: number): Promise<Checksum> {
+  const program = Effect.gen(function* () {
+    const q = yield* Queue.bounded<number>(1);
+    const limit = Duration.millis(timeoutMs);
+    const ck = new Checksum();
+    for (let i = 0; i < n; i++) {
+      if (!(yield* Queue.offer(q, i))) throw new Error("offer refused");
+      ck.add(yield* Queue.take(q).pipe(Effect.timeout(limit)));
+    }
     return ck;
   });
   return Effect.runPromise(program);

@@ -237,3 +237,185 @@ export async function bursts(n: number, burst: number, make: () => FloorChannel<
   await Promise.all([consumer(), producer()]);
   return ck;
 }
+
+// ---------------------------------------------------------------------------
+// W4: select fan-in, hand-written
+// ---------------------------------------------------------------------------
+
+/**
+ * The least a select fan-in can cost: `k` bounded rings (one per producer), the
+ * consumer polls them in rotating order and, when all are empty, leaves one
+ * pending resolver that the next send completes directly. A producer whose ring
+ * is full waits with one pending resolver of its own. No close, no abort, and
+ * a select over these rings only — not a general select.
+ *
+ * Invariants:
+ * - `consumer !== undefined` only while every ring is empty.
+ * - `waiting[i] !== undefined` only while ring i holds `capacity` values.
+ */
+export class FloorFanIn {
+  /** One ring per producer; grown lazily like `FloorChannel`'s. */
+  private readonly rings: FloorChannel<number>[];
+  /** The blocked producer of each ring (at most one each: one producer per ring). */
+  private readonly waiting: (WaitingSender<number> | undefined)[];
+  /** The consumer's resolver while it waits on all rings. */
+  private consumer: ((value: number) => void) | undefined;
+  /** Where the next poll starts: rotates so no ring starves. */
+  private next = 0;
+
+  constructor(
+    readonly producers: number,
+    capacity: number,
+  ) {
+    this.rings = Array.from({ length: producers }, () => new FloorChannel<number>(capacity));
+    this.waiting = new Array<WaitingSender<number> | undefined>(producers).fill(undefined);
+  }
+
+  /** Producer `i` sends now if it can; `false` means "call `send`". */
+  trySend(i: number, value: number): boolean {
+    const consumer = this.consumer;
+    if (consumer !== undefined) {
+      this.consumer = undefined;
+      consumer(value);
+      return true;
+    }
+    return (this.rings[i] as FloorChannel<number>).trySend(value);
+  }
+
+  /** Producer `i` waits for room. Precondition: `trySend(i, value)` just returned false. */
+  send(i: number, value: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiting[i] = { value, resolve };
+    });
+  }
+
+  /** Takes a value from the first non-empty ring, starting at the rotating index. */
+  tryRecv(): number | typeof EMPTY {
+    const k = this.producers;
+    for (let j = 0; j < k; j++) {
+      const i = (this.next + j) % k;
+      const v = (this.rings[i] as FloorChannel<number>).tryRecv();
+      if (v !== EMPTY) {
+        this.next = (i + 1) % k;
+        const w = this.waiting[i];
+        if (w !== undefined) {
+          this.waiting[i] = undefined;
+          (this.rings[i] as FloorChannel<number>).trySend(w.value);
+          w.resolve();
+        }
+        return v;
+      }
+    }
+    return EMPTY;
+  }
+
+  /** Waits for a value. Precondition: `tryRecv()` just returned `EMPTY`. */
+  recv(): Promise<number> {
+    return new Promise<number>((resolve) => {
+      this.consumer = resolve;
+    });
+  }
+}
+
+/** Select fan-in: producer p sends p, p+4, … into its ring; one consumer takes n values. */
+export async function fanIn(n: number, capacity: number): Promise<Checksum> {
+  const producers = 4;
+  const sel = new FloorFanIn(producers, capacity);
+  const ck = new Checksum();
+  const consumer = async () => {
+    for (let i = 0; i < n; i++) {
+      let v = sel.tryRecv();
+      if (v === EMPTY) v = await sel.recv();
+      ck.add(v);
+    }
+  };
+  const producer = async (p: number) => {
+    for (let v = p; v < n; v += producers) {
+      if (!sel.trySend(p, v)) await sel.send(p, v);
+    }
+  };
+  const tasks = [consumer()];
+  for (let p = 0; p < producers; p++) tasks.push(producer(p));
+  await Promise.all(tasks);
+  return ck;
+}
+
+// ---------------------------------------------------------------------------
+// W6: mutex, hand-written
+// ---------------------------------------------------------------------------
+
+/** The promise every uncontended `lock()` returns. */
+const UNLOCKED: Promise<void> = Promise.resolve();
+
+/**
+ * The least a FIFO async mutex can cost: a flag, a FIFO of resolvers, and one
+ * shared resolved promise for the uncontended case. `unlock` hands the lock to
+ * the oldest waiter directly. No abort, no misuse checks.
+ *
+ * Invariants: waiters exist only while `locked`.
+ */
+export class FloorMutex {
+  private locked = false;
+  private readonly waiters = new WaitQueue<() => void>();
+
+  lock(): Promise<void> {
+    if (!this.locked) {
+      this.locked = true;
+      return UNLOCKED;
+    }
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  unlock(): void {
+    if (this.waiters.size > 0) this.waiters.shift()();
+    else this.locked = false;
+  }
+}
+
+/** `tasks` tasks each `await lock()` n/tasks times and add their next value inside. */
+export async function lockedCounter(n: number, tasks: number): Promise<Checksum> {
+  const mu = new FloorMutex();
+  const ck = new Checksum();
+  const task = async (first: number) => {
+    for (let v = first; v < n; v += tasks) {
+      await mu.lock();
+      ck.add(v);
+      mu.unlock();
+    }
+  };
+  const all: Promise<void>[] = [];
+  for (let t = 0; t < tasks; t++) all.push(task(t));
+  await Promise.all(all);
+  return ck;
+}
+
+// ---------------------------------------------------------------------------
+// W7: a ready value against a timer, the naive way
+// ---------------------------------------------------------------------------
+
+/** What the timer's promise resolves to. */
+const TIMED_OUT: unique symbol = Symbol("floor.timed-out");
+
+/**
+ * n times: put i on a floor channel buffered 1, then what a JavaScript
+ * programmer writes — `Promise.race` of the receive and a `setTimeout`
+ * promise — and `clearTimeout` of the loser. The receive must win every time.
+ */
+export async function selectAgainstTimer(n: number, timeoutMs: number): Promise<Checksum> {
+  const ready = new FloorChannel<number>(1);
+  const ck = new Checksum();
+  for (let i = 0; i < n; i++) {
+    if (!ready.trySend(i)) await ready.send(i);
+    const v = ready.tryRecv();
+    const receive = v === EMPTY ? ready.recv() : Promise.resolve(v);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+    });
+    const r = await Promise.race([receive, timeout]);
+    clearTimeout(timer);
+    if (r === TIMED_OUT) throw new Error("the one-hour timer won the race");
+    ck.add(r);
+  }
+  return ck;
+}

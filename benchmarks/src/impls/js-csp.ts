@@ -4,7 +4,7 @@
  * completion is awaited through the channel `go` returns.
  */
 
-import csp, { type Channel } from "js-csp";
+import csp, { type AltResult, type Channel } from "js-csp";
 import { Checksum } from "../checksum.js";
 
 /** Resolves when the go process whose result channel is `done` has finished. */
@@ -91,5 +91,54 @@ export async function bursts(n: number, burst: number, make: () => Channel<numbe
     }
   });
   await Promise.all([join(consumer), join(producer)]);
+  return ck;
+}
+
+/** Select fan-in: process p puts p, p+4, … on its own channel; one process `alts` over the four until it has n values. */
+export async function fanIn(n: number, make: () => Channel<number>): Promise<Checksum> {
+  const chs = [make(), make(), make(), make()];
+  const ck = new Checksum();
+  const done: Promise<void>[] = [
+    join(
+      csp.go(function* () {
+        for (let i = 0; i < n; i++) {
+          const r = (yield csp.alts(chs)) as AltResult<number>;
+          ck.add(num(r.value));
+        }
+      }),
+    ),
+  ];
+  for (let p = 0; p < chs.length; p++) {
+    const ch = chs[p] as Channel<number>;
+    done.push(
+      join(
+        csp.go(function* () {
+          for (let v = p; v < n; v += chs.length) yield csp.put(ch, v);
+        }),
+      ),
+    );
+  }
+  await Promise.all(done);
+  return ck;
+}
+
+/**
+ * n times: put i on a channel buffered 1, then `alts` between it and a fresh
+ * `timeout(timeoutMs)`; the channel must win every time. js-csp's `timeout`
+ * arms a `setTimeout` that nothing can clear: every iteration leaves one behind.
+ */
+export async function selectAgainstTimer(n: number, timeoutMs: number): Promise<Checksum> {
+  const ready = csp.chan<number>(1);
+  const ck = new Checksum();
+  await join(
+    csp.go(function* () {
+      for (let i = 0; i < n; i++) {
+        yield csp.put(ready, i);
+        const r = (yield csp.alts([ready, csp.timeout(timeoutMs)])) as AltResult<number>;
+        if (r.channel !== ready) throw new Error("the one-hour timeout won the alts");
+        ck.add(num(r.value));
+      }
+    }),
+  );
   return ck;
 }

@@ -10,7 +10,7 @@
  * the library's documented behaviour, measured as users get it.
  */
 
-import type { Channel } from "@thi.ng/csp";
+import { type Channel, select, timeout } from "@thi.ng/csp";
 import { Checksum } from "../checksum.js";
 
 async function write(ch: Channel<number>, v: number): Promise<void> {
@@ -97,5 +97,48 @@ export async function bursts(
     }
   };
   await Promise.all([consumer(), producer()]);
+  return ck;
+}
+
+/** Select fan-in: task p writes p, p+4, … to its own channel; one task `select`s over the four until it has n values. */
+export async function fanIn(n: number, make: () => Channel<number>): Promise<Checksum> {
+  const [a, b, c, d] = [make(), make(), make(), make()];
+  const chs = [a, b, c, d];
+  const ck = new Checksum();
+  const consumer = async () => {
+    for (let i = 0; i < n; i++) {
+      const [v] = await select(a, b, c, d);
+      if (v === undefined) throw new Error("select returned no value: a channel closed");
+      ck.add(v);
+    }
+  };
+  const tasks = [consumer()];
+  for (let p = 0; p < chs.length; p++) {
+    const ch = chs[p] as Channel<number>;
+    tasks.push(
+      (async () => {
+        for (let v = p; v < n; v += chs.length) await write(ch, v);
+      })(),
+    );
+  }
+  await Promise.all(tasks);
+  return ck;
+}
+
+/**
+ * n times: `offer` i to a channel buffered 1, then `select` between it and a
+ * fresh `timeout(timeoutMs)`; the channel must win every time. @thi.ng/csp's
+ * `timeout` arms a `setTimeout` that nothing can clear: every iteration leaves
+ * one behind.
+ */
+export async function selectAgainstTimer(n: number, timeoutMs: number, make: () => Channel<number>): Promise<Checksum> {
+  const ready = make();
+  const ck = new Checksum();
+  for (let i = 0; i < n; i++) {
+    if (!ready.offer(i)) throw new Error("offer refused: the ready channel is full");
+    const [v, ch] = await select(ready, timeout(timeoutMs));
+    if (ch !== ready || v === undefined) throw new Error("the one-hour timeout won the select");
+    ck.add(v);
+  }
   return ck;
 }

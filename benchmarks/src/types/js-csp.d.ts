@@ -19,12 +19,21 @@ declare module "js-csp" {
     /** Phantom: what the `yield` evaluates to. */
     readonly __result?: R;
   }
+  /** What `yield alts(…)` evaluates to: the value and the channel of the operation that completed. */
+  export interface AltResult<T> {
+    readonly value: T;
+    readonly channel: Channel<T>;
+  }
   interface Csp {
     chan<T>(bufferOrSize?: number | Buffer<T>): Channel<T>;
     go<R>(body: () => Generator<Instruction<unknown>, R, unknown>): Channel<R>;
     put<T>(ch: Channel<T>, value: T): Instruction<boolean>;
     take<T>(ch: Channel<T>): Instruction<T>;
     takeAsync<T>(ch: Channel<T>, callback: (value: T) => void): void;
+    /** Takes from the first ready channel (chosen at random among ready ones unless `priority`). */
+    alts<T>(operations: readonly Channel<T>[], options?: { priority?: boolean }): Instruction<AltResult<T>>;
+    /** A channel that closes after `ms` milliseconds (an uncancellable `setTimeout`). */
+    timeout(ms: number): Channel<never>;
     readonly CLOSED: unknown;
     readonly buffers: {
       fixed<T>(n: number): Buffer<T>;

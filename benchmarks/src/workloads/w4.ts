@@ -1,0 +1,53 @@
+/** W4 — select fan-in over four channels buffered 16. */
+
+import { Channel } from "@csp-kit/channel";
+import { channel } from "@thi.ng/csp";
+import { Queue } from "effect";
+import csp from "js-csp";
+import * as cspKit from "../impls/csp-kit.js";
+import * as effect from "../impls/effect.js";
+import * as floor from "../impls/floor.js";
+import * as jsCsp from "../impls/js-csp.js";
+import * as thing from "../impls/thing-csp.js";
+import { isMain, standalone } from "../runner.js";
+import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+
+const CAP = 16;
+
+export const w4 = defineWorkload({
+  id: "W4",
+  title: "select fan-in, 4 × buffered(16)",
+  unit: "msg",
+  n: SPEC_N,
+  smokeN: SMOKE_N,
+  granule: 4,
+  describe:
+    "Four producers each send N/4 values (producer p: p, p+4, …) on their own channel buffered 16; one consumer selects over the four receive cases until it has N values. The checksum covers everything the consumer received.",
+  runs: {
+    "csp-kit": (n) => cspKit.fanIn("await", n, () => new Channel<number>(CAP)),
+    "csp-kit-try": (n) => cspKit.fanIn("try", n, () => new Channel<number>(CAP)),
+    "js-csp": (n) => jsCsp.fanIn(n, () => csp.chan<number>(CAP)),
+    "thi.ng-csp": (n) => thing.fanIn(n, () => channel<number>(CAP)),
+    effect: (n) => effect.fanIn(n, () => Queue.bounded<number>(CAP)),
+    floor: (n) => floor.fanIn(n, CAP),
+  },
+  skipped: {
+    "channel-ts": "no select",
+  },
+  notes: {
+    "csp-kit":
+      "`await select({ a: recv(c0), b: recv(c1), c: recv(c2), d: recv(c3) })`, one cases object reused for every select; producers `await send`",
+    "csp-kit-try":
+      "`trySelect(cases) ?? await select(cases)` on the same reused cases object; producers `trySend` first",
+    "js-csp": "`yield alts([c0, c1, c2, c3])` (random order among ready channels, as csp-kit's default)",
+    "thi.ng-csp":
+      "`await select(c0, c1, c2, c3)`; its `write` resolves when the value is read, so each producer keeps one value in flight",
+    effect:
+      "`Effect.raceAll` over the four `Queue.take`s — effect has no select; the losing takes are interrupted before they take anything (a woken take re-polls in its own fiber), so each race takes exactly one value, as the checksum confirms",
+    floor:
+      "four rings polled in rotating order, one pending resolver when all are empty (src/impls/floor.ts `FloorFanIn`): a select over these rings only",
+  },
+  module: import.meta.url,
+});
+
+if (isMain(import.meta.url)) await standalone(w4);
