@@ -57,6 +57,12 @@
 import type { Linked } from "./internal/waiter-list.js";
 
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
+/**
+ * The intrusive FIFO of waiters the channel's own queues use (O(1) push, shift
+ * and remove of a cancelled waiter, no allocation per waiter): for ports built
+ * outside this package, such as timers.
+ */
+export { type Linked, WaiterList } from "./internal/waiter-list.js";
 
 /**
  * The commit-once flag shared by every waiter of one blocking operation.

@@ -59,6 +59,9 @@ const perf: { readonly timeOrigin: number; now(): number } | undefined = (
   globalThis as { performance?: { readonly timeOrigin: number; now(): number } }
 ).performance;
 
+/** `performance.timeOrigin` is fixed for the life of the process: read it once, not per `now()`. */
+const timeOrigin = perf === undefined ? 0 : perf.timeOrigin;
+
 /**
  * The real clock, used when no `{ clock }` option is given.
  *
@@ -77,7 +80,7 @@ const perf: { readonly timeOrigin: number; now(): number } | undefined = (
  * this package arm one only while somebody waits on them.
  */
 export const realClock: Clock = {
-  now: perf === undefined ? () => Date.now() : () => perf.timeOrigin + perf.now(),
+  now: perf === undefined ? () => Date.now() : () => timeOrigin + perf.now(),
   setTimeout(callback: () => void, ms: number): ClockHandle {
     const delay = ms > 0 ? Math.min(Math.ceil(ms), MAX_HOST_DELAY) : 0;
     return globalThis.setTimeout(callback, delay);

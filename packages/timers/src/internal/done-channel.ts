@@ -13,14 +13,13 @@
  *   sibling waiters (port protocol).
  */
 
-import type { RecvWaiter } from "@csp-kit/channel/port";
+import { type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
 import { commitRecv, PortReceiver } from "./port-receiver.js";
-import { WaiterQueue } from "./waiter-queue.js";
 
 /** The port behind `done()`. */
 export class DoneChannel extends PortReceiver<never> implements EventListenerObject {
   /** Receivers waiting for the abort, oldest first. */
-  private readonly recvq = new WaiterQueue<never>();
+  private readonly recvq = new WaiterList<RecvWaiter<never>>();
   /** Whether this object is registered as the signal's abort listener. Written by enqueue / cancel / abort. */
   private listening = false;
 

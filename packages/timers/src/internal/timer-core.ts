@@ -58,10 +58,9 @@
  *   sibling waiters (port protocol), so state is consistent at every commit.
  */
 
-import type { RecvWaiter } from "@csp-kit/channel/port";
+import { type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
 import type { Clock, ClockHandle } from "../clock.js";
 import { commitRecv, PortReceiver } from "./port-receiver.js";
-import { WaiterQueue } from "./waiter-queue.js";
 
 /** A one-shot timer (`period` 0) or a ticker, as a lazily armed receive-only port. */
 export class TimerCore extends PortReceiver<number> {
@@ -74,8 +73,13 @@ export class TimerCore extends PortReceiver<number> {
   when: number | undefined;
   /** 0 for a one-shot timer; the tick period (> 0) of a ticker. Written by the constructor and `reset`. */
   period: number;
-  /** Receivers waiting for the next tick, oldest first. Only `enqueueRecv` adds; `fire` and `cancelRecv` remove. */
-  private readonly recvq = new WaiterQueue<number>();
+  /**
+   * Receivers waiting for the next tick, oldest first. Created by the first
+   * `enqueueRecv` (most timers lose a select or are polled and never get a
+   * waiter, so they never allocate one); only `enqueueRecv` adds, `fire` and
+   * `cancelRecv` remove. Undefined means empty.
+   */
+  private recvq: WaiterList<RecvWaiter<number>> | undefined = undefined;
   /** Whether a clock callback is scheduled. Written only by `arm` / `disarm` / `fire`. */
   private armed = false;
   /** The `when` the current callback was scheduled for; meaningful while `armed`. */
@@ -129,7 +133,7 @@ export class TimerCore extends PortReceiver<number> {
    */
   pollRecv(w: RecvWaiter<number>): boolean {
     const when = this.when;
-    if (when === undefined || this.recvq.size > 0) return false;
+    if (when === undefined || this.queued > 0) return false;
     const now = this.clock.now();
     if (now < when) return false;
     commitRecv(w, this.deliver(now), true);
@@ -138,13 +142,13 @@ export class TimerCore extends PortReceiver<number> {
 
   /** Queues `w`; the first queued receiver arms the clock callback for `when`. */
   enqueueRecv(w: RecvWaiter<number>): void {
-    this.recvq.push(w);
+    (this.recvq ??= new WaiterList<RecvWaiter<number>>()).push(w);
     if (!this.armed) this.arm();
   }
 
   /** Removes `w`; the last receiver leaving clears the clock callback. */
   cancelRecv(w: RecvWaiter<number>): boolean {
-    if (!this.recvq.remove(w)) return false;
+    if (this.recvq === undefined || !this.recvq.remove(w)) return false;
     if (this.recvq.size === 0) this.disarm();
     return true;
   }
@@ -175,7 +179,7 @@ export class TimerCore extends PortReceiver<number> {
     if (this.period !== 0) this.period = delay;
     this.when = this.clock.now() + delay;
     this.disarm();
-    if (this.recvq.size > 0) this.arm();
+    if (this.queued > 0) this.arm();
     return active;
   }
 
@@ -200,7 +204,7 @@ export class TimerCore extends PortReceiver<number> {
       // cancel sibling waiters on this very port, and sees a consistent timer.
       if (w !== undefined) commitRecv(w, this.deliver(now), true);
     }
-    if (this.recvq.size > 0 && !this.armed) this.arm();
+    if (this.queued > 0 && !this.armed) this.arm();
   }
 
   /**
@@ -223,8 +227,10 @@ export class TimerCore extends PortReceiver<number> {
 
   /** Dequeues the oldest live receiver. Skips waiters whose operation already committed elsewhere. */
   private nextReceiver(): RecvWaiter<number> | undefined {
-    let w = this.recvq.shift();
-    while (w?.token.done) w = this.recvq.shift();
+    const q = this.recvq;
+    if (q === undefined) return undefined;
+    let w = q.shift();
+    while (w?.token.done) w = q.shift();
     return w;
   }
 
@@ -256,7 +262,12 @@ export class TimerCore extends PortReceiver<number> {
 
   /** Number of queued receivers (tests and diagnostics). */
   get waiting(): number {
-    return this.recvq.size;
+    return this.queued;
+  }
+
+  /** Number of queued receivers. */
+  private get queued(): number {
+    return this.recvq === undefined ? 0 : this.recvq.size;
   }
 
   /** Checks the invariants at the top of this file; throws on the first violation. For tests. */
@@ -265,17 +276,17 @@ export class TimerCore extends PortReceiver<number> {
       throw new Error(`timer invariant violated: ${what}`);
     };
     const pending = this.when !== undefined;
-    if (this.armed !== (this.recvq.size > 0 && pending)) {
-      fail(`armed=${this.armed} with ${this.recvq.size} receivers and when=${String(this.when)}`);
+    if (this.armed !== (this.queued > 0 && pending)) {
+      fail(`armed=${this.armed} with ${this.queued} receivers and when=${String(this.when)}`);
     }
     if (this.armed && this.armedFor !== this.when) fail(`armed for ${this.armedFor} but due at ${String(this.when)}`);
     if (!(this.period === 0 || (Number.isFinite(this.period) && this.period > 0))) fail(`period ${this.period}`);
     if (this.when !== undefined && !Number.isFinite(this.when)) fail(`deadline ${this.when}`);
     let counted = 0;
-    this.recvq.forEach((w) => {
+    for (const w of this.recvq ?? []) {
       counted++;
       if (w.token.done) fail("a committed waiter is still queued");
-    });
-    if (counted !== this.recvq.size) fail(`queue size ${this.recvq.size} but ${counted} linked`);
+    }
+    if (counted !== this.queued) fail(`queue size ${this.queued} but ${counted} linked`);
   }
 }
