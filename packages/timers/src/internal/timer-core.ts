@@ -142,7 +142,8 @@ export class TimerCore extends PortReceiver<number> {
 
   /** Queues `w`; the first queued receiver arms the clock callback for `when`. */
   enqueueRecv(w: RecvWaiter<number>): void {
-    (this.recvq ??= new WaiterList<RecvWaiter<number>>()).push(w);
+    if (this.recvq === undefined) this.recvq = new WaiterList<RecvWaiter<number>>();
+    this.recvq.push(w);
     if (!this.armed) this.arm();
   }
 
