@@ -19,6 +19,9 @@ import { type HasPort, PORT, type Port } from "@csp-kit/channel/port";
 import { InvalidSelectCaseError } from "./errors.js";
 import { describe } from "./internal/describe.js";
 
+/** Brands the two case classes: module-private, so no other object carries it. */
+const CASE: unique symbol = Symbol("csp-kit.select-case");
+
 /**
  * A receive case, made by {@link recv}. Go: `case v, ok := <-ch:`.
  * @typeParam T - the values the source carries.
@@ -31,6 +34,10 @@ export class RecvCase<T> {
    * @internal made by {@link recv}.
    */
   constructor(readonly port: Port<T> | undefined) {}
+  /** @internal the brand {@link isSelectCase} checks. */
+  get [CASE](): true {
+    return true;
+  }
 }
 
 /**
@@ -49,10 +56,26 @@ export class SendCase<T> {
     readonly port: Port<T> | undefined,
     readonly value: T,
   ) {}
+  /** @internal the brand {@link isSelectCase} checks. */
+  get [CASE](): true {
+    return true;
+  }
 }
 
 /** Any case of a select. */
 export type SelectCase = RecvCase<unknown> | SendCase<unknown>;
+
+/**
+ * Whether `c` is a case made by {@link recv} or {@link send}: checks the
+ * module-private brand. A select validates every case on every call, so this is
+ * on its hot path; `instanceof` on a module's class binding runs as a generic
+ * `Symbol.hasInstance` lookup in optimized code, and `Object.getPrototypeOf` as
+ * a runtime call, while a branded property load is an inline-cached load.
+ * @internal
+ */
+export function isSelectCase(c: unknown): c is SelectCase {
+  return typeof c === "object" && c !== null && (c as { [CASE]?: unknown })[CASE] === true;
+}
 
 /**
  * The cases of one select, keyed by the names the result reports. Declaration

@@ -11,10 +11,13 @@
  *   its abort listener is removed (see the Selection invariants).
  * - nothing here starts a timer or holds a handle: a select that waits forever
  *   keeps nothing alive but its own waiters.
+ * - every call that does not wait releases its Selection before returning
+ *   (`trySelect` in `finally`; `select` on each path that returns a settled
+ *   promise), and only then: a released Selection has nothing queued anywhere.
  */
 
 import type { SelectCases, SelectOptions, SelectResult, TrySelectOptions } from "./cases.js";
-import { caseNames, Selection } from "./internal/selection.js";
+import { Selection } from "./internal/selection.js";
 
 /**
  * Waits until one case can happen, performs exactly that case, and reports
@@ -67,37 +70,41 @@ import { caseNames, Selection } from "./internal/selection.js";
  * ```
  */
 export function select<C extends SelectCases>(cases: C, options?: SelectOptions): Promise<SelectResult<C>> {
-  let sel: Selection;
-  try {
-    sel = new Selection(cases, caseNames(cases, "select(cases)", true));
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const signal = options?.signal;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  // Fast path. When a poll commits a case, that case happened exactly as a plain
-  // `recv`/`send` would have (the port applied its own FIFO and buffer rules), and
-  // no other case has been touched: the polls before it changed nothing, and the
-  // polls after it never run. Nothing of this select was enqueued, so there is
-  // nothing to cancel, no listener to remove, and no way for an abort to race the
-  // result: returning an already-settled promise is exactly Go's pass-1 return.
+  const sel = Selection.acquire();
+  let signal: AbortSignal | undefined;
   let won: boolean;
   try {
+    sel.collect(cases, "select(cases)", true);
+    signal = options?.signal;
+    if (signal?.aborted) {
+      sel.release();
+      return Promise.reject(signal.reason);
+    }
+    // Fast path. When a poll commits a case, that case happened exactly as a plain
+    // `recv`/`send` would have (the port applied its own FIFO and buffer rules), and
+    // no other case has been touched: the polls before it changed nothing, and the
+    // polls after it never run. Nothing of this select was enqueued, so there is
+    // nothing to cancel, no listener to remove, and no way for an abort to race the
+    // result: returning an already-settled promise is exactly Go's pass-1 return.
     won = sel.pollPass(options?.priority === true, options?.random ?? Math.random);
   } catch (error) {
-    // A port that rejects the operation (a send case on a receive-only source
-    // built around the types) throws before anything happened: report it the
-    // promise way, as every other select failure.
+    // An invalid case, or a port that rejects the operation (a send case on a
+    // receive-only source built around the types), throws before anything
+    // happened: report it the promise way, as every other select failure.
+    sel.release();
     return Promise.reject(error);
   }
   if (won) {
-    return sel.failed() ? Promise.reject(sel.closedError()) : Promise.resolve(sel.result() as SelectResult<C>);
+    const settled = sel.failed() ? Promise.reject(sel.closedError()) : Promise.resolve(sel.result() as SelectResult<C>);
+    sel.release(); // nothing of this use is queued anywhere: the Selection is free again
+    return settled;
   }
-  // Slow path: the executor runs synchronously, so the enqueue pass happens in the
-  // same turn as the failed polls and nothing can have become ready in between.
-  return new Promise<SelectResult<C>>((resolve, reject) => {
-    sel.enqueuePass(resolve as (result: unknown) => void, reject, signal);
-  });
+  // Slow path: this select keeps its Selection (never released). The executor runs
+  // synchronously, so the enqueue pass happens in the same turn as the failed polls
+  // and nothing can have become ready in between.
+  const promise = new Promise<SelectResult<C>>(captureResolvers);
+  sel.enqueuePass(takeResolve(), takeReject(), signal);
+  return promise;
 }
 
 /**
@@ -130,8 +137,45 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
  * ```
  */
 export function trySelect<C extends SelectCases>(cases: C, options?: TrySelectOptions): SelectResult<C> | undefined {
-  const sel = new Selection(cases, caseNames(cases, "trySelect(cases)", false));
-  if (!sel.pollPass(options?.priority === true, options?.random ?? Math.random)) return undefined;
-  if (sel.failed()) throw sel.closedError();
-  return sel.result() as SelectResult<C>;
+  const sel = Selection.acquire();
+  try {
+    sel.collect(cases, "trySelect(cases)", false);
+    if (!sel.pollPass(options?.priority === true, options?.random ?? Math.random)) return undefined;
+    if (sel.failed()) throw sel.closedError();
+    return sel.result() as SelectResult<C>;
+  } finally {
+    sel.release(); // a trySelect never queues anything, whatever happened
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The executor of a waiting select's promise
+// ---------------------------------------------------------------------------
+
+/**
+ * The resolving functions of the promise being created, between
+ * `new Promise(captureResolvers)` and `takeResolve` / `takeReject` on the next
+ * line; undefined at every other time. A shared executor instead of an arrow
+ * function saves the closure and its context per waiting select: the executor
+ * runs synchronously inside the Promise constructor, so nothing runs between
+ * recording and taking, and taking clears the record.
+ */
+let capturedResolve: ((result: never) => void) | undefined;
+let capturedReject: ((reason: unknown) => void) | undefined;
+
+function captureResolvers(resolve: (result: never) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+function takeResolve(): (result: unknown) => void {
+  const resolve = capturedResolve as (result: unknown) => void;
+  capturedResolve = undefined;
+  return resolve;
+}
+
+function takeReject(): (reason: unknown) => void {
+  const reject = capturedReject as (reason: unknown) => void;
+  capturedReject = undefined;
+  return reject;
 }

@@ -7,9 +7,17 @@
  *   1. shared constants and sentinels
  *   2. ChannelCore — immediate paths (take / give), the port protocol, the
  *      public operations (send / recv / try… / close / iterate), slow paths
- *   3. the promise-backed waiters used by send / recv (abort handling)
+ *   3. the promise-backed waiters used by send / recv, and their abort hook
  *
- * Invariants (over `buffer`, `recvq`, `sendq`, `closed`):
+ * Cost model: an operation that completes synchronously allocates nothing but
+ * what the API returns (`trySend` nothing, `tryRecv` its `Some`, `send` a shared
+ * settled promise). A blocked operation allocates its promise (with the
+ * resolving functions V8 makes for it) and one waiter; no closure, and abort
+ * state (an `AbortHook`) only when it was given a signal.
+ *
+ * Invariants (over `buffer`, `items`, `capacity`, `recvq`, `sendq`, `closed`):
+ * - `items === buffer.items` and `capacity === buffer.capacity` for the core's
+ *   whole life (cached so the common path makes no call into the policy).
  * - if `recvq.size > 0` then `buffer.length === 0` (a waiting receiver means
  *   nothing was there to take).
  * - if `sendq.size > 0` then `buffer.full()` (a waiting sender means there was
@@ -30,10 +38,11 @@
 
 import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../errors.js";
-import { type Port, RecvWaiter, SendWaiter } from "../port.js";
+import { type CommitToken, type Port, RecvWaiter, SendWaiter } from "../port.js";
 import { type AbortLinks, unwatchAbort, watchAbort } from "./abort-watch.js";
 import type { ChannelBuffer } from "./buffers/buffer.js";
-import { WaiterList } from "./waiter-list.js";
+import type { Deque } from "./deque.js";
+import { type Linked, WaiterList } from "./waiter-list.js";
 
 // ---------------------------------------------------------------------------
 // 1. Shared constants and sentinels
@@ -78,11 +87,24 @@ export class ChannelCore<T> implements Port<T> {
   private readonly recvq = new WaiterList<RecvWaiter<T>>();
   /** Senders waiting for room or a receiver, oldest first. Only `sendSlow` and `enqueueSend` add to it. */
   private readonly sendq = new WaiterList<SendWaiter<T>>();
+  /** `buffer.items`, the values in flight: the same object for the channel's lifetime (the policy never replaces it). */
+  private readonly items: Deque<T>;
+  /** `buffer.capacity`, constant. Below it every policy stores at the tail (see ./buffers/buffer.ts). */
+  private readonly capacity: number;
 
   /** @param buffer - the buffer policy; owned by this core from now on. */
-  constructor(readonly buffer: ChannelBuffer<T>) {}
+  constructor(readonly buffer: ChannelBuffer<T>) {
+    this.items = buffer.items;
+    this.capacity = buffer.capacity;
+  }
 
   // --- Immediate paths: complete synchronously, no await between check and act.
+  //
+  // Why `take` and `give` work on `items` without asking the policy: the buffer
+  // contract fixes what every policy does below capacity (store at the tail,
+  // remove from the head), so the policy is consulted only at capacity, where
+  // the kinds differ. The common path is then the same few monomorphic loads
+  // and stores for all five kinds, however many kinds a program mixes.
 
   /**
    * Receives now if it can. Returns the value, `EMPTY` (a receive would block) or
@@ -95,17 +117,19 @@ export class ChannelCore<T> implements Port<T> {
    * oldest blocked sender fills (`refill`), exactly as Go's chanrecv does.
    */
   take(): T | typeof EMPTY | typeof CLOSED {
-    const buffer = this.buffer;
-    if (buffer.length > 0) {
-      const value = buffer.remove();
+    const items = this.items;
+    if (items.length > 0) {
+      const value = items.shift();
       if (this.sendq.size > 0) this.refill();
       return value;
     }
-    const sender = this.nextSender();
-    if (sender !== undefined) {
-      const value = sender.value;
-      commitSend(sender, true);
-      return value;
+    if (this.sendq.size > 0) {
+      const sender = this.nextSender();
+      if (sender !== undefined) {
+        const value = sender.value;
+        commitSend(sender, true);
+        return value;
+      }
     }
     return this.closed ? CLOSED : EMPTY;
   }
@@ -120,22 +144,38 @@ export class ChannelCore<T> implements Port<T> {
    */
   give(value: T): TrySendResult {
     if (this.closed) return "closed";
-    const receiver = this.nextReceiver();
-    if (receiver !== undefined) {
-      commitRecv(receiver, value, true);
+    if (this.recvq.size > 0) {
+      const receiver = this.nextReceiver();
+      if (receiver !== undefined) {
+        commitRecv(receiver, value, true);
+        return "sent";
+      }
+    }
+    const items = this.items;
+    if (items.length < this.capacity) {
+      items.push(value);
       return "sent";
     }
+    return this.giveAtCapacity(value);
+  }
+
+  /** `give` found the buffer at capacity and no receiver: the policy decides (wait, drop the oldest, drop `value`). */
+  private giveAtCapacity(value: T): TrySendResult {
     const buffer = this.buffer;
     if (buffer.full()) return "would-block";
     buffer.add(value);
     return "sent";
   }
 
-  /** The buffer just lost one value and senders are waiting: move the oldest sender's value in. */
+  /**
+   * The buffer just lost one value and senders are waiting: move the oldest
+   * sender's value in. Senders wait only on a full fixed buffer, so there is
+   * now room for exactly this one value, stored at the tail (below capacity).
+   */
   private refill(): void {
     const sender = this.nextSender();
     if (sender === undefined) return;
-    this.buffer.add(sender.value);
+    this.items.push(sender.value);
     commitSend(sender, true);
   }
 
@@ -193,9 +233,7 @@ export class ChannelCore<T> implements Port<T> {
     const result = this.give(value);
     if (result === "sent") return RESOLVED;
     if (result === "closed") return Promise.reject(new ChannelClosedError(value));
-    return new Promise<void>((resolve, reject) => {
-      this.sendq.push(new PendingSend(this, value, resolve, reject, signal));
-    });
+    return this.sendSlow(value, signal);
   }
 
   recv(signal: AbortSignal | undefined): Promise<Option<T>> {
@@ -203,9 +241,7 @@ export class ChannelCore<T> implements Port<T> {
     const value = this.take();
     if (value === CLOSED) return RESOLVED_NONE;
     if (value !== EMPTY) return Promise.resolve(new Some(value));
-    return new Promise<Option<T>>((resolve, reject) => {
-      this.recvq.push(new PendingRecv<T, Option<T>>(this, toOption, resolve, reject, signal));
-    });
+    return this.recvSlow(toOption, signal);
   }
 
   /** One step of `for await`: like `recv`, but resolves an iterator result directly. */
@@ -214,9 +250,7 @@ export class ChannelCore<T> implements Port<T> {
     const value = this.take();
     if (value === CLOSED) return RESOLVED_ITER_DONE;
     if (value !== EMPTY) return Promise.resolve({ done: false, value });
-    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      this.recvq.push(new PendingRecv<T, IteratorResult<T, undefined>>(this, toIterResult, resolve, reject, signal));
-    });
+    return this.recvSlow(toIterResult, signal);
   }
 
   tryRecv(): Option<T> | "would-block" {
@@ -239,11 +273,32 @@ export class ChannelCore<T> implements Port<T> {
     for (let s = this.nextSender(); s !== undefined; s = this.nextSender()) commitSend(s, false);
   }
 
+  // --- Slow paths: the operation blocks. One promise and one waiter each, no closure.
+
+  /**
+   * Blocks a send: queues a waiter that the next receive (or close, or abort)
+   * completes. Precondition: `give(value)` returned "would-block" in this same
+   * synchronous turn, so the queue order is the arrival order.
+   */
+  private sendSlow(value: T, signal: AbortSignal | undefined): Promise<void> {
+    const promise = new Promise<void>(captureResolvers);
+    this.sendq.push(new PendingSend(this.sendq, value, signal));
+    return promise;
+  }
+
+  /** Blocks a receive (or iterator step; `wrap` shapes the result). Precondition: `take()` returned EMPTY in this same turn. */
+  private recvSlow<R>(wrap: (value: T | undefined, ok: boolean) => R, signal: AbortSignal | undefined): Promise<R> {
+    const promise = new Promise<R>(captureResolvers);
+    this.recvq.push(new PendingRecv<T, R>(this.recvq, wrap, signal));
+    return promise;
+  }
+
   /** Checks the invariants at the top of this file; throws on the first violation. For tests. */
   assertInvariants(): void {
     const fail = (what: string) => {
       throw new Error(`channel invariant violated: ${what}`);
     };
+    if (this.items !== this.buffer.items || this.capacity !== this.buffer.capacity) fail("stale buffer cache");
     if (this.recvq.size > 0 && this.buffer.length !== 0) fail("receivers wait while the buffer holds values");
     if (this.sendq.size > 0 && !this.buffer.full()) fail("senders wait while the buffer has room");
     if (this.recvq.size > 0 && this.sendq.size > 0) {
@@ -267,6 +322,41 @@ export class ChannelCore<T> implements Port<T> {
 // 3. Promise-backed waiters (one per blocked send / recv; the waiter is its own token)
 // ---------------------------------------------------------------------------
 
+/**
+ * The resolving functions of the promise being created, between
+ * `new Promise(captureResolvers)` and the constructor of the waiter that takes
+ * them (`takeResolve` / `takeReject`); undefined at every other time.
+ *
+ * Why a shared executor instead of `new Promise((resolve, reject) => …)`: the
+ * arrow function and the context it captures would be two more allocations per
+ * blocked operation. The executor runs synchronously inside the Promise
+ * constructor and the waiter is built on the next line, so no other code (and
+ * no other blocked operation) can run in between; taking clears the record, so
+ * it never keeps a settled promise alive.
+ */
+let capturedResolve: ((result: never) => void) | undefined;
+let capturedReject: ((reason: unknown) => void) | undefined;
+
+/** The shared promise executor: records the resolving functions for the waiter built next. */
+function captureResolvers(resolve: (result: never) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** Takes the recorded resolve function. Precondition: called once, right after `new Promise(captureResolvers)`. */
+function takeResolve<R>(): (result: R) => void {
+  const resolve = capturedResolve as (result: R) => void;
+  capturedResolve = undefined;
+  return resolve;
+}
+
+/** Takes the recorded reject function. Precondition: as {@link takeResolve}. */
+function takeReject(): (reason: unknown) => void {
+  const reject = capturedReject as (reason: unknown) => void;
+  capturedReject = undefined;
+  return reject;
+}
+
 function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
   return ok ? new Some(value as T) : None;
 }
@@ -276,69 +366,89 @@ function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, u
 }
 
 /**
- * A blocked `recv` (or iterator step). Watches its signal through the shared
- * per-signal watch list (no listener or closure per operation). Lifecycle:
- * queued on construction by its creator; leaves the queue either by a commit
- * (`complete`) or by abort (`onAbort`), whichever sets `done` first; the other
- * becomes a no-op.
+ * A blocked `recv` (or iterator step; `wrap` shapes the result). Lifecycle:
+ * queued by `recvSlow` right after construction; leaves the queue either by a
+ * commit (`complete`) or by abort (its {@link AbortHook}), whichever sets
+ * `done` first; the other becomes a no-op. A receive never rejects except on
+ * abort, so its `reject` lives on the hook.
  */
-class PendingRecv<T, R> extends RecvWaiter<T> implements AbortLinks {
-  abortList: object | undefined = undefined;
-  abortPrev: AbortLinks | undefined = undefined;
-  abortNext: AbortLinks | undefined = undefined;
+class PendingRecv<T, R> extends RecvWaiter<T> {
+  /** The promise's resolve function, taken at construction; called at most once, by `complete`. */
+  private readonly resolve: (result: R) => void = takeResolve<R>();
+  /** The watch on the operation's signal; undefined when it has none. Set at construction. */
+  private readonly hook: AbortHook<RecvWaiter<T>> | undefined;
 
+  /** Precondition: created right after `new Promise(captureResolvers)`, whose resolvers it takes. */
   constructor(
-    private readonly core: ChannelCore<T>,
+    queue: WaiterList<RecvWaiter<T>>,
     private readonly wrap: (value: T | undefined, ok: boolean) => R,
-    private readonly resolve: (result: R) => void,
-    private readonly reject: (reason: unknown) => void,
     signal: AbortSignal | undefined,
   ) {
     super();
-    if (signal !== undefined) watchAbort(signal, this);
+    const reject = takeReject();
+    this.hook = signal === undefined ? undefined : new AbortHook(this, queue, reject, signal);
   }
 
   complete(value: T | undefined, ok: boolean): void {
-    unwatchAbort(this);
+    if (this.hook !== undefined) unwatchAbort(this.hook);
     this.resolve(this.wrap(value, ok));
-  }
-
-  /** Atomic: if a value was already committed to us, the abort is ignored. */
-  onAbort(reason: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.core.cancelRecv(this);
-    this.reject(reason);
   }
 }
 
-/** A blocked `send`. Same lifecycle as {@link PendingRecv}. */
-class PendingSend<T> extends SendWaiter<T> implements AbortLinks {
+/** A blocked `send`. Same lifecycle as {@link PendingRecv}; it also rejects when the channel closes. */
+class PendingSend<T> extends SendWaiter<T> {
+  /** The promise's resolving functions, taken at construction; one of them is called at most once. */
+  private readonly resolve: () => void = takeResolve<void>();
+  private readonly reject: (reason: unknown) => void = takeReject();
+  /** The watch on the operation's signal; undefined when it has none. Set at construction. */
+  private readonly hook: AbortHook<SendWaiter<T>> | undefined;
+
+  /** Precondition: created right after `new Promise(captureResolvers)`, whose resolvers it takes. */
+  constructor(queue: WaiterList<SendWaiter<T>>, value: T, signal: AbortSignal | undefined) {
+    super(value);
+    this.hook = signal === undefined ? undefined : new AbortHook(this, queue, this.reject, signal);
+  }
+
+  complete(ok: boolean): void {
+    if (this.hook !== undefined) unwatchAbort(this.hook);
+    if (ok) this.resolve();
+    else this.reject(new ChannelClosedError(this.value));
+  }
+}
+
+/**
+ * Cancels one blocked `send` / `recv` when its signal aborts. Allocated only for
+ * an operation given a signal, so an operation without one carries no abort
+ * state at all. It joins the signal's shared watch list (no listener or closure
+ * per operation) at construction and leaves it when the operation completes
+ * (`unwatchAbort`) or when the signal fires.
+ */
+class AbortHook<W extends Linked & CommitToken> implements AbortLinks {
+  /** Links of the signal's watch list: written only by watchAbort / unwatchAbort (./abort-watch.ts). */
   abortList: object | undefined = undefined;
   abortPrev: AbortLinks | undefined = undefined;
   abortNext: AbortLinks | undefined = undefined;
 
+  /**
+   * @param waiter - the operation's waiter, its own token.
+   * @param queue - the one queue `waiter` is (or is about to be) in.
+   * @param reject - rejects the operation's promise.
+   */
   constructor(
-    private readonly core: ChannelCore<T>,
-    value: T,
-    private readonly resolve: () => void,
+    private readonly waiter: W,
+    private readonly queue: WaiterList<W>,
     private readonly reject: (reason: unknown) => void,
-    signal: AbortSignal | undefined,
+    signal: AbortSignal,
   ) {
-    super(value);
-    if (signal !== undefined) watchAbort(signal, this);
+    watchAbort(signal, this);
   }
 
-  complete(ok: boolean): void {
-    unwatchAbort(this);
-    if (ok) this.resolve();
-    else this.reject(new ChannelClosedError(this.value));
-  }
-
+  /** Atomic: if the operation was already committed, the abort is ignored. */
   onAbort(reason: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.core.cancelSend(this);
+    const w = this.waiter;
+    if (w.done) return;
+    w.done = true;
+    this.queue.remove(w);
     this.reject(reason);
   }
 }

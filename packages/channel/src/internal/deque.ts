@@ -1,88 +1,220 @@
 /**
- * A growable circular FIFO whose memory follows its length.
+ * A growable FIFO whose memory follows its length: a small circular array,
+ * and beyond it a chain of fixed-size chunks.
  *
- * The backing array has a power-of-two size so that indices wrap with a mask.
- * It starts empty (no array slots at all) and doubles when full, so an unused
- * `buffered(1_000_000)` channel costs a few words. Arrays larger than KEEP slots
- * halve when a quarter full and are released when emptied, so a drained infinite
- * channel gives its memory back. Arrays of up to KEEP slots are kept as they
- * are: a channel that fills and drains a few hundred values over and over (the
- * common steady state) would otherwise reallocate on every cycle.
+ * Two regions, oldest values first:
+ *
+ *   ring  (slots, head, mask)   a circular array of a power-of-two size, at most
+ *                               KEEP slots. It starts empty (no slots at all, so
+ *                               an unused `buffered(1_000_000)` costs a few words)
+ *                               and doubles while it fills, up to KEEP.
+ *   spill (first … last)        linear chunks of CHUNK slots, linked oldest to
+ *                               newest; used only once the ring is full at KEEP.
+ *
+ * A value pushed while the spill holds anything goes to the spill, so every ring
+ * value is older than every spill value; `shift` empties the ring first, then
+ * reads the spill's first chunk, dropping each chunk as soon as it is used up.
+ * When only a few values (MOVE_BACK) are left in the spill and the ring is
+ * empty, they move back into a ring and spill mode ends.
+ *
+ * Why this shape: a ring that keeps doubling copies every value once per
+ * doubling as it grows, and again as it halves while draining; an infinite
+ * channel whose producer runs a million values ahead paid ~1.5 copies per
+ * value for that. Chunks are never copied: growing links a fresh chunk and
+ * draining drops one, so a backlog of any size gives its memory back chunk by
+ * chunk as it drains. The ring serves the common steady state (a channel that
+ * fills and drains a few hundred values over and over) without allocating per
+ * cycle: it is kept, not released, when it empties outside spill mode.
  *
  * Invariants:
- * - `slots.length` is 0 or a power of two >= MIN_SIZE; `mask === slots.length - 1`.
- * - `0 <= length <= slots.length`.
- * - the live items are `slots[(head + i) & mask]` for `0 <= i < length`;
- *   every other slot holds `undefined`, so the deque never retains a removed value.
- * - if `slots.length > KEEP` then `length > slots.length / 4` held after the
- *   last removal (shrinking is checked on every removal), and an emptied deque
- *   holds at most KEEP slots: at most 8 KiB of memory once drained.
+ * - `slots.length` is 0 or a power of two in [MIN_SIZE, KEEP]; `mask === slots.length - 1`.
+ * - `0 <= spillLength <= length`; the ring holds the oldest `length - spillLength`
+ *   values, at `slots[(head + i) & mask]`; every other ring slot holds `undefined`.
+ * - spill mode: `spillLength > 0` iff `first !== undefined` iff `last !== undefined`.
+ *   The spill's values are `first.slots[read ..]`, the middle chunks (full), and
+ *   `last.slots[.. write)`, with `read < CHUNK` and `0 < write <= CHUNK`; every
+ *   other chunk slot holds `undefined` or was never written, so the deque never
+ *   retains a removed value.
+ * - the spill starts only when a push finds the ring full at KEEP slots; once
+ *   the ring drains in spill mode it is released (or, with MOVE_BACK values
+ *   left, refilled from the spill, ending spill mode).
+ * - in spill mode after the ring drained, `spillLength > MOVE_BACK`.
+ * - memory: outside spill mode at most KEEP slots (8 KiB), so an emptied deque
+ *   holds at most KEEP; in spill mode at most `length + 2 * CHUNK + KEEP`
+ *   slots, and `length + 2 * CHUNK` once the ring has drained.
  */
 
 /** Smallest backing array allocated once the deque holds anything. */
 const MIN_SIZE = 8;
-/** Backing arrays up to this many slots are never shrunk (8 KiB of pointers). */
+/** Largest ring; ring arrays are never shrunk (8 KiB of pointers at most). */
 const KEEP = 1024;
+/** Slots per spill chunk (8 KiB: a regular young-generation object, cheap to allocate and to drop). */
+const CHUNK = 1024;
+/** Once the ring has drained in spill mode and the spill holds this many values or fewer, they move back into a ring. */
+const MOVE_BACK = 64;
+
+/** One spill chunk. Each slot is written once (by `push`) and cleared once (by `shift`). */
+class Chunk<T> {
+  readonly slots: (T | undefined)[] = new Array<T | undefined>(CHUNK);
+  /** The next newer chunk; set once, when the spill grows past this one. */
+  next: Chunk<T> | undefined = undefined;
+}
 
 export class Deque<T> {
-  /** Backing store; replaced wholesale on grow/shrink. Empty array means "nothing allocated". */
+  /** Ring store; replaced on growth, released as described above. Empty array means "nothing allocated". */
   private slots: (T | undefined)[] = [];
-  /** `slots.length - 1`; -1 while nothing is allocated (then `length` is 0 and no index is computed). */
+  /** `slots.length - 1`; -1 while nothing is allocated (then the ring is empty and no index is computed). */
   private mask = -1;
-  /** Index of the oldest item; meaningful only while `length > 0`. */
+  /** Index of the oldest ring value; meaningful only while the ring holds values. */
   private head = 0;
-  /** Number of live items. */
+  /** Number of live values, ring and spill. */
   length = 0;
+  /** Number of live values in the spill; 0 outside spill mode. */
+  private spillLength = 0;
+  /** Oldest spill chunk (read from) and newest (written to); both undefined outside spill mode. */
+  private first: Chunk<T> | undefined = undefined;
+  private last: Chunk<T> | undefined = undefined;
+  /** Next index to read in `first` / to write in `last`; meaningful only in spill mode. */
+  private read = 0;
+  private write = 0;
 
   /** Number of slots currently allocated (for memory tests and diagnostics). */
   get allocated(): number {
-    return this.slots.length;
+    let n = this.slots.length;
+    for (let c = this.first; c !== undefined; c = c.next) n += CHUNK;
+    return n;
   }
 
-  /** Appends `value` at the tail. Amortised O(1). */
+  /** Appends `value` at the tail. Amortised O(1); copies only while the ring grows to KEEP. */
   push(value: T): void {
-    if (this.length === this.slots.length) this.resize(this.slots.length === 0 ? MIN_SIZE : this.slots.length * 2);
-    this.slots[(this.head + this.length) & this.mask] = value;
+    if (this.spillLength === 0) {
+      const slots = this.slots;
+      if (this.length < slots.length) {
+        slots[(this.head + this.length) & this.mask] = value;
+        this.length++;
+        return;
+      }
+    } else if (this.write < CHUNK) {
+      (this.last as Chunk<T>).slots[this.write++] = value;
+      this.spillLength++;
+      this.length++;
+      return;
+    }
+    this.pushSlow(value);
+  }
+
+  /** The ring is full, or the spill's newest chunk is: grow the ring (below KEEP) or link a new chunk. */
+  private pushSlow(value: T): void {
+    if (this.spillLength === 0 && this.slots.length < KEEP) {
+      this.resize(this.slots.length === 0 ? MIN_SIZE : this.slots.length * 2);
+      this.slots[(this.head + this.length) & this.mask] = value;
+      this.length++;
+      return;
+    }
+    const chunk = new Chunk<T>();
+    if (this.last === undefined) {
+      this.first = chunk;
+      this.read = 0;
+    } else {
+      this.last.next = chunk;
+    }
+    this.last = chunk;
+    chunk.slots[0] = value;
+    this.write = 1;
+    this.spillLength++;
     this.length++;
   }
 
   /** Removes and returns the oldest item. Precondition: `length > 0`. */
   shift(): T {
-    const slots = this.slots;
-    const head = this.head;
-    const value = slots[head] as T;
-    slots[head] = undefined;
-    this.head = (head + 1) & this.mask;
-    this.length--;
-    if (slots.length > KEEP) {
-      if (this.length === 0) this.release();
-      else if (this.length <= slots.length >>> 2) this.resize(slots.length >>> 1);
+    if (this.length > this.spillLength) {
+      const slots = this.slots;
+      const head = this.head;
+      const value = slots[head] as T;
+      slots[head] = undefined;
+      this.head = (head + 1) & this.mask;
+      if (--this.length === this.spillLength && this.spillLength > 0) this.ringDrained();
+      return value;
     }
+    const first = this.first as Chunk<T>;
+    const read = this.read;
+    const value = first.slots[read] as T;
+    first.slots[read] = undefined;
+    this.read = read + 1;
+    this.length--;
+    if (--this.spillLength <= MOVE_BACK || read + 1 === CHUNK) this.chunkDrained();
     return value;
+  }
+
+  /**
+   * Spill mode, the ring just emptied: the spill's values move back into the
+   * ring if they are few (MOVE_BACK), else the ring is released until the
+   * spill drains. Precondition: spill mode, the ring holds nothing.
+   */
+  private ringDrained(): void {
+    if (this.spillLength <= MOVE_BACK) this.moveBack(this.slots);
+    else this.releaseRing();
+  }
+
+  /**
+   * Spill mode, a value was just read from the first chunk: leave spill mode
+   * if few values remain (they move into a fresh ring), else drop the first
+   * chunk once it is used up. Precondition: spill mode, the ring holds nothing.
+   */
+  private chunkDrained(): void {
+    if (this.spillLength <= MOVE_BACK) {
+      this.moveBack(this.spillLength === 0 ? [] : new Array<T | undefined>(KEEP).fill(undefined));
+    } else if (this.read === CHUNK) {
+      this.first = (this.first as Chunk<T>).next;
+      this.read = 0;
+    }
   }
 
   /** Returns the oldest item without removing it. Precondition: `length > 0`. */
   peek(): T {
-    return this.slots[this.head] as T;
+    if (this.length > this.spillLength) return this.slots[this.head] as T;
+    return (this.first as Chunk<T>).slots[this.read] as T;
   }
 
-  /** Removes every item and returns them oldest first; releases the backing store. */
+  /** Removes every item and returns them oldest first; releases the ring and the spill. */
   drain(): T[] {
-    const out = new Array<T>(this.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.slots[(this.head + i) & this.mask] as T;
-    this.release();
+    const out: T[] = [];
+    while (this.length > 0) out.push(this.shift());
+    this.releaseRing();
     return out;
   }
 
-  /** Drops the backing store. Postcondition: empty, nothing allocated. */
-  private release(): void {
+  /** Drops the ring's store. Precondition: the ring holds no value. */
+  private releaseRing(): void {
     this.slots = [];
     this.mask = -1;
     this.head = 0;
-    this.length = 0;
   }
 
-  /** Copies the live items into a fresh array of `size` slots. Precondition: `size >= length`, power of two. */
+  /**
+   * Leaves spill mode: moves the spill's remaining values (at most MOVE_BACK)
+   * to the front of `ring` and drops the chunks. Precondition: spill mode, the
+   * ring holds no value, `spillLength <= MOVE_BACK`; `ring` has KEEP slots,
+   * all undefined.
+   */
+  private moveBack(ring: (T | undefined)[]): void {
+    let chunk = this.first as Chunk<T>;
+    let i = this.read;
+    for (let k = 0; k < this.spillLength; k++) {
+      if (i === chunk.slots.length) {
+        chunk = chunk.next as Chunk<T>;
+        i = 0;
+      }
+      ring[k] = chunk.slots[i++];
+    }
+    this.slots = ring;
+    this.mask = ring.length - 1;
+    this.head = 0;
+    this.first = this.last = undefined;
+    this.spillLength = 0;
+  }
+
+  /** Copies the ring's values into a fresh array of `size` slots. Precondition: not spill mode, `size >= length`, power of two. */
   private resize(size: number): void {
     const next = new Array<T | undefined>(size);
     for (let i = 0; i < this.length; i++) next[i] = this.slots[(this.head + i) & this.mask];

@@ -1,7 +1,7 @@
 /**
- * The select engine: one `Selection` per `select` / `trySelect` call drives the
- * ports of its cases through Go's three passes (runtime/select.go), using only
- * the port protocol of `@csp-kit/channel/port`, so channels, timers and custom
+ * The select engine: a `Selection` drives the ports of one `select` /
+ * `trySelect` call through Go's three passes (runtime/select.go), using only the
+ * port protocol of `@csp-kit/channel/port`, so channels, timers and custom
  * sources are all selectable alike.
  *
  *   1. poll    (`pollPass`)    try each live case once, in uniformly random order
@@ -16,23 +16,38 @@
  *                              takes every other waiter off its port before the
  *                              promise settles; an abort takes all of them off.
  *
- * State machine of one Selection (`done` is the commit-once token):
+ * State machine of one use of a Selection (`done` is the commit-once token):
  *
- *   polling ──a poll commits a case──────────────────────────────▶ done (fast path)
- *      │
- *      └─no live case ready──▶ waiting ──a port commits a waiter──▶ done (won)
- *          (trySelect stops       │
- *           here: nothing)        └──────signal aborts────────────▶ done (aborted)
+ *   free ──acquire──▶ polling ──a poll commits a case──▶ done ──release──▶ free
+ *     ▲                  │                        (fast path)
+ *     └──release─────────┤ no live case ready, trySelect
+ *                        │
+ *                        └─ no live case ready, select ──▶ waiting
+ *                              (owned by that select       │
+ *                               for good, never free)      ├─a port commits a waiter─▶ done (won)
+ *                                                          └─signal aborts───────────▶ done (aborted)
+ *
+ * Reuse: most selects end in the fast path (or as a trySelect that found
+ * nothing), where no waiter was queued anywhere and no promise holds the
+ * Selection. One such Selection is kept (`spare`) and reused by the next call,
+ * with its case arrays and its receive waiters, so a select that completes at
+ * once allocates only its result. A select that waits keeps its Selection; the
+ * next call makes a new one. A call made while the spare is in use (a `random`
+ * source that itself selects) finds no spare and makes its own.
  *
  * Invariants:
- * - `done` is set exactly once — by the port that commits one of our waiters, or
- *   by `onAbort` on abort — and never reset; whoever sets it owns the outcome.
+ * - `done` is set exactly once per use — by the port that commits one of our
+ *   waiters, or by `onAbort` on abort — and reset only by `release`, which runs
+ *   only when no waiter of this Selection is queued anywhere and no promise or
+ *   signal refers to it; whoever sets `done` owns the outcome.
  * - while polling, no waiter of this select is in any queue (a poll enqueues nothing).
  * - if `resolve !== undefined` and not `done`, every waiter in the sibling list is
  *   queued on its port, and the selection watches its signal (if any).
  * - once `done`, no waiter of this select is in any queue and the selection no longer
  *   watches its signal: `win` and `onAbort` cancel synchronously, before settling.
  * - a waiter is created only for a live case (port !== undefined), at most one per case.
+ * - a free Selection (the spare) holds no case, port, value or callback: `release`
+ *   clears them, so keeping it retains nothing of the calls that used it.
  */
 
 import { ChannelClosedError, None, Some } from "@csp-kit/channel";
@@ -45,7 +60,7 @@ import {
   unwatchAbort,
   watchAbort,
 } from "@csp-kit/channel/port";
-import { RecvCase, type SelectCases, SendCase } from "../cases.js";
+import { isSelectCase, type SelectCase, type SelectCases } from "../cases.js";
 import { EmptySelectError, InvalidSelectCaseError } from "../errors.js";
 import { describe } from "./describe.js";
 
@@ -53,16 +68,25 @@ import { describe } from "./describe.js";
 // Waiters: one per live case, linked to their siblings in poll order.
 // ---------------------------------------------------------------------------
 
-/** The waiter of a receive case. Its token is the Selection. */
+/**
+ * The waiter of a receive case. Its token is the Selection. Reused by later
+ * uses of the same Selection for the case at the same index: `port` and
+ * `sibling` are set by the poll pass of each use and cleared by `release`.
+ */
 class CaseRecv extends RecvWaiter<unknown> {
-  /** The next waiter of the same select, in poll order. Written once by the poll pass, before any enqueue. */
+  /** Discriminates the two waiter kinds without `instanceof` (a generic, slow lookup in optimized code). */
+  readonly kind = "recv" as const;
+  /** The next waiter of the same select, in poll order. Written by the poll pass, before any enqueue. */
   sibling: CaseWaiter | undefined = undefined;
+  /** The case's port: set by the poll pass of each use; a placeholder only while the Selection is free. */
+  port: Port<unknown>;
   constructor(
     readonly sel: Selection,
     readonly index: number,
-    readonly port: Port<unknown>,
+    port: Port<unknown>,
   ) {
     super(sel);
+    this.port = port;
   }
   /** Called by the port after it set `sel.done`; records the outcome, runs no user code. */
   complete(value: unknown, ok: boolean): void {
@@ -76,9 +100,11 @@ class CaseRecv extends RecvWaiter<unknown> {
   }
 }
 
-/** The waiter of a send case. Its token is the Selection. */
+/** The waiter of a send case. Its token is the Selection. One per poll (its value is the case's). */
 class CaseSend extends SendWaiter<unknown> {
-  /** The next waiter of the same select, in poll order. Written once by the poll pass, before any enqueue. */
+  /** Discriminates the two waiter kinds (see {@link CaseRecv.kind}). */
+  readonly kind = "send" as const;
+  /** The next waiter of the same select, in poll order. Written by the poll pass, before any enqueue. */
   sibling: CaseWaiter | undefined = undefined;
   constructor(
     readonly sel: Selection,
@@ -103,34 +129,6 @@ class CaseSend extends SendWaiter<unknown> {
 type CaseWaiter = CaseRecv | CaseSend;
 
 // ---------------------------------------------------------------------------
-// Validation (before any pass: a bad case must not leave half a select done)
-// ---------------------------------------------------------------------------
-
-/**
- * Checks `cases` and returns its case names in declaration order.
- * @throws InvalidSelectCaseError for a non-object or a property that is not a case;
- *   EmptySelectError for a blocking select without cases.
- */
-export function caseNames(cases: SelectCases, where: string, blocking: boolean): string[] {
-  if (typeof cases !== "object" || cases === null) {
-    throw new InvalidSelectCaseError(
-      `${where}: cases must be an object of named cases, such as { msg: recv(ch), out: send(ch2, v) }; got ${describe(cases)}`,
-    );
-  }
-  const names = Object.keys(cases);
-  if (names.length === 0 && blocking) throw new EmptySelectError();
-  for (const name of names) {
-    const c = cases[name];
-    if (c instanceof RecvCase || c instanceof SendCase) continue;
-    throw new InvalidSelectCaseError(
-      `${where}: case "${name}" is ${describe(c)}, not a case; wrap a channel in recv(ch) or send(ch, value)`,
-      name,
-    );
-  }
-  return names;
-}
-
-// ---------------------------------------------------------------------------
 // The Selection
 // ---------------------------------------------------------------------------
 
@@ -143,13 +141,41 @@ function pick(random: () => number, k: number): number {
 /** Above this many cases the random order uses an index array instead of a bit mask. */
 const MASK_LIMIT = 31;
 
+/** A port that is never called: what a reused receive waiter points at while its Selection is free. */
+const NO_PORT: Port<unknown> = {
+  closed: true,
+  pollRecv: unreachable,
+  pollSend: unreachable,
+  enqueueRecv: unreachable,
+  enqueueSend: unreachable,
+  cancelRecv: unreachable,
+  cancelSend: unreachable,
+};
+
+function unreachable(): never {
+  throw new Error("internal: a free Selection's waiter was used");
+}
+
+/** The free Selection the next call reuses; undefined while it is in use (or after a select kept it). */
+let spare: Selection | undefined;
+
 export class Selection implements CommitToken, AbortLinks {
   /** The commit-once token of every waiter below. See the invariants. */
   done = false;
-  /** First / last waiter created by the poll pass, linked by `sibling`. Set only while polling. */
+  /**
+   * The cases of the current use, declaration order: `names[i]` names
+   * `list[i]`, for `i < count`. Written by `collect`; entries from `count` on
+   * are cleared (undefined) by `release`. The arrays are reused, never shrunk.
+   */
+  private readonly names: (string | undefined)[] = [];
+  private readonly list: (SelectCase | undefined)[] = [];
+  private count = 0;
+  /** Receive waiters by case index, created on first need and reused by later uses of this Selection. */
+  private readonly recvWaiters: (CaseRecv | undefined)[] = [];
+  /** First / last waiter of the current use's poll pass, linked by `sibling`. Reset by `release`. */
   private first: CaseWaiter | undefined = undefined;
   private last: CaseWaiter | undefined = undefined;
-  /** The waiter that won, with what its port reported. Written once, by `win`. */
+  /** The waiter that won, with what its port reported. Written once per use, by `win`. */
   winner: CaseWaiter | undefined = undefined;
   private value: unknown = undefined;
   private ok = false;
@@ -161,10 +187,78 @@ export class Selection implements CommitToken, AbortLinks {
   abortPrev: AbortLinks | undefined = undefined;
   abortNext: AbortLinks | undefined = undefined;
 
-  constructor(
-    private readonly cases: SelectCases,
-    private readonly names: readonly string[],
-  ) {}
+  /**
+   * A free Selection for one call: the spare if it is free, else a new one.
+   * Pair with `release`, unless the call goes on to wait: then the Selection
+   * stays with that select for good.
+   */
+  static acquire(): Selection {
+    const s = spare;
+    if (s === undefined) return new Selection();
+    spare = undefined;
+    return s;
+  }
+
+  /**
+   * Ends a use that queued nothing (a fast-path win, a trySelect that found
+   * nothing, or a failure before or during polling) and makes this the spare.
+   * Clears every reference the use left, so the spare retains nothing.
+   * Precondition: no waiter of this Selection is queued, no promise refers to it.
+   */
+  release(): void {
+    const n = this.count;
+    for (let i = 0; i < n; i++) {
+      this.names[i] = undefined;
+      this.list[i] = undefined;
+      const w = this.recvWaiters[i];
+      if (w !== undefined) {
+        w.port = NO_PORT;
+        w.sibling = undefined;
+      }
+    }
+    this.count = 0;
+    this.first = this.last = this.winner = undefined;
+    this.value = undefined;
+    this.ok = false;
+    this.done = false;
+    spare = this;
+  }
+
+  // --- Validation (before any pass: a bad case must not leave half a select done)
+
+  /**
+   * Checks `cases` and records them in declaration order. One pass of
+   * `for…in` over own properties, which V8 serves from the object's enumeration
+   * cache whatever its shape (a select site sees many case-object shapes), so
+   * there is no keyed property lookup per case.
+   * @throws InvalidSelectCaseError for a non-object or a property that is not a case;
+   *   EmptySelectError for a blocking select without cases.
+   */
+  collect(cases: SelectCases, where: string, blocking: boolean): void {
+    if (typeof cases !== "object" || cases === null) {
+      throw new InvalidSelectCaseError(
+        `${where}: cases must be an object of named cases, such as { msg: recv(ch), out: send(ch2, v) }; got ${describe(cases)}`,
+      );
+    }
+    let n = 0;
+    for (const name in cases) {
+      // Own properties only, as Object.keys. This exact form inside for…in is what V8
+      // folds into the enumeration-cache check; Object.hasOwn is a call (+25 ns a select).
+      // biome-ignore lint/suspicious/noPrototypeBuiltins: measured; see the line above.
+      if (!Object.prototype.hasOwnProperty.call(cases, name)) continue;
+      const c = cases[name];
+      if (!isSelectCase(c)) {
+        throw new InvalidSelectCaseError(
+          `${where}: case "${name}" is ${describe(c)}, not a case; wrap a channel in recv(ch) or send(ch, value)`,
+          name,
+        );
+      }
+      this.names[n] = name;
+      this.list[n] = c;
+      this.count = ++n;
+    }
+    if (n === 0 && blocking) throw new EmptySelectError();
+  }
 
   // --- Pass 1: poll ---------------------------------------------------------
 
@@ -179,7 +273,7 @@ export class Selection implements CommitToken, AbortLinks {
    * uniformly distributed over the ready cases.
    */
   pollPass(priority: boolean, random: () => number): boolean {
-    const n = this.names.length;
+    const n = this.count;
     if (priority || n === 1) {
       for (let i = 0; i < n; i++) if (this.pollCase(i)) return true;
       return false;
@@ -211,12 +305,14 @@ export class Selection implements CommitToken, AbortLinks {
 
   /** Polls case `i` once. Precondition: polling (not waiting), `!done`. A null case is never ready. */
   private pollCase(i: number): boolean {
-    const c = this.cases[this.names[i] as string] as RecvCase<unknown> | SendCase<unknown>;
+    const c = this.list[i] as SelectCase;
     const port = c.port;
     if (port === undefined) return false;
     let w: CaseWaiter;
     if (c.kind === "recv") {
-      const r = new CaseRecv(this, i, port);
+      let r = this.recvWaiters[i];
+      if (r === undefined) r = this.recvWaiters[i] = new CaseRecv(this, i, port);
+      else r.port = port;
       if (port.pollRecv(r)) return true;
       w = r;
     } else {
@@ -291,7 +387,7 @@ export class Selection implements CommitToken, AbortLinks {
 
   /** Whether the winner is a send case whose port was closed (Go panics: the select fails). Precondition: `winner` set. */
   failed(): boolean {
-    return this.winner instanceof CaseSend && !this.ok;
+    return (this.winner as CaseWaiter).kind === "send" && !this.ok;
   }
 
   /** The error for a failed send case: carries the unsent value. Precondition: `failed()`. */
@@ -302,8 +398,8 @@ export class Selection implements CommitToken, AbortLinks {
   /** The result object for the winner. Precondition: `winner` set and not `failed()`. */
   result(): unknown {
     const w = this.winner as CaseWaiter;
-    const name = this.names[w.index];
-    if (w instanceof CaseSend) return { case: name };
-    return { case: name, value: this.ok ? Some(this.value) : None };
+    const name = this.names[w.index] as string;
+    if (w.kind === "send") return { case: name };
+    return { case: name, value: this.ok ? new Some(this.value) : None };
   }
 }

@@ -4,6 +4,12 @@
  * what a send does when the buffer is at capacity.
  *
  * Contract (checked by each strategy's own tests, without a channel):
+ * - `items` holds the values in flight, oldest first; `length === items.length`.
+ * - below capacity every policy behaves alike: `full()` is false, `add(v)` is
+ *   `items.push(v)` and `remove()` is `items.shift()`. The channel relies on
+ *   this and works on `items` directly on that path (one concrete class, so
+ *   the hot path stays monomorphic however many kinds a program uses); it calls
+ *   the policy only when `items.length >= capacity`.
  * - `full()` true means a send must wait for room. Only the fixed policies
  *   (`unbuffered`, `buffered`) are ever full; the others never block a sender.
  * - `add(v)` is called only when `full()` is false. A policy at capacity that
@@ -12,12 +18,17 @@
  * - `remove()` is called only when `length > 0` and returns the oldest value.
  * - memory follows `length`, never `capacity`.
  */
+
+import type { Deque } from "../deque.js";
+
 export interface ChannelBuffer<T> {
   /** Which of the five channel kinds this policy implements. */
   readonly kind: ChannelKind;
   /** Most values held at once; {@link UNBOUNDED} for `infinite`. */
   readonly capacity: number;
-  /** Values held now. */
+  /** The values held now, oldest first. Created with the policy, never replaced. */
+  readonly items: Deque<T>;
+  /** Values held now: `items.length`. */
   readonly length: number;
   /** Values discarded by the policy so far (`ring`, `overflowing`); 0 for the others. */
   readonly dropped: number;

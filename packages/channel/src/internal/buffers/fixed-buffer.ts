@@ -5,7 +5,7 @@ import type { ChannelBuffer } from "./buffer.js";
 export class FixedBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "buffered" as const;
   readonly dropped = 0;
-  private readonly items = new Deque<T>();
+  readonly items = new Deque<T>();
   constructor(readonly capacity: number) {}
   get length(): number {
     return this.items.length;

@@ -1,15 +1,18 @@
+import { Deque } from "../deque.js";
 import type { ChannelBuffer } from "./buffer.js";
 
 /**
  * The unbuffered policy (capacity 0): nothing is ever stored, so every send is a
- * rendezvous with a receiver. `full()` is always true; `add` and `remove` are never
- * called by a channel and throw if they are.
+ * rendezvous with a receiver. `full()` is always true; `items` stays empty (and
+ * allocates no slots); `add` and `remove` are never called by a channel and
+ * throw if they are.
  */
 export class NoBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "unbuffered" as const;
   readonly capacity = 0;
   readonly length = 0;
   readonly dropped = 0;
+  readonly items = new Deque<T>();
   full(): boolean {
     return true;
   }

@@ -10,7 +10,7 @@ export class OverflowingBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "overflowing" as const;
   /** Values discarded because the buffer was at capacity. */
   dropped = 0;
-  private readonly items = new Deque<T>();
+  readonly items = new Deque<T>();
   constructor(readonly capacity: number) {}
   get length(): number {
     return this.items.length;

@@ -9,7 +9,7 @@ export class RingBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "ring" as const;
   /** Values dropped to make room; grows by one per add at capacity. */
   dropped = 0;
-  private readonly items = new Deque<T>();
+  readonly items = new Deque<T>();
   constructor(readonly capacity: number) {}
   get length(): number {
     return this.items.length;

@@ -6,7 +6,7 @@ export class UnboundedBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "infinite" as const;
   readonly capacity = UNBOUNDED;
   readonly dropped = 0;
-  private readonly items = new Deque<T>();
+  readonly items = new Deque<T>();
   get length(): number {
     return this.items.length;
   }
