@@ -22,6 +22,9 @@ export default defineConfig({
           name,
           root: `${root}packages/${name}`,
           include: ["test/**/*.test.ts"],
+          // Worker-thread tests boot tsx in each thread; on a loaded 2-core CI machine
+          // that can take seconds. A hang still fails, just later.
+          testTimeout: 30_000,
           // Memory tests call global.gc() to measure what a channel keeps.
           execArgv: ["--expose-gc"],
           typecheck: {
@@ -37,6 +40,7 @@ export default defineConfig({
           name: "examples",
           root: `${root}docs/examples`,
           include: ["**/*.test.ts"],
+          testTimeout: 30_000,
         },
       },
     ],

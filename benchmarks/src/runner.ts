@@ -4,7 +4,8 @@
  *
  *   npx tsx benchmarks/src/workloads/w1.ts --impl csp-kit [--n 100000] [--runs 5] [--smoke]
  *
- * Each run is timed with `process.hrtime`, after a `gc()` when exposed, and its
+ * Each run is timed with `process.hrtime`, after a `gc()` when exposed (then a
+ * short untimed re-warm, as a full collection deoptimizes code), and its
  * checksum verified; a failed checksum, a deadlock (the event loop drained with
  * the run unfinished: a value lost or a waiter never woken) or a timeout ends
  * the process with a non-zero code and a message on stderr. (A run that never
@@ -77,6 +78,11 @@ export function warmupN(w: Workload, n: number): number {
   return Math.max(w.smokeN, Math.floor(n / 10 / w.smokeN) * w.smokeN);
 }
 
+/** Operations in the untimed re-warm after each gc(): about n/100, a multiple of `smokeN`. */
+export function rewarmN(w: Workload, n: number): number {
+  return Math.max(w.smokeN, Math.floor(n / 100 / w.smokeN) * w.smokeN);
+}
+
 /**
  * Runs `impl` on `w` `runs` times with `n` operations each (after one untimed
  * warm-up run of about n/10 when `warmup`), verifying every checksum. Returns
@@ -95,7 +101,18 @@ export async function measure(w: Workload, impl: string, n: number, runs: number
   }
   const ns: number[] = [];
   for (let i = 0; i < runs; i++) {
-    gc?.();
+    if (gc !== undefined) {
+      gc();
+      // A full collection frees the previous run's channels; V8 then drops their
+      // object layouts and the optimized code built on them ("weak objects"
+      // deopts). Re-warm briefly, untimed, so every run measures optimized code
+      // for every implementation alike instead of part re-compilation.
+      if (warmup) {
+        inFlight = `${w.id} ${impl} re-warm ${i + 1}`;
+        const rn = rewarmN(w, n);
+        (await run(rn)).verify(rn, inFlight);
+      }
+    }
     inFlight = `${w.id} ${impl} run ${i + 1}`;
     const t0 = process.hrtime.bigint();
     const ck = await run(n);
@@ -183,7 +200,8 @@ export async function standalone(w: Workload): Promise<void> {
     const before = pendingTimers();
     const ns = await measure(w, impl, n, runs, warmup);
     const leaked = pendingTimers() - before;
-    const totalOps = n * runs + (warmup ? warmupN(w, n) : 0);
+    const hasGc = typeof (globalThis as { gc?: unknown }).gc === "function";
+    const totalOps = n * runs + (warmup ? warmupN(w, n) + (hasGc ? runs * rewarmN(w, n) : 0) : 0);
     if (values.json) {
       const sample: Sample = { workload: w.id, impl, n, ns, ...(leaked > 0 ? { leakedTimers: leaked, totalOps } : {}) };
       process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(sample)}\n`);
