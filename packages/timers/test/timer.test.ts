@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { Channel, None, Some } from "@csp-kit/channel";
 import { portOf, SendWaiter } from "@csp-kit/channel/port";
 import { describe, expect, it } from "vitest";
@@ -372,5 +373,19 @@ describe("Timer", () => {
     expect(core.isArmed).toBe(false);
     await settle();
     expect(a.value).toEqual(Some(1));
+  });
+});
+
+describe("receives sharing one signal", () => {
+  it("add one abort listener to the signal however many wait, and an abort rejects them all and disarms every timer", async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const pending = Array.from({ length: 50 }, () => after(1_000, { clock }).recv({ signal: controller.signal }));
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    expect(clock.pending).toBe(50);
+    controller.abort("stop");
+    const outcomes = await Promise.allSettled(pending);
+    expect(outcomes.every((o) => o.status === "rejected" && o.reason === "stop")).toBe(true);
+    expect(clock.pending).toBe(0);
   });
 });

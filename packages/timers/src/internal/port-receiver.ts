@@ -8,13 +8,21 @@
  * - a `PendingReceive` is queued on its port only after a failed `pollRecv` in
  *   the same synchronous turn, and listens for abort only while queued;
  * - it settles its promise exactly once: by `complete` (a port committed it) or
- *   by `handleEvent` (abort), whichever sets `done` first;
+ *   by `onAbort` (abort), whichever sets `done` first;
  * - the send half of the protocol is refused: `pollSend` / `enqueueSend` throw
  *   `ReceiveOnlyError`, `cancelSend` reports "not queued here".
  */
 
 import { None, type Option, Some, type TryRecvResult, type WaitOptions } from "@csp-kit/channel";
-import { PORT, type Port, RecvWaiter, type SendWaiter } from "@csp-kit/channel/port";
+import {
+  type AbortLinks,
+  PORT,
+  type Port,
+  RecvWaiter,
+  type SendWaiter,
+  unwatchAbort,
+  watchAbort,
+} from "@csp-kit/channel/port";
 import { ReceiveOnlyError } from "../errors.js";
 import type { Receiver } from "../receiver.js";
 
@@ -53,11 +61,17 @@ export function receive<T, R>(
 
 /**
  * One blocked receive, its own commit token. Lifecycle: created, polled once;
- * if that fails, queued and (with a signal) listening for abort; leaves the
- * queue by a commit (`complete`) or an abort (`handleEvent`), whichever sets
- * `done` first — the other becomes a no-op.
+ * if that fails, queued and (with a signal) watching for abort through the
+ * signal's shared watch list (one listener per signal, however many operations
+ * wait on it); leaves the queue by a commit (`complete`) or an abort
+ * (`onAbort`), whichever sets `done` first — the other becomes a no-op.
  */
-class PendingReceive<T, R> extends RecvWaiter<T> implements EventListenerObject {
+class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
+  /** Links of the signal's watch list: written only by watchAbort / unwatchAbort. */
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
   constructor(
     private readonly port: Port<T>,
     private readonly wrap: (value: T | undefined, ok: boolean) => R,
@@ -68,25 +82,23 @@ class PendingReceive<T, R> extends RecvWaiter<T> implements EventListenerObject 
     super();
   }
 
-  /** The poll failed: queue on the port and start listening for abort. Precondition: same turn as the poll. */
+  /** The poll failed: queue on the port and start watching for abort. Precondition: same turn as the poll. */
   wait(): void {
     this.port.enqueueRecv(this);
-    this.signal?.addEventListener("abort", this);
+    if (this.signal !== undefined) watchAbort(this.signal, this);
   }
 
   complete(value: T | undefined, ok: boolean): void {
-    this.signal?.removeEventListener("abort", this);
+    unwatchAbort(this);
     this.resolve(this.wrap(value, ok));
   }
 
-  /** The abort listener. Atomic: if a value was already committed to us, abort is ignored. */
-  handleEvent(): void {
+  /** The signal aborted (the watch list already let go of us). Atomic: if a value was already committed to us, abort is ignored. */
+  onAbort(reason: unknown): void {
     if (this.done) return;
     this.done = true;
     this.port.cancelRecv(this);
-    const signal = this.signal as AbortSignal;
-    signal.removeEventListener("abort", this);
-    this.reject(signal.reason);
+    this.reject(reason);
   }
 }
 
