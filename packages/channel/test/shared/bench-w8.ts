@@ -12,21 +12,44 @@
  *   `await recv()` only when empty, or `await recvBatch()` (everything
  *   buffered per wake-up).
  *
+ * - the floor (fixtures/floor-ring.ts): the minimal single-producer
+ *   single-consumer ring of Float64 slots a careful engineer writes by hand —
+ *   the worker's `pushSync` blocks with `Atomics.wait` when full; the main
+ *   thread drains what is there synchronously and sleeps with
+ *   `Atomics.waitAsync` only when empty; nobody notifies unless the other side
+ *   sleeps. What the platform allows here. Measured twice: draining (the floor
+ *   of every consumer style) and with one `await` per value (the floor of a
+ *   promise-per-value API such as `await recv()` or `for await`).
+ *
  * Then worker -> worker: the same producer, and a consumer worker that calls
- * `recvSync()` per value, against a MessageChannel between the two workers.
+ * `recvSync()` per value, against a MessageChannel between the two workers and
+ * the floor ring (blocking on both sides).
  *
  * Each run checks the count and the checksum of what was received; a lost or
  * duplicated value fails the run instead of producing a number. Worker start-up
- * is not timed (the clock starts when the ready worker is told to go).
+ * is not timed (the clock starts when the ready worker is told to go). The
+ * tables give each contender's median, and its ratios to the MessagePort's and
+ * to the floor's medians of the same run.
  *
- * Run: npx tsx packages/channel/test/shared/bench-w8.ts [N] [runs]
+ * Reading the floor: it is not a ceiling. A consumer faster than its producer
+ * drains the ring, sleeps, and pays a `waitAsync` wake-up (tens of
+ * microseconds on a small VM) each time; whether the producer fills the 1024
+ * slots meanwhile decides between streaming and ping-pong, so the floor is
+ * bimodal, and a slower consumer that keeps the ring non-empty (SharedChannel's
+ * `tryRecv` loop) sometimes beats it. Compare medians of several runs.
+ *
+ * Run: npx tsx packages/channel/test/shared/bench-w8.ts [N] [runs] [only]
+ * (`only`: a comma-separated subset of the contenders' keys, e.g. `port,await-recv`,
+ * for profiling one of them; keys are printed in the table.)
  */
 
 import { Worker } from "node:worker_threads";
 import { SharedChannel } from "../../src/shared.js";
+import { createFloorRing, FloorConsumer } from "./fixtures/floor-ring.js";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
+const ONLY = process.argv[4]?.split(",");
 const CAPACITY = 1024;
 /** Sum of 0..N-1, the checksum every run must reproduce. */
 const EXPECTED = (N * (N - 1)) / 2;
@@ -49,10 +72,16 @@ function startProducer(data: Record<string, unknown>, transfer: Transferable[] =
 }
 
 /** Messages per second from a producer worker to a consumer worker: SharedChannel (sendSync -> recvSync) or a MessageChannel. */
-async function runWorkerToWorker(mode: "shared" | "port"): Promise<number> {
+async function runWorkerToWorker(mode: "shared" | "floor" | "port"): Promise<number> {
   let producer: Worker;
   let consumer: Worker;
-  if (mode === "shared") {
+  if (mode === "floor") {
+    const floor = createFloorRing(CAPACITY);
+    [producer, consumer] = await Promise.all([
+      startProducer({ mode, floor }),
+      startFixture("bench-consumer", { mode, floor }),
+    ]);
+  } else if (mode === "shared") {
     const ch = new SharedChannel<number>(CAPACITY);
     [producer, consumer] = await Promise.all([
       startProducer({ mode, handle: ch.handle }),
@@ -126,6 +155,32 @@ async function runShared(style: Style): Promise<number> {
   return N / seconds;
 }
 
+/** Messages per second through the floor ring: worker pushSync -> main thread, draining or awaiting each value. */
+async function runFloor(style: "drain" | "await-each"): Promise<number> {
+  const floor = createFloorRing(CAPACITY);
+  const worker = await startProducer({ mode: "floor", floor });
+  const ring = new FloorConsumer(floor);
+  const start = performance.now();
+  worker.postMessage("go");
+  let count = 0;
+  let sum = 0;
+  if (style === "drain") {
+    await ring.consumeAsync((v) => {
+      sum += v;
+      count++;
+    });
+  } else {
+    for (let v = await ring.recv(); v !== undefined; v = await ring.recv()) {
+      sum += v;
+      count++;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await worker.terminate();
+  check(`floor (${style})`, count, sum);
+  return N / seconds;
+}
+
 /** Messages per second through postMessage: worker parentPort.postMessage -> main "message" listener. */
 async function runPort(): Promise<number> {
   const worker = await startProducer({ mode: "port" });
@@ -154,36 +209,59 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-const fmt = (x: number) => `${(x / 1e6).toFixed(2)}M msg/s`.padStart(14);
+interface Contender {
+  readonly key: string;
+  readonly label: string;
+  readonly run: () => Promise<number>;
+  readonly results: number[];
+}
+const contender = (key: string, label: string, run: () => Promise<number>): Contender => ({
+  key,
+  label,
+  run,
+  results: [],
+});
 const styles: Style[] = ["for-await", "await-recv", "try-then-await", "recv-batch"];
-const shared: Record<Style, number[]> = { "for-await": [], "await-recv": [], "try-then-await": [], "recv-batch": [] };
-const port: number[] = [];
-for (let run = 1; run <= RUNS; run++) {
-  // Interleaved, so a slow spell of the machine hits every contender alike.
-  port.push(await runPort());
-  for (const style of styles) shared[style].push(await runShared(style));
-  console.log(
-    `run ${run}: MessagePort ${fmt(port.at(-1)!)}  ${styles.map((st) => `${st} ${fmt(shared[st].at(-1)!)}`).join(" ")}`,
-  );
+const toMain = [
+  contender("port", "MessagePort.postMessage", runPort),
+  contender("floor", "floor ring, drain", () => runFloor("drain")),
+  contender("floor-await", "floor ring, await per value", () => runFloor("await-each")),
+  ...styles.map((st) => contender(st, `SharedChannel, ${st}`, () => runShared(st))),
+];
+const toWorker = [
+  contender("w2w-port", "MessageChannel.postMessage", () => runWorkerToWorker("port")),
+  contender("w2w-floor", "floor ring, pushSync/consumeSync", () => runWorkerToWorker("floor")),
+  contender("w2w-shared", "SharedChannel, sendSync/recvSync", () => runWorkerToWorker("shared")),
+];
+const selected = (cs: Contender[]) => cs.filter((c) => ONLY === undefined || ONLY.includes(c.key));
+
+const fmt = (x: number) => `${(x / 1e6).toFixed(2)}M msg/s`.padStart(14);
+for (const group of [selected(toMain), selected(toWorker)]) {
+  for (let run = 1; run <= RUNS && group.length > 0; run++) {
+    // Interleaved, so a slow spell of the machine hits every contender alike.
+    for (const c of group) c.results.push(await c.run());
+    console.log(`run ${run}: ${group.map((c) => `${c.key} ${fmt(c.results.at(-1)!).trim()}`).join("  ")}`);
+  }
 }
-const w2wPort: number[] = [];
-const w2wShared: number[] = [];
-for (let run = 1; run <= RUNS; run++) {
-  w2wPort.push(await runWorkerToWorker("port"));
-  w2wShared.push(await runWorkerToWorker("shared"));
-  console.log(
-    `run ${run}, worker -> worker: MessageChannel ${fmt(w2wPort.at(-1)!)}  SharedChannel sendSync/recvSync ${fmt(w2wShared.at(-1)!)}`,
-  );
+
+/** Prints one group: each contender's median, × the port's median and ÷ the floor's median (when measured). */
+function table(title: string, group: Contender[], portKey: string, floorKey: string): void {
+  const measured = group.filter((c) => c.results.length > 0);
+  if (measured.length === 0) return;
+  const med = (key: string) => {
+    const c = measured.find((x) => x.key === key);
+    return c === undefined ? undefined : median(c.results);
+  };
+  const port = med(portKey);
+  const floor = med(floorKey);
+  console.log(`\n${title}, ${N} numbers, buffered ${CAPACITY}, median of ${RUNS} runs:`);
+  console.log(`  ${"".padEnd(48)} ${"rate".padStart(14)}  ${"÷ port".padStart(7)}  ${"÷ floor".padStart(7)}`);
+  for (const c of measured) {
+    const m = median(c.results);
+    const vsPort = port === undefined ? "" : `${(m / port).toFixed(1)}x`;
+    const vsFloor = floor === undefined ? "" : `${((100 * m) / floor).toFixed(0)}%`;
+    console.log(`  ${`${c.label} [${c.key}]`.padEnd(48)} ${fmt(m)}  ${vsPort.padStart(7)}  ${vsFloor.padStart(7)}`);
+  }
 }
-const p = median(port);
-console.log(`\nW8 worker -> main thread, ${N} numbers, buffered ${CAPACITY}, median of ${RUNS} runs:`);
-console.log(`  MessagePort.postMessage             ${fmt(p)}`);
-for (const style of styles) {
-  const s = median(shared[style]);
-  console.log(`  SharedChannel, ${style.padEnd(20)} ${fmt(s)}   ${(s / p).toFixed(1)}x`);
-}
-const wp = median(w2wPort);
-const ws = median(w2wShared);
-console.log(`W8 worker -> worker, same workload, median of ${RUNS} runs:`);
-console.log(`  MessageChannel.postMessage          ${fmt(wp)}`);
-console.log(`  SharedChannel, sendSync/recvSync    ${fmt(ws)}   ${(ws / wp).toFixed(1)}x`);
+table("W8 worker -> main thread", toMain, "port", "floor");
+table("W8 worker -> worker", toWorker, "w2w-port", "w2w-floor");

@@ -131,6 +131,27 @@ describe("SharedChannel waiting on one thread", () => {
     ]);
   });
 
+  it("sends no wake-up for values nobody waits for, and one per wait however many values follow", async () => {
+    const ch = new SharedChannel<number>(8);
+    // Another instance of the same channel stands for another thread.
+    const other = SharedChannel.from<number>(ch.handle);
+    const ring = coreOf(ch).ring;
+    const before = ring.wakeWords.data;
+    for (let i = 0; i < 4; i++) other.trySend(i);
+    for (let i = 0; i < 4; i++) ch.tryRecv();
+    expect(ring.wakeWords.data).toBe(before);
+    const r = track(ch.recv());
+    await flush();
+    expect(coreOf(ch).waiting.recvPump).toBe(true);
+    for (let i = 10; i < 13; i++) other.trySend(i);
+    expect(ring.wakeWords.data).toBe(before + 1);
+    for (let i = 0; i < 10 && r.state.status === "pending"; i++) await flush();
+    expect(r.state).toEqual({ status: "fulfilled", value: Some(10) });
+    expect([ch.tryRecv(), ch.tryRecv()]).toEqual([Some(11), Some(12)]);
+    expect(ring.registered).toEqual({ receivers: 0, senders: 0, dataWoken: 0, roomWoken: 0 });
+    assertInvariants(ch);
+  });
+
   it("does not let tryRecv overtake a receiver that is already waiting", async () => {
     const ch = new SharedChannel<number>(4);
     const waiting = track(ch.recv());
@@ -343,6 +364,23 @@ describe("SharedChannel iteration and batches", () => {
     ch.close();
     await loop;
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("iterates over buffered values without arming a pump, and arms one only when the channel runs empty", async () => {
+    const ch = new SharedChannel<number>(8);
+    for (let i = 0; i < 5; i++) ch.trySend(i);
+    const seen: Array<[number, boolean]> = [];
+    const loop = (async () => {
+      for await (const v of ch) seen.push([v, coreOf(ch).waiting.recvPump]);
+    })();
+    await flush();
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((v) => [v, false]));
+    expect(coreOf(ch).waiting.recvPump).toBe(true);
+    ch.close();
+    await loop;
+    // The close woke the pump; it unregisters when its wait's outcome arrives (a task later).
+    for (let i = 0; i < 10 && coreOf(ch).ring.registered.receivers > 0; i++) await flush();
+    expect(coreOf(ch).ring.registered).toEqual({ receivers: 0, senders: 0, dataWoken: 0, roomWoken: 0 });
   });
 
   it("neither closes the channel nor takes a value when the loop is left early", async () => {

@@ -246,10 +246,11 @@ export class SlotCodec {
 
   /** Completes a value returned by `read`: deserializes a {@link Serialized}, passes anything else through. */
   finish(raw: unknown): unknown {
-    if (!(raw instanceof Serialized)) return raw;
+    // `read` returns an object only for a Serialized: the typeof test is the cheap way to pass the rest through.
+    if (typeof raw !== "object" || raw === null) return raw;
     const serializer = this.serializer;
     if (serializer === undefined) throw new SharedSerializerUnavailableError();
-    return serializer.deserialize(raw.bytes);
+    return serializer.deserialize((raw as Serialized).bytes);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The shared ring under SharedChannel: a bounded multi-producer multi-consumer
  * queue in one SharedArrayBuffer, after Dmitry Vyukov's bounded MPMC queue (a
- * sequence number per slot, one CAS per operation), plus a close bit and two
- * wait/notify words. Every thread that holds the buffer builds its own
- * `SharedRing` over it; all of them see one queue.
+ * sequence number per slot, one CAS per operation), plus a close bit, two
+ * wait/notify words and two "someone waits" bits in every sequence word.
+ * Every thread that holds the buffer builds its own `SharedRing` over it; all
+ * of them see one queue.
  *
  * Map of this file:
  *   1. layout of the buffer (header words, slots) and creating/attaching one
@@ -16,14 +17,15 @@
  * `DEQ` the next to read; position `p` lives in slot `p % capacity`. Positions
  * count modulo `posLimit` (a multiple of the capacity, >= 4 × capacity, below
  * 2^29), so they never overflow an Int32 and `p % capacity` stays consistent
- * across the wrap. Each slot's sequence word says what the slot is ready for:
+ * across the wrap. Each slot's sequence word says what the slot is ready for
+ * (its low 30 bits; the two high bits are the wait bits below):
  *
  * ```
  *   seq == 2p       free: a producer may claim position p
  *   seq == 2p + 1   full: holds the value of position p; a consumer may claim it
  *
- *   free(p) --producer CASes ENQ p -> p+1, writes, stores 2p+1--> full(p)
- *   full(p) --consumer CASes DEQ p -> p+1, reads, stores 2(p+capacity)--> free(p+capacity)
+ *   free(p) --producer CASes ENQ p -> p+1, writes, exchanges 2p+1--> full(p)
+ *   full(p) --consumer CASes DEQ p -> p+1, reads, exchanges 2(p+capacity)--> free(p+capacity)
  * ```
  *
  * (Sequence numbers count modulo 2 × posLimit; differences are normalised into
@@ -43,39 +45,67 @@
  *
  * `DATA_SEQ` (bumped when a value may have arrived) and `ROOM_SEQ` (when room
  * may have appeared) are the futex words; `RECV_WAITERS` / `SEND_WAITERS` count
- * registered waiters, so the common case — nobody waits — costs one atomic load
- * per operation and no notify. A waiter (1) increments its counter, (2) loads
- * the futex word as `key`, (3) retries its operation, and only then (4) waits
- * while the word still equals `key`. A producer (a) publishes the slot, then
- * (b) loads `RECV_WAITERS` and, if non-zero, bumps `DATA_SEQ` and notifies one
- * waiter. All of these are sequentially consistent atomics, so either (b) sees
- * the registration — then the bump makes (4) return or the notify wakes it — or
- * (b) precedes (1), and then (a) precedes (3), which finds the value.
+ * registered waiters. Receivers only ever wait for one slot — that of `DEQ`,
+ * which must become full before anyone can take anything — and senders for
+ * that of `ENQ`, which must become free. So a waiter marks that slot: it sets
+ * `DATA_WAIT` (receivers) or `ROOM_WAIT` (senders) in the slot's sequence word,
+ * by a CAS from the exact word it saw. Every transition of a slot is an
+ * `Atomics.exchange` that returns the old word, so the producer that fills the
+ * slot (or the consumer that frees it) learns for free whether anyone waits for
+ * it, and the common case — nobody waits — costs no atomic operation beyond
+ * the three of the queue itself (load the sequence word, CAS the position,
+ * exchange the sequence word) and no notify.
+ *
+ * A waiter (1) increments its counter, (2) loads the futex word as `key`,
+ * (3) retries its operation, (3b) marks the slot it needs (if the slot changed
+ * since it looked, the CAS fails and it goes back to (3)), and only then
+ * (4) waits while the futex word still equals `key`. The thread whose exchange
+ * returns a word with the bit runs the *wake protocol*: it loads the counter
+ * and, if some waiter has no wake-up in hand (below), bumps the futex word and
+ * notifies one waiter. All of these are sequentially consistent atomics: the
+ * mark (3b) precedes the transition in the slot word's modification order, and
+ * (1)–(2) precede (3b), so the transition's wake protocol sees the registration
+ * and its bump comes after `key` was loaded — (4) then returns or is notified.
+ * If the slot turned ready before (3b), the CAS fails or (3) finds it ready.
+ *
+ * The bit is cleared by the transition that reports it, and the notify wakes
+ * one waiter. Others that waited for the same slot must not be forgotten, so a
+ * waiter woken by a notify that does not wait again *hands off*: if registered
+ * waiters without a wake-up remain, it marks the slot they now need, or — when
+ * that slot is ready already — runs the wake protocol for them. A waiter that
+ * waits again marks the slot itself, which covers the others too. A
+ * transition that reports a bit for the other side (a sender's mark on a slot
+ * still being written, a receiver's mark on a slot not yet released) wakes
+ * that side spuriously; the woken waiter retries and marks again.
  *
  * ## Not notifying twice (wake accounting)
  *
  * A woken waiter may take a while to run (a main thread's `waitAsync` resolves
- * through its event loop), and meanwhile every publish would notify again.
- * `DATA_WOKEN` / `ROOM_WOKEN` count the wake-ups delivered but not yet acted
- * on: a notifier adds what `Atomics.notify` reports it woke; a waiter whose wait
- * ends with `"ok"` subtracts one (`ack…Wake`) *before* it retries and before it
- * unregisters. A notifier skips when `WAITERS <= WOKEN`: then every registered
- * waiter already has a wake-up in hand and has not yet retried, so its retry
- * comes after this publish and sees the value. (A woken waiter that turns out
- * to have no use for its wake-up passes it on: `forward…Wake`.)
+ * through its event loop). `DATA_WOKEN` / `ROOM_WOKEN` count the wake-ups
+ * delivered but not yet acted on: a notifier adds what `Atomics.notify` reports
+ * it woke; a waiter whose wait ends with `"ok"` subtracts one (`ack…Wake`)
+ * *before* it retries and before it unregisters. The wake protocol skips the
+ * notify when `WAITERS <= WOKEN`: then every registered waiter already has a
+ * wake-up in hand and has not yet retried, so its retry comes after this
+ * transition and sees it.
  *
  * Invariants (over the header words and the slot sequence words):
  * - `0 <= (ENQ.pos - DEQ) mod posLimit <= capacity` (never more claims than slots).
  * - for every position `p` with `DEQ <= p < ENQ.pos`, the slot of `p` holds
  *   `2p` (claimed, being written) or `2p + 1` (full); every other slot is free
- *   for its next position.
+ *   for its next position (sequence numbers taken without the wait bits).
  * - once the close bit is set it is never cleared, and `ENQ.pos` never changes again.
  * - `RECV_WAITERS` / `SEND_WAITERS` >= 0: each waiter decrements exactly what it incremented.
  * - `0 <= DATA_WOKEN <= RECV_WAITERS` (and for the room words) whenever no
  *   thread is between a notify and its accounting (the count can briefly dip
  *   to -1 when a woken waiter acknowledges before its notifier has added).
+ * - if a registered receiver sleeps without a wake-up in hand, then the slot
+ *   of `DEQ` carries `DATA_WAIT`, or a woken waiter has yet to act (it will
+ *   wait again or hand off); likewise for senders, `ROOM_WAIT` and `ENQ`.
+ * - a wait bit is set only by a CAS from a word whose slot was not ready for
+ *   the marker, and cleared only by the exchange of the slot's next transition.
  * - a slot's payload is written only by the producer that claimed it and read
- *   only by the consumer that claimed it; the sequence store that passes the
+ *   only by the consumer that claimed it; the sequence exchange that passes the
  *   slot on is the release, the sequence load that sees it is the acquire.
  */
 
@@ -109,10 +139,17 @@ const HEADER_BYTES = 192;
 /** "CSPK": marks a buffer made by {@link createRingBuffer}. */
 const MAGIC = 0x4353504b;
 /** Bumped whenever this layout changes, so two different copies of the package never share a buffer. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 /** The close bit of the `ENQ` word; positions use the bits below it. */
 const CLOSED_BIT = 1 << 30;
 const POS_MASK = CLOSED_BIT - 1;
+/** In a slot's sequence word: a registered receiver waits for this slot to become full. */
+const DATA_WAIT = 1 << 30;
+/** In a slot's sequence word: a registered sender waits for this slot to become free (the sign bit). */
+const ROOM_WAIT = 1 << 31;
+const WAIT_BITS = DATA_WAIT | ROOM_WAIT;
+/** The sequence number in a slot's sequence word. */
+const SEQ_MASK = DATA_WAIT - 1;
 /** Positions count modulo a multiple of the capacity below this bound (sequence numbers then stay below 2^30). */
 const POS_LIMIT_BOUND = 1 << 29;
 /** Largest capacity accepted: keeps posLimit >= 32 × capacity. */
@@ -276,8 +313,8 @@ export class SharedRing {
    *
    * A FULL answer is given only when `ENQ` did not move while we looked, so it
    * is never a stale view; it may still be transient (a consumer has claimed
-   * the oldest slot but not yet released it) — the releasing consumer then
-   * notifies any sender that registered, so a waiter is not stranded.
+   * the oldest slot but not yet released it) — a sender that waits marks that
+   * slot, so the releasing consumer wakes it.
    */
   enqueue(p: unknown): typeof SENT | typeof FULL | typeof CLOSED {
     const ctl = this.ctl;
@@ -286,16 +323,16 @@ export class SharedRing {
       // The close bit is never cleared, so even a guessed word that carries it is the truth.
       if ((word & CLOSED_BIT) !== 0) return CLOSED;
       const base = this.slotOf(word);
-      const d = this.diff(Atomics.load(ctl, base >> 2), 2 * word);
+      const seq = Atomics.load(ctl, base >> 2);
+      const d = seq === 2 * word ? 0 : this.diff(seq & SEQ_MASK, 2 * word);
       if (d === 0) {
         const next = word + 1 === this.posLimit ? 0 : word + 1;
         const seen = Atomics.compareExchange(ctl, W_ENQ, word, next);
         if (seen === word) {
           this.enqHint = next;
           this.codec.write(base, p);
-          Atomics.store(ctl, base >> 2, 2 * word + 1);
-          const waiters = Atomics.load(ctl, W_RECV_WAITERS);
-          if (waiters !== 0 && waiters > Atomics.load(ctl, W_DATA_WOKEN)) this.wake(W_DATA_SEQ, W_DATA_WOKEN, 1);
+          const old = Atomics.exchange(ctl, base >> 2, 2 * word + 1);
+          if ((old & WAIT_BITS) !== 0) this.wakeFor(old, 1);
           return SENT;
         }
         word = seen;
@@ -315,17 +352,18 @@ export class SharedRing {
    * the value, EMPTY (nothing to take now) or CLOSED (closed and drained).
    *
    * EMPTY also covers "a producer claimed the next position but has not
-   * finished writing it": that producer publishes and notifies shortly, so the
-   * caller waits rather than reporting CLOSED early. CLOSED is answered only
-   * when `DEQ` did not move while we looked and equals the closed `ENQ`'s
-   * position: then no value can ever arrive again.
+   * finished writing it": that producer publishes shortly (and wakes a receiver
+   * that marked the slot), so the caller waits rather than reporting CLOSED
+   * early. CLOSED is answered only when `DEQ` did not move while we looked and
+   * equals the closed `ENQ`'s position: then no value can ever arrive again.
    */
   dequeue(): unknown {
     const ctl = this.ctl;
     let pos = this.deqHint;
     for (;;) {
       const base = this.slotOf(pos);
-      const d = this.diff(Atomics.load(ctl, base >> 2), 2 * pos + 1);
+      const seq = Atomics.load(ctl, base >> 2);
+      const d = seq === 2 * pos + 1 ? 0 : this.diff(seq & SEQ_MASK, 2 * pos + 1);
       if (d === 0) {
         const next = pos + 1 === this.posLimit ? 0 : pos + 1;
         const seen = Atomics.compareExchange(ctl, W_DEQ, pos, next);
@@ -333,9 +371,8 @@ export class SharedRing {
           this.deqHint = next;
           const raw = this.codec.read(base);
           const free = pos + this.capacity;
-          Atomics.store(ctl, base >> 2, 2 * (free >= this.posLimit ? free - this.posLimit : free));
-          const waiters = Atomics.load(ctl, W_SEND_WAITERS);
-          if (waiters !== 0 && waiters > Atomics.load(ctl, W_ROOM_WOKEN)) this.wake(W_ROOM_SEQ, W_ROOM_WOKEN, 1);
+          const old = Atomics.exchange(ctl, base >> 2, 2 * (free >= this.posLimit ? free - this.posLimit : free));
+          if ((old & WAIT_BITS) !== 0) this.wakeFor(old, 1);
           return raw;
         }
         pos = seen;
@@ -363,16 +400,17 @@ export class SharedRing {
   dequeueMany(max: number, out: unknown[]): number | typeof EMPTY | typeof CLOSED {
     const ctl = this.ctl;
     const limit = this.posLimit;
-    const room = Math.min(max, this.capacity);
+    const capacity = this.capacity;
+    const room = Math.min(max, capacity);
     let pos = this.deqHint;
     for (;;) {
       const base = this.slotOf(pos);
-      const d = this.diff(Atomics.load(ctl, base >> 2), 2 * pos + 1);
+      const seq = Atomics.load(ctl, base >> 2);
+      const d = seq === 2 * pos + 1 ? 0 : this.diff(seq & SEQ_MASK, 2 * pos + 1);
       if (d === 0) {
         let k = 1;
-        for (; k < room; k++) {
-          const q = pos + k >= limit ? pos + k - limit : pos + k;
-          if (Atomics.load(ctl, this.slotOf(q) >> 2) !== 2 * q + 1) break;
+        for (let q = pos + 1 === limit ? 0 : pos + 1; k < room; k++, q = q + 1 === limit ? 0 : q + 1) {
+          if ((Atomics.load(ctl, this.slotOf(q) >> 2) & SEQ_MASK) !== 2 * q + 1) break;
         }
         const end = pos + k >= limit ? pos + k - limit : pos + k;
         const seen = Atomics.compareExchange(ctl, W_DEQ, pos, end);
@@ -381,15 +419,15 @@ export class SharedRing {
           continue;
         }
         this.deqHint = end;
-        for (let j = 0; j < k; j++) {
-          const q = pos + j >= limit ? pos + j - limit : pos + j;
+        const codec = this.codec;
+        let bits = 0;
+        for (let j = 0, q = pos; j < k; j++, q = q + 1 === limit ? 0 : q + 1) {
           const at = this.slotOf(q);
-          out.push(this.codec.read(at));
-          const free = q + this.capacity;
-          Atomics.store(ctl, at >> 2, 2 * (free >= limit ? free - limit : free));
+          out.push(codec.read(at));
+          const free = q + capacity;
+          bits |= Atomics.exchange(ctl, at >> 2, 2 * (free >= limit ? free - limit : free));
         }
-        const waiters = Atomics.load(ctl, W_SEND_WAITERS);
-        if (waiters !== 0 && waiters > Atomics.load(ctl, W_ROOM_WOKEN)) this.wake(W_ROOM_SEQ, W_ROOM_WOKEN, k);
+        if ((bits & WAIT_BITS) !== 0) this.wakeFor(bits, k);
         return k;
       }
       if (d < 0) {
@@ -441,6 +479,28 @@ export class SharedRing {
   // 3. Waiting (see "Waiting without lost wake-ups" at the top)
   // -------------------------------------------------------------------------
 
+  /**
+   * A transition's old sequence word carried wait bits (`bits`): runs the wake
+   * protocol for each side marked. `count` is how many slots the transition
+   * passed on (a batch receive frees several at once).
+   */
+  private wakeFor(bits: number, count: number): void {
+    if ((bits & DATA_WAIT) !== 0) this.wakeData(1);
+    if ((bits & ROOM_WAIT) !== 0) this.wakeRoom(count);
+  }
+
+  /** The wake protocol for receivers: notifies up to `count` unless every registered one has a wake-up in hand. */
+  private wakeData(count: number): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, W_RECV_WAITERS) > Atomics.load(ctl, W_DATA_WOKEN)) this.wake(W_DATA_SEQ, W_DATA_WOKEN, count);
+  }
+
+  /** The wake protocol for senders. */
+  private wakeRoom(count: number): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, W_SEND_WAITERS) > Atomics.load(ctl, W_ROOM_WOKEN)) this.wake(W_ROOM_SEQ, W_ROOM_WOKEN, count);
+  }
+
   /** Bumps futex word `seq`, wakes up to `count` threads waiting on it, and counts them in `woken`. */
   private wake(seq: number, woken: number, count: number): void {
     const ctl = this.ctl;
@@ -472,6 +532,78 @@ export class SharedRing {
   }
 
   /**
+   * Step (3b) for a receiver: marks the slot of `DEQ` so that the transition
+   * making it full wakes a receiver. Returns `true` when the mark is in place
+   * (go to sleep), `false` when that slot is full already (retry instead).
+   * Precondition: registered, and a retry after registering found nothing.
+   */
+  armData(): boolean {
+    const ctl = this.ctl;
+    for (;;) {
+      const pos = Atomics.load(ctl, W_DEQ);
+      const at = this.slotOf(pos) >> 2;
+      const seq = Atomics.load(ctl, at);
+      const d = this.diff(seq & SEQ_MASK, 2 * pos + 1);
+      if (d === 0) return false;
+      // d > 0: the slot was taken and freed again, so DEQ moved on; look again.
+      if (d > 0) continue;
+      if ((seq & DATA_WAIT) !== 0 || Atomics.compareExchange(ctl, at, seq, seq | DATA_WAIT) === seq) return true;
+    }
+  }
+
+  /**
+   * Step (3b) for a sender: marks the slot of `ENQ` so that the transition
+   * freeing it wakes a sender. Returns `true` when the mark is in place,
+   * `false` when that slot is free already or the ring is closed (retry instead).
+   * Precondition: registered, and a retry after registering found the ring full.
+   */
+  armRoom(): boolean {
+    const ctl = this.ctl;
+    for (;;) {
+      const word = Atomics.load(ctl, W_ENQ);
+      if ((word & CLOSED_BIT) !== 0) return false;
+      const at = this.slotOf(word) >> 2;
+      const seq = Atomics.load(ctl, at);
+      const d = this.diff(seq & SEQ_MASK, 2 * word);
+      if (d === 0) return false;
+      if (d > 0) continue;
+      if ((seq & ROOM_WAIT) !== 0 || Atomics.compareExchange(ctl, at, seq, seq | ROOM_WAIT) === seq) return true;
+    }
+  }
+
+  /**
+   * Called by a receiver that was woken by a notify (and acknowledged it) and
+   * does not wait again: the transition that woke it cleared the mark other
+   * sleeping receivers relied on. If any registered receiver has no wake-up in
+   * hand, marks the slot they need now — or, when that slot is full already,
+   * wakes one of them. Precondition: this receiver has unregistered.
+   */
+  handOffData(): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, W_RECV_WAITERS) > Atomics.load(ctl, W_DATA_WOKEN) && !this.armData()) this.wakeData(1);
+  }
+
+  /** The sender-side counterpart of {@link SharedRing.handOffData}. */
+  handOffRoom(): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, W_SEND_WAITERS) > Atomics.load(ctl, W_ROOM_WOKEN) && !this.armRoom()) this.wakeRoom(1);
+  }
+
+  /** Step (4), blocking: sleeps while `DATA_SEQ === key`, acknowledges a wake-up and returns how the wait ended. Worker threads only. */
+  waitForDataSync(key: number): string {
+    const result = Atomics.wait(this.ctl, W_DATA_SEQ, key);
+    this.ackDataWake(result);
+    return result;
+  }
+
+  /** Step (4), blocking, for a sender: sleeps while `ROOM_SEQ === key`; as {@link SharedRing.waitForDataSync}. */
+  waitForRoomSync(key: number): string {
+    const result = Atomics.wait(this.ctl, W_ROOM_SEQ, key);
+    this.ackRoomWake(result);
+    return result;
+  }
+
+  /**
    * A receiver's wait ended with `result`; if it was woken by a notify
    * (`"ok"`), takes that wake-up off the books. Call before retrying.
    */
@@ -482,16 +614,6 @@ export class SharedRing {
   /** The sender-side counterpart of {@link SharedRing.ackDataWake}. */
   ackRoomWake(result: string): void {
     if (result === "ok") Atomics.sub(this.ctl, W_ROOM_WOKEN, 1);
-  }
-
-  /** Step (4), blocking: sleeps while `DATA_SEQ === key`, then acknowledges the wake-up. Worker threads only. */
-  waitForDataSync(key: number): void {
-    this.ackDataWake(Atomics.wait(this.ctl, W_DATA_SEQ, key));
-  }
-
-  /** Step (4), blocking: sleeps while `ROOM_SEQ === key`, then acknowledges the wake-up. Worker threads only. */
-  waitForRoomSync(key: number): void {
-    this.ackRoomWake(Atomics.wait(this.ctl, W_ROOM_SEQ, key));
   }
 
   /**
@@ -508,22 +630,6 @@ export class SharedRing {
     return waitAsync(this.ctl, W_ROOM_SEQ, key);
   }
 
-  /**
-   * Passes on a wake-up that its receiver could not use (it woke with no local
-   * waiter left, e.g. after an abort), so it is not lost for a thread that
-   * still waits. A spurious wake-up is harmless: the woken thread retries.
-   */
-  forwardDataWake(): void {
-    const waiters = Atomics.load(this.ctl, W_RECV_WAITERS);
-    if (waiters !== 0 && waiters > Atomics.load(this.ctl, W_DATA_WOKEN)) this.wake(W_DATA_SEQ, W_DATA_WOKEN, 1);
-  }
-
-  /** The sender-side counterpart of {@link SharedRing.forwardDataWake}. */
-  forwardRoomWake(): void {
-    const waiters = Atomics.load(this.ctl, W_SEND_WAITERS);
-    if (waiters !== 0 && waiters > Atomics.load(this.ctl, W_ROOM_WOKEN)) this.wake(W_ROOM_SEQ, W_ROOM_WOKEN, 1);
-  }
-
   /** Registered receivers and senders, across all threads (tests and diagnostics). */
   get registered(): { receivers: number; senders: number; dataWoken: number; roomWoken: number } {
     const ctl = this.ctl;
@@ -533,6 +639,11 @@ export class SharedRing {
       dataWoken: Atomics.load(ctl, W_DATA_WOKEN),
       roomWoken: Atomics.load(ctl, W_ROOM_WOKEN),
     };
+  }
+
+  /** The two futex words (tests and diagnostics): each moves only when a wake-up is sent on it. */
+  get wakeWords(): { data: number; room: number } {
+    return { data: Atomics.load(this.ctl, W_DATA_SEQ), room: Atomics.load(this.ctl, W_ROOM_SEQ) };
   }
 
   /**
@@ -559,7 +670,8 @@ export class SharedRing {
     if (roomWoken < 0 || roomWoken > sendWaiters) fail(`ROOM_WOKEN ${roomWoken} outside [0, ${sendWaiters}]`);
     for (let k = 0; k < this.capacity; k++) {
       const pos = (deq + k) % this.posLimit;
-      const seq = Atomics.load(ctl, this.slotOf(pos) >> 2);
+      const word = Atomics.load(ctl, this.slotOf(pos) >> 2);
+      const seq = word & SEQ_MASK;
       // Positions [DEQ, ENQ) are claimed (being written: 2p, or full: 2p + 1); the rest of the slots
       // are free for their next position. Seen from one thread with no operation in flight, "being
       // written" cannot occur, but other threads may be mid-operation, so it is allowed.
@@ -568,6 +680,12 @@ export class SharedRing {
       } else if (seq !== 2 * pos) {
         fail(`slot of free position ${pos} has seq ${seq}, expected ${2 * pos}`);
       }
+      // A mark outlives no transition: receivers mark only the slot of DEQ while it is not full,
+      // senders only the slot of ENQ while it is not free (with no operation in flight).
+      if ((word & DATA_WAIT) !== 0 && (k !== 0 || seq === 2 * pos + 1))
+        fail(`slot of position ${pos} carries DATA_WAIT but is not the empty slot of DEQ`);
+      if ((word & ROOM_WAIT) !== 0 && (k !== 0 || n !== this.capacity))
+        fail(`slot of position ${pos} carries ROOM_WAIT but the ring is not full at it`);
     }
   }
 }

@@ -16,10 +16,13 @@
  * kept in two levels. Locally, each blocked `send`/`recv` (or `select` case) is a
  * waiter in `sendq`/`recvq`, exactly as in the single-thread channel. Globally,
  * this thread has at most one *pump* per direction: one registration in the
- * ring's waiter count plus one `Atomics.waitAsync` on the ring's futex word.
- * When the pump wakes, it serves the local queue in FIFO order — claiming each
- * value (or slot) atomically from the ring, then committing the local waiter in
- * the same synchronous turn — and re-arms while waiters remain.
+ * ring's waiter count, a mark on the slot the queue waits for, and one
+ * `Atomics.waitAsync` on the ring's futex word. When the pump wakes, it serves
+ * the local queue in FIFO order — claiming each value (or slot) atomically
+ * from the ring, then committing the local waiter in the same synchronous
+ * turn — and re-arms while waiters remain. A pump is armed only for a
+ * non-empty queue, and drains everything the ring holds for the queue before
+ * it waits again.
  *
  * ## Commit-once across threads (why this is a correct Port)
  *
@@ -37,24 +40,29 @@
  * ## An idle pump
  *
  * `Atomics.waitAsync` cannot be cancelled. When the last local waiter leaves
- * (served by a fast path, aborted, a select won elsewhere), the pump stays
- * armed and registered until a notify reaches it. That costs other threads at
- * most one notify: after it, the ring's wake accounting (ring.ts, "Not
- * notifying twice") knows this registration already has a wake-up in hand.
- * The pump then finds no local waiter and passes the wake-up on
- * (`forward…Wake`), so a thread that still waits does not lose it. A new local
- * waiter simply reuses an armed pump. There is at most one pending wait per
- * direction per instance: no leak however many waits are aborted.
+ * a waiting pump (served by a fast path, aborted, a select won elsewhere), the
+ * pump stays armed and registered until a notify reaches it. Its mark makes
+ * sure one does — the slot it marked changes sooner or later, or a woken
+ * waiter hands the mark on (ring.ts) — and it costs other threads at most that
+ * one notify: after it, the ring's wake accounting ("Not notifying twice")
+ * knows this registration already has a wake-up in hand. The pump then finds
+ * no local waiter and hands off (`handOff…`), so a thread that still waits
+ * does not lose the wake-up. A new local waiter reuses an armed pump. There is
+ * at most one pending wait per direction per instance: no leak however many
+ * waits are aborted.
  *
- * The registration is dropped only in `onRecvWake` / `onSendWake`, after the
- * wake-up was acknowledged — the order the wake accounting relies on.
+ * Once a wait was started, the registration is dropped only in `onRecvWake` /
+ * `onSendWake`, after the wake-up was acknowledged — the order the wake
+ * accounting relies on.
  *
  * Invariants (over `recvq`, `sendq`, `recvArmed`, `sendArmed`, `holdsAlive`):
  * - if `recvq.size > 0` then `recvArmed` (a queued receiver always has a pump
  *   that will serve it); likewise for `sendq` and `sendArmed`.
- * - `recvArmed` iff this instance holds exactly one registration in the ring's
- *   receiver count and has one `waitAsync` pending; likewise for senders.
- *   Sync waits hold their registration only while blocked inside the call.
+ * - `recvArmed` iff a receive pump is being armed (`armRecv` is queued, and
+ *   nothing is registered yet) or armed (this instance holds exactly one
+ *   registration in the ring's receiver count and has one `waitAsync`
+ *   pending); likewise for senders. Sync waits hold their registration only
+ *   while blocked inside the call.
  * - `holdsAlive` iff `recvq.size + sendq.size > 0`: a thread with a pending
  *   wait stays alive (as with a MessagePort that has a listener).
  * - every waiter in a queue has `token.done === false`: a waiter is dequeued
@@ -88,14 +96,31 @@ const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.res
 /**
  * A pending `Atomics.waitAsync` does not keep a Node thread alive, so a worker
  * awaiting `recv()` would simply exit. While any instance in this thread has a
- * queued waiter, one idle interval timer keeps the event loop alive.
- * Lifecycle: `aliveHolders` counts instances with `holdsAlive`; the timer exists
- * iff it is > 0.
+ * queued waiter, one idle interval timer keeps the event loop alive. The timer
+ * is made once and then only referenced and unreferenced (Node's
+ * `ref()`/`unref()`): a main thread that drains a channel goes through this
+ * on every empty spell, and creating and clearing a timer each time showed in
+ * its profile.
+ * Lifecycle: `aliveHolders` counts instances with `holdsAlive`; the timer is
+ * created when it first becomes > 0 and is referenced iff it is > 0 (where
+ * timers have no `unref`, as in browsers, nothing needs keeping alive and the
+ * idle timer simply stays).
  */
 let aliveHolders = 0;
-let aliveTimer: ReturnType<typeof setInterval> | undefined;
+let aliveTimer: { ref?(): unknown; unref?(): unknown } | undefined;
 const KEEP_ALIVE_MS = 0x7fff_ffff;
 function noop(): void {}
+
+/** Counts one more (`true`) or one fewer (`false`) instance that must keep this thread alive. */
+function holdAlive(hold: boolean): void {
+  if (hold) {
+    if (aliveHolders++ > 0) return;
+    if (aliveTimer === undefined) aliveTimer = setInterval(noop, KEEP_ALIVE_MS);
+    else aliveTimer.ref?.();
+  } else if (--aliveHolders === 0) {
+    aliveTimer?.unref?.();
+  }
+}
 
 /**
  * How many times a blocking call retries before it registers and sleeps
@@ -104,6 +129,10 @@ function noop(): void {}
  * usually succeeds and spares both sides a futex sleep and wake-up, which cost
  * far more than a message. When the two threads share one core, spinning only
  * delays the partner; measured on such a machine, 64 beat 512 (and matched 16).
+ * Longer spins (4096, 16384 tries) were measured again after the wait bits
+ * (ring.ts) came in: on a 2-vCPU machine shared with other jobs they were
+ * sometimes twice as fast and sometimes three times as slow — a gamble this
+ * default does not take.
  */
 const SPIN_TRIES = 64;
 
@@ -140,8 +169,9 @@ export class SharedCore<T> implements Port<T> {
   /** This thread's async senders, oldest first. Added by `enqueueSend` only. */
   private readonly sendq = new WaiterList<SendWaiter<T>>();
   /**
-   * Whether this thread's receive pump is registered in the ring and has an
-   * `Atomics.waitAsync` pending. Set by `ensureRecvPump`, cleared only by
+   * Whether this thread's receive pump is being armed or is armed (registered
+   * in the ring, `Atomics.waitAsync` pending). Set by `ensureRecvPump`; cleared
+   * by `armRecv` when the queue emptied before a wait was started, or by
    * `onRecvWake` (a pending wait cannot be cancelled, so it may outlive the
    * waiters it was armed for).
    */
@@ -160,8 +190,8 @@ export class SharedCore<T> implements Port<T> {
   /** Bound once, so arming a pump allocates no closure. */
   private readonly onRecvWakeBound = (result: string): void => this.onRecvWake(result);
   private readonly onSendWakeBound = (result: string): void => this.onSendWake(result);
-  private readonly serveRecvBound = (): void => void this.serveRecv();
-  private readonly serveSendBound = (): void => void this.serveSend();
+  private readonly armRecvBound = (): void => this.armRecv();
+  private readonly armSendBound = (): void => this.armSend();
 
   constructor(readonly ring: SharedRing) {}
 
@@ -248,13 +278,12 @@ export class SharedCore<T> implements Port<T> {
 
   /**
    * Completes queued receivers, oldest first, while the ring has values (or is
-   * closed and drained). Returns how many it completed. Each completion is
-   * claim-then-commit in one synchronous turn (see "Commit-once" above).
+   * closed and drained). Each completion is claim-then-commit in one
+   * synchronous turn (see "Commit-once" above).
    */
-  private serveRecv(): number {
+  private serveRecv(): void {
     const ring = this.ring;
     const recvq = this.recvq;
-    let served = 0;
     for (let w = recvq.peek(); w !== undefined; w = recvq.peek()) {
       if (w.token.done) {
         recvq.shift();
@@ -264,7 +293,6 @@ export class SharedCore<T> implements Port<T> {
       if (raw === EMPTY) break;
       if (raw === CLOSED) {
         recvq.shift();
-        served++;
         commitRecv(w, undefined, false);
         continue;
       }
@@ -287,18 +315,15 @@ export class SharedCore<T> implements Port<T> {
         continue;
       }
       recvq.shift();
-      served++;
       commitRecv(w, value, true);
     }
     this.settle();
-    return served;
   }
 
   /** Completes queued senders, oldest first, while the ring has room (or with `ok = false` once closed). */
-  private serveSend(): number {
+  private serveSend(): void {
     const ring = this.ring;
     const sendq = this.sendq;
-    let served = 0;
     for (let w = sendq.peek(); w !== undefined; w = sendq.peek()) {
       if (w.token.done) {
         sendq.shift();
@@ -309,11 +334,9 @@ export class SharedCore<T> implements Port<T> {
       if (r === FULL) break;
       sendq.shift();
       this.preparedOf.delete(w);
-      served++;
       commitSend(w, r === SENT);
     }
     this.settle();
-    return served;
   }
 
   /** Keeps `holdsAlive` equal to "a local queue is non-empty"; call after a queue changed. */
@@ -321,55 +344,86 @@ export class SharedCore<T> implements Port<T> {
     const want = this.recvq.size + this.sendq.size > 0;
     if (want === this.holdsAlive) return;
     this.holdsAlive = want;
-    if (want) {
-      if (aliveHolders++ === 0) aliveTimer = setInterval(noop, KEEP_ALIVE_MS);
-    } else if (--aliveHolders === 0) {
-      clearInterval(aliveTimer);
-      aliveTimer = undefined;
-    }
+    holdAlive(want);
   }
 
   // --- The pumps.
 
   /**
-   * Makes sure the queued receivers will be served: unless the pump is armed
-   * already, registers it and starts its wait. Precondition: `recvq.size > 0`.
-   * The registration comes first, then the key, then a recheck of the ring —
-   * other threads run meanwhile, and a value published before they could see
-   * the registration brought no notify. The recheck runs in a microtask, so a
-   * `select` still enqueueing its other cases is never completed re-entrantly.
+   * Makes sure the queued receivers will be served: unless a pump is armed (or
+   * being armed) already, arms one in a microtask. Precondition:
+   * `recvq.size > 0`. The microtask runs after the current synchronous turn,
+   * so a `select` still enqueueing its other cases is never completed
+   * re-entrantly. An armed pump serves newcomers too: its mark (or a hand-off
+   * that replaced it) makes sure a notify reaches it.
    */
   private ensureRecvPump(): void {
     if (this.recvArmed) return;
     this.recvArmed = true;
-    const r = this.ring.waitForData(this.ring.registerReceiver());
-    if (typeof r === "string") queueMicrotask(() => this.onRecvWake(r));
-    else {
-      r.then(this.onRecvWakeBound);
-      queueMicrotask(this.serveRecvBound);
-    }
+    queueMicrotask(this.armRecvBound);
   }
 
-  /** The receive pump's wait ended (`"ok"`: notified; otherwise the word had already moved). */
+  /**
+   * Arms the receive pump, in the order of ring.ts ("Waiting without lost
+   * wake-ups"): (1)–(2) register and take the key, (3) serve the queue from the
+   * ring, (3b) mark the slot the queue waits for — or serve again when it
+   * turned full meanwhile — and (4) start the wait. If the queue empties on
+   * the way (served, or its waiters left), unregisters instead: no wait is
+   * started for nobody.
+   */
+  private armRecv(): void {
+    const ring = this.ring;
+    const key = ring.registerReceiver();
+    do {
+      this.serveRecv();
+      if (this.recvq.size === 0) {
+        ring.unregisterReceiver();
+        this.recvArmed = false;
+        return;
+      }
+    } while (!ring.armData());
+    const r = ring.waitForData(key);
+    if (typeof r === "string") this.onRecvWake(r);
+    else r.then(this.onRecvWakeBound);
+  }
+
+  /**
+   * The receive pump's wait ended (`"ok"`: notified; otherwise the word had
+   * already moved). Serves the queue; re-arms while receivers remain. A pump
+   * that was notified and does not wait again hands off, so receivers of
+   * other threads that waited for the same slot are not forgotten.
+   */
   private onRecvWake(result: string): void {
     this.ring.ackDataWake(result);
     this.ring.unregisterReceiver();
     this.recvArmed = false;
-    const served = this.serveRecv();
+    this.serveRecv();
     if (this.recvq.size > 0) this.ensureRecvPump();
-    else if (served === 0 && result === "ok") this.ring.forwardDataWake();
+    else if (result === "ok") this.ring.handOffData();
   }
 
   /** The send-side counterpart of {@link SharedCore.ensureRecvPump}. Precondition: `sendq.size > 0`. */
   private ensureSendPump(): void {
     if (this.sendArmed) return;
     this.sendArmed = true;
-    const r = this.ring.waitForRoom(this.ring.registerSender());
-    if (typeof r === "string") queueMicrotask(() => this.onSendWake(r));
-    else {
-      r.then(this.onSendWakeBound);
-      queueMicrotask(this.serveSendBound);
-    }
+    queueMicrotask(this.armSendBound);
+  }
+
+  /** The send-side counterpart of {@link SharedCore.armRecv}. */
+  private armSend(): void {
+    const ring = this.ring;
+    const key = ring.registerSender();
+    do {
+      this.serveSend();
+      if (this.sendq.size === 0) {
+        ring.unregisterSender();
+        this.sendArmed = false;
+        return;
+      }
+    } while (!ring.armRoom());
+    const r = ring.waitForRoom(key);
+    if (typeof r === "string") this.onSendWake(r);
+    else r.then(this.onSendWakeBound);
   }
 
   /** The send-side counterpart of {@link SharedCore.onRecvWake}. */
@@ -377,9 +431,9 @@ export class SharedCore<T> implements Port<T> {
     this.ring.ackRoomWake(result);
     this.ring.unregisterSender();
     this.sendArmed = false;
-    const served = this.serveSend();
+    this.serveSend();
     if (this.sendq.size > 0) this.ensureSendPump();
-    else if (served === 0 && result === "ok") this.ring.forwardRoomWake();
+    else if (result === "ok") this.ring.handOffRoom();
   }
 
   // --- The port protocol (see ../../port.ts for the contract).
@@ -567,16 +621,19 @@ export class SharedCore<T> implements Port<T> {
     if (onMainThread()) throw new SharedBlockingOnMainThreadError("sendSync");
     const ring = this.ring;
     const p = ring.codec.prepare(value);
+    let woken = false;
     for (;;) {
       let r = ring.enqueue(p);
       for (let spin = 0; r === FULL && spin < SPIN_TRIES; spin++) r = ring.enqueue(p);
       if (r === FULL) {
         const key = ring.registerSender();
         r = ring.enqueue(p);
-        if (r === FULL) ring.waitForRoomSync(key);
+        if (r === FULL && ring.armRoom() && ring.waitForRoomSync(key) === "ok") woken = true;
         ring.unregisterSender();
         if (r === FULL) continue;
       }
+      // Woken by a notify and not waiting again: the wake-up's mark is gone, pass it on.
+      if (woken) ring.handOffRoom();
       if (r === CLOSED) throw new ChannelClosedError(value);
       return;
     }
@@ -586,16 +643,18 @@ export class SharedCore<T> implements Port<T> {
   recvSync(): Option<T> {
     if (onMainThread()) throw new SharedBlockingOnMainThreadError("recvSync");
     const ring = this.ring;
+    let woken = false;
     for (;;) {
       let raw = ring.dequeue();
       for (let spin = 0; raw === EMPTY && spin < SPIN_TRIES; spin++) raw = ring.dequeue();
       if (raw === EMPTY) {
         const key = ring.registerReceiver();
         raw = ring.dequeue();
-        if (raw === EMPTY) ring.waitForDataSync(key);
+        if (raw === EMPTY && ring.armData() && ring.waitForDataSync(key) === "ok") woken = true;
         ring.unregisterReceiver();
         if (raw === EMPTY) continue;
       }
+      if (woken) ring.handOffData();
       if (raw === CLOSED) return None;
       return new Some(ring.codec.finish(raw) as T);
     }
