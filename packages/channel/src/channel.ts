@@ -8,6 +8,7 @@ import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
+import { ChannelIterator } from "./internal/iterator.js";
 import { PORT, type Port } from "./port.js";
 
 export type { ChannelKind } from "./internal/buffers/buffer.js";
@@ -274,31 +275,6 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   /** `for await (const v of ch)`: see {@link Channel.values}. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
     return new ChannelIterator(this.#core, undefined);
-  }
-}
-
-/**
- * The async iterator of a channel. After `return()` it reports done without
- * receiving; a step already pending when `return()` is called still delivers
- * its value to whoever awaits it, so nothing is swallowed.
- */
-class ChannelIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
-  /** Set by `return()`; afterwards `next()` takes nothing. */
-  #finished = false;
-  constructor(
-    private readonly core: ChannelCore<T>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-  next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
-    return this.core.next(this.signal);
-  }
-  return(): Promise<IteratorResult<T, undefined>> {
-    this.#finished = true;
-    return Promise.resolve({ done: true, value: undefined });
-  }
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }
 

@@ -13,6 +13,7 @@ import type { Option } from "ts-results-es";
 import type { WaitOptions } from "../../channel.js";
 import { InvalidCapacityError } from "../../errors.js";
 import { type HasPort, PORT, type Port } from "../../port.js";
+import { ChannelIterator } from "../iterator.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./codec.js";
 import { InvalidSharedHandleError } from "./errors.js";
 import { createRingBuffer, DEFAULT_MAX_VALUE_BYTES, readRingShape, SharedRing } from "./ring.js";
@@ -436,12 +437,12 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *   when aborted (the loop then throws); no value is lost.
    */
   values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
-    return new SharedChannelIterator(this.#core, options?.signal);
+    return new ChannelIterator(this.#core, options?.signal);
   }
 
   /** `for await (const v of ch)`: see {@link SharedChannel.values}. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
-    return new SharedChannelIterator(this.#core, undefined);
+    return new ChannelIterator(this.#core, undefined);
   }
 }
 
@@ -460,27 +461,6 @@ function buildCore<T>(buffer: SharedArrayBuffer, serializer: Serializer | undefi
   const shape = readRingShape(buffer);
   const codec = new SlotCodec(buffer, shape.slotBytes - SLOT_HEADER_BYTES, serializer ?? getDefaultSerializer());
   return new SharedCore<T>(new SharedRing(buffer, shape, codec));
-}
-
-/** The async iterator of a SharedChannel; after `return()` it reports done without receiving. */
-class SharedChannelIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
-  /** Set by `return()`; afterwards `next()` takes nothing. */
-  #finished = false;
-  constructor(
-    private readonly core: SharedCore<T>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-  next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
-    return this.core.next(this.signal);
-  }
-  return(): Promise<IteratorResult<T, undefined>> {
-    this.#finished = true;
-    return Promise.resolve({ done: true, value: undefined });
-  }
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 }
 
 /** The engine behind a SharedChannel, for tests of this package (not exported from the subpath). */
