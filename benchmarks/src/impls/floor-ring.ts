@@ -17,6 +17,10 @@
  * - a side sets its WAITS word before re-reading the other's counter and waiting
  *   on it, and the other side reads WAITS after publishing its counter (all
  *   sequentially consistent): no wake-up is lost.
+ * - only a side writes its own WAITS word (set before waiting, cleared once it
+ *   has what it waited for); the other side only reads it. (An earlier version
+ *   let the notifier clear it: a notify caused by a stale flag could then erase
+ *   a fresh announcement, and both threads slept — W8's floor hung at full size.)
  */
 
 const HEAD = 0;
@@ -62,19 +66,23 @@ export class RingProducer extends RingSide {
   /** Writes `value`, blocking this thread while the ring is full. */
   pushSync(value: number): void {
     const ctl = this.ctl;
-    while (((this.head - Atomics.load(ctl, TAIL)) | 0) === this.capacity) {
+    if (((this.head - Atomics.load(ctl, TAIL)) | 0) === this.capacity) {
+      // Full: announce, re-check, sleep on TAIL's value (a notify that races ahead
+      // of the wait is caught by the value compare). Only this side clears its
+      // own flag: were the consumer to clear it, a stale notify could erase a
+      // fresh announcement and lose the wake-up.
       Atomics.store(ctl, PRODUCER_WAITS, 1);
-      const tail = Atomics.load(ctl, TAIL);
-      if (((this.head - tail) | 0) !== this.capacity) break;
-      Atomics.wait(ctl, TAIL, tail);
+      for (;;) {
+        const tail = Atomics.load(ctl, TAIL);
+        if (((this.head - tail) | 0) !== this.capacity) break;
+        Atomics.wait(ctl, TAIL, tail);
+      }
+      Atomics.store(ctl, PRODUCER_WAITS, 0);
     }
     this.slots[this.head & this.mask] = value;
     this.head = (this.head + 1) | 0;
     Atomics.store(ctl, HEAD, this.head);
-    if (Atomics.load(ctl, CONSUMER_WAITS) === 1) {
-      Atomics.store(ctl, CONSUMER_WAITS, 0);
-      Atomics.notify(ctl, HEAD);
-    }
+    if (Atomics.load(ctl, CONSUMER_WAITS) === 1) Atomics.notify(ctl, HEAD);
   }
 }
 
@@ -90,20 +98,20 @@ export class RingConsumer extends RingSide {
     const value = this.slots[this.tail & this.mask] as number;
     this.tail = (this.tail + 1) | 0;
     Atomics.store(ctl, TAIL, this.tail);
-    if (Atomics.load(ctl, PRODUCER_WAITS) === 1) {
-      Atomics.store(ctl, PRODUCER_WAITS, 0);
-      Atomics.notify(ctl, TAIL);
-    }
+    if (Atomics.load(ctl, PRODUCER_WAITS) === 1) Atomics.notify(ctl, TAIL);
     return value;
   }
 
   /** Waits for a value. Precondition: `tryRecv()` just returned `RING_EMPTY`. */
   async recv(): Promise<number> {
     const ctl = this.ctl;
+    Atomics.store(ctl, CONSUMER_WAITS, 1);
     for (;;) {
       const v = this.tryRecv();
-      if (v !== RING_EMPTY) return v;
-      Atomics.store(ctl, CONSUMER_WAITS, 1);
+      if (v !== RING_EMPTY) {
+        Atomics.store(ctl, CONSUMER_WAITS, 0);
+        return v;
+      }
       const head = Atomics.load(ctl, HEAD);
       if (head !== this.tail) continue;
       const r = waitAsync(ctl, HEAD, head);
