@@ -52,7 +52,7 @@ export function renderReport(r: Results, info: RunInfo): string {
     `- **Machine:** ${info.machine.cpu}, ${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.platform}; ` +
       `load average ${info.machine.load.toFixed(2)} at start (a shared machine: compare ratios within this run, not absolute numbers across runs)`,
     `- **Node:** ${info.machine.node}; csp-kit measured from its TypeScript source (condition \`@csp-kit/source\`, compiled by tsx/esbuild)`,
-    `- **Runs:** each implementation × workload in its own child process (\`--expose-gc\`): ${info.smoke ? "no warm-up" : "one untimed warm-up run of N/10"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} (each after a \`gc()\` and, outside smoke runs, an untimed re-warm of N/100); the table shows medians`,
+    `- **Runs:** each implementation × workload in its own child process: ${info.smoke ? "no warm-up" : "one untimed warm-up run of N/10"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} back to back (no forced \`gc()\`: a full collection between runs would drop the optimized code of the freed channels' classes and time re-optimization instead); the table shows medians`,
     `- **N:** ${info.n === undefined ? "each workload's own (1,000,000 messages, hops or locks; W7: 100,000 selects)" : info.n.toLocaleString("en-US")}`,
     `- **Go:** ${info.go}`,
     "",

@@ -173,7 +173,6 @@ function nodeChild(w: Workload, implIds: readonly string[], n: number): string[]
   return [
     process.execPath,
     `--conditions=${SOURCE_CONDITION}`,
-    "--expose-gc",
     "--import",
     "tsx",
     fileURLToPath(w.module),

@@ -1,7 +1,7 @@
 import type { Option } from "ts-results-es";
 import type { Receiver, Sender } from "./directions.js";
 import { InvalidCapacityError } from "./errors.js";
-import type { ChannelBuffer, ChannelKind } from "./internal/buffers/buffer.js";
+import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buffers/buffer.js";
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
 import { NoBuffer } from "./internal/buffers/no-buffer.js";
 import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
@@ -247,6 +247,60 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   }
 
   /**
+   * Receives every value ready now, up to `max`, as one array — eapache's
+   * BatchingChannel, for consumers that handle values in bulk (write a batch
+   * of rows, flush a batch of messages). One call replaces up to `max`
+   * receives and allocates one array instead of a `Some` per value.
+   *
+   * **Blocking:** resolves at once when a value is ready; otherwise waits for
+   * the first, then also takes (up to `max`) what became ready before the
+   * batch's promise settled, such as the rest of a burst sent in one turn. It
+   * never waits to fill the batch.
+   *
+   * **What is taken:** exactly what `tryRecv()` would return called again and
+   * again: buffered values first, then, on a full fixed buffer, the values of
+   * blocked senders (each of those sends completes). Ring and overflowing
+   * channels hand over what they hold.
+   *
+   * **On close:** returns what is still buffered, then `None` forever.
+   *
+   * **Cancellation:** `{ signal }` — abort removes the waiting receive at once
+   * and rejects with `signal.reason`; no value was taken.
+   *
+   * @param max - the most values to return: a whole number >= 1, or `Infinity`
+   *   (the default) for everything ready.
+   * @returns `Some(values)` with 1 to `max` values in channel order, or `None`
+   *   when the channel is closed and drained.
+   * @throws {@link InvalidCapacityError} (synchronously) for any other `max`.
+   *
+   * @example
+   * ```ts
+   * for (let r = await ch.recvBatch(500); r.isSome(); r = await ch.recvBatch(500)) await db.insert(r.value);
+   * ```
+   */
+  recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
+    return this.#core.recvBatch(checkMax("recvBatch", max), options?.signal);
+  }
+
+  /**
+   * Receives every value ready now, up to `max`, without waiting — the
+   * non-blocking form of {@link Channel.recvBatch}.
+   *
+   * @param max - the most values to return: a whole number >= 1, or `Infinity` (the default).
+   * @returns `Some(values)` with 1 to `max` values, `None` (closed and drained) or `"would-block"`.
+   * @throws {@link InvalidCapacityError} for any other `max`.
+   *
+   * @example
+   * ```ts
+   * const r = ch.tryRecvBatch();
+   * if (r !== "would-block" && r.isSome()) flush(r.value);
+   * ```
+   */
+  tryRecvBatch(max?: number): TryRecvResult<T[]> {
+    return this.#core.tryRecvBatch(checkMax("tryRecvBatch", max));
+  }
+
+  /**
    * Closes the channel — Go's `close(ch)`. Senders waiting now fail with
    * {@link ChannelClosedError}; receivers waiting now get `None`; buffered values
    * stay receivable.
@@ -276,6 +330,17 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
     return new ChannelIterator(this.#core, undefined);
   }
+}
+
+/** Validates the `max` of a batch receive: a whole number >= 1 or `Infinity`; `undefined` means `Infinity`. */
+function checkMax(method: string, max: number | undefined): number {
+  if (max === undefined) return UNBOUNDED;
+  if ((Number.isSafeInteger(max) && max >= 1) || max === UNBOUNDED) return max;
+  const got = typeof max === "number" ? String(max) : `a ${typeof max}`;
+  throw new InvalidCapacityError(
+    `Channel.${method}(max): max must be a whole number >= 1 or Infinity (got ${got}); omit it to take everything ready`,
+    max,
+  );
 }
 
 /** Validates a capacity: a whole number >= `min`. Returns it. */

@@ -30,15 +30,19 @@ type Outcome =
   | { readonly state: "closed" }
   /** A receive resolved with this value. */
   | { readonly state: "received"; readonly value: number }
+  /** A batch receive resolved with these values. */
+  | { readonly state: "batch"; readonly values: readonly number[] }
   /** A receive resolved "closed and drained" (None / iterator done). */
   | { readonly state: "drained" }
   /** The operation rejected with its signal's reason. */
   | { readonly state: "aborted" };
 
 interface ModelOp {
-  readonly op: "send" | "recv";
+  readonly op: "send" | "recv" | "recvBatch";
   /** The value a send offers; 0 for receives. */
   readonly value: number;
+  /** The most values a batch receive takes; 1 for the others. */
+  readonly max: number;
   outcome: Outcome;
   /** Whether its AbortController has not been aborted yet (the abort command may pick it). */
   abortable: boolean;
@@ -95,7 +99,10 @@ class ChannelModel {
     if (this.closed) return "closed";
     const receiver = this.recvq.shift();
     if (receiver !== undefined) {
-      this.settle(receiver, { state: "received", value: v });
+      // Handed over directly: the buffer is empty and no sender waits, so a
+      // waiting batch receive finds nothing more and gets this value alone.
+      const batch = this.op(receiver).op === "recvBatch";
+      this.settle(receiver, batch ? { state: "batch", values: [v] } : { state: "received", value: v });
       return "sent";
     }
     return this.store(v);
@@ -121,8 +128,21 @@ class ChannelModel {
     return this.closed ? "drained" : "would-block";
   }
 
+  /** A non-blocking batch receive: `take()` again and again, up to `max` values. */
+  takeBatch(max: number): number[] | "would-block" | "drained" {
+    const first = this.take();
+    if (first === "would-block" || first === "drained") return first;
+    const values = [first.value];
+    while (values.length < max) {
+      const next = this.take();
+      if (next === "would-block" || next === "drained") break;
+      values.push(next.value);
+    }
+    return values;
+  }
+
   startSend(v: number, preAborted: boolean): void {
-    const id = this.ops.push({ op: "send", value: v, outcome: PENDING, abortable: !preAborted }) - 1;
+    const id = this.ops.push({ op: "send", value: v, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
     if (preAborted) this.settle(id, { state: "aborted" });
     else this.arriveSend(id, this.offer(v));
   }
@@ -135,9 +155,18 @@ class ChannelModel {
   }
 
   startRecv(preAborted: boolean): void {
-    const id = this.ops.push({ op: "recv", value: 0, outcome: PENDING, abortable: !preAborted }) - 1;
+    const id = this.ops.push({ op: "recv", value: 0, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
     if (preAborted) this.settle(id, { state: "aborted" });
     else this.arriveRecv(id, this.take());
+  }
+
+  startRecvBatch(max: number, preAborted: boolean): void {
+    const id = this.ops.push({ op: "recvBatch", value: 0, max, outcome: PENDING, abortable: !preAborted }) - 1;
+    if (preAborted) return this.settle(id, { state: "aborted" });
+    const result = this.takeBatch(max);
+    if (result === "drained") this.settle(id, { state: "drained" });
+    else if (result === "would-block") this.recvq.push(id);
+    else this.settle(id, { state: "batch", values: result });
   }
 
   /** Where a started receive goes: settled now, or queued behind the blocked receivers. */
@@ -194,7 +223,7 @@ class ChannelModel {
 
 /** How a real promise settled, normalised: receives report `some`/`none` whichever API made them. */
 type Settled =
-  | { readonly ok: true; readonly result: "void" | { some: number } | "none" }
+  | { readonly ok: true; readonly result: "void" | { some: number } | { batch: number[] } | "none" }
   | { readonly ok: false; readonly error: unknown };
 
 interface RealOp {
@@ -266,6 +295,8 @@ function describeExpected(op: ModelOp, id: number): string {
       return what + o.state;
     case "received":
       return `${what}received ${o.value}`;
+    case "batch":
+      return `${what}received [${o.values.join(",")}]`;
     case "closed":
       return `${what}ChannelClosedError(${op.value})`;
   }
@@ -279,6 +310,7 @@ function describeActual(model: ModelOp, op: RealOp, id: number): string {
   if (s.ok) {
     if (s.result === "void") return `${what}sent`;
     if (s.result === "none") return `${what}drained`;
+    if ("batch" in s.result) return `${what}received [${s.result.batch.join(",")}]`;
     return `${what}received ${s.result.some}`;
   }
   if (s.error === op.reason) return `${what}aborted`;
@@ -331,6 +363,46 @@ class TryRecv implements ChannelCommand {
   }
   toString(): string {
     return "tryRecv";
+  }
+}
+
+class TryRecvBatch implements ChannelCommand {
+  constructor(readonly max: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: ChannelModel, r: Real): Promise<void> {
+    const expected = m.takeBatch(this.max);
+    const actual = r.ch.tryRecvBatch(this.max);
+    if (expected === "would-block") expect(actual).toBe("would-block");
+    else if (expected === "drained") expect(actual !== "would-block" && actual.isNone()).toBe(true);
+    else expect(actual !== "would-block" && actual.isSome() ? actual.value : "not Some").toEqual(expected);
+    await settleAndCompare(m, r);
+  }
+  toString(): string {
+    return `tryRecvBatch(${this.max})`;
+  }
+}
+
+class RecvBatch implements ChannelCommand {
+  constructor(
+    readonly max: number,
+    readonly preAborted: boolean,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: ChannelModel, r: Real): Promise<void> {
+    m.startRecvBatch(this.max, this.preAborted);
+    startReal(r, this.preAborted, (signal) =>
+      r.ch
+        .recvBatch(this.max, { signal })
+        .then((o) => ({ ok: true, result: o.isSome() ? { batch: o.value } : "none" }) as const),
+    );
+    await settleAndCompare(m, r);
+  }
+  toString(): string {
+    return `recvBatch(${this.max})${this.preAborted ? "(pre-aborted)" : ""}`;
   }
 }
 
@@ -436,6 +508,8 @@ const commandArbs = [
   fc.constant(new Recv("recv", false)),
   fc.nat().map((pick) => new Abort(pick)),
   fc.nat().map((pick) => new Abort(pick)),
+  fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY).map((max) => new TryRecvBatch(max)),
+  fc.tuple(fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY), fc.boolean()).map(([max, pre]) => new RecvBatch(max, pre)),
   fc.constant(new Close()),
   fc.constant(new Observe()),
 ];
@@ -462,7 +536,7 @@ function runModel(spec: KindSpec): Promise<void> {
 
 describe("a channel behaves as the sequential Go model after every command", () => {
   for (const spec of KINDS) {
-    it(`${spec.label}: try/blocking send and receive, abort and close match the model step by step`, async () => {
+    it(`${spec.label}: try/blocking send, receive and batch receive, abort and close match the model step by step`, async () => {
       await runModel(spec);
     });
   }

@@ -19,6 +19,14 @@ describe("Channel types", () => {
     }
   });
 
+  it("batch receives narrow to an array of the element type", () => {
+    const ch = new Channel<string>();
+    expectTypeOf(ch.recvBatch()).toEqualTypeOf<Promise<Option<string[]>>>();
+    const r = ch.tryRecvBatch(10);
+    expectTypeOf(r).toEqualTypeOf<TryRecvResult<string[]>>();
+    if (r !== "would-block" && r.isSome()) expectTypeOf(r.value).toEqualTypeOf<string[]>();
+  });
+
   it("trySend reports one of three outcomes", () => {
     expectTypeOf(new Channel<number>().trySend(1)).toEqualTypeOf<TrySendResult>();
     expectTypeOf<TrySendResult>().toEqualTypeOf<"sent" | "would-block" | "closed">();

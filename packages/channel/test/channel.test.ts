@@ -168,6 +168,77 @@ describe("overflowing channel", () => {
   });
 });
 
+describe("batch receive", () => {
+  it("takes every buffered value, then the blocked senders' values, in channel order", async () => {
+    const ch = new Channel<number>(2);
+    for (const v of [1, 2]) ch.trySend(v);
+    const blocked = [track(ch.send(3)), track(ch.send(4))];
+    expect(ch.tryRecvBatch()).toEqual(Some([1, 2, 3, 4]));
+    await flush();
+    expect(blocked.map((t) => t.state)).toEqual(["fulfilled", "fulfilled"]);
+    expect(ch.tryRecvBatch()).toBe("would-block");
+  });
+
+  it("stops at max and leaves the rest for the next receive", () => {
+    const ch = Channel.infinite<number>();
+    for (let v = 1; v <= 5; v++) ch.trySend(v);
+    expect(ch.tryRecvBatch(3)).toEqual(Some([1, 2, 3]));
+    expect(ch.tryRecv()).toEqual(Some(4));
+    expect(ch.tryRecvBatch(Number.POSITIVE_INFINITY)).toEqual(Some([5]));
+  });
+
+  it("waits for the first value, then also takes the rest of a burst sent in the same turn", async () => {
+    const ch = new Channel<number>(8);
+    const batch = track(ch.recvBatch(4));
+    await flush();
+    expect(batch.state).toBe("pending");
+    for (let v = 1; v <= 6; v++) ch.trySend(v);
+    await flush();
+    expect(batch.value).toEqual(Some([1, 2, 3, 4]));
+    expect(ch.len).toBe(2);
+  });
+
+  it("returns what is buffered after close, then None forever", async () => {
+    const ch = new Channel<number>(4);
+    ch.trySend(1);
+    ch.trySend(2);
+    ch.close();
+    expect(await ch.recvBatch()).toEqual(Some([1, 2]));
+    expect(await ch.recvBatch()).toBe(None);
+    expect(ch.tryRecvBatch()).toBe(None);
+  });
+
+  it("resolves a waiting batch receive with None when the channel closes", async () => {
+    const ch = new Channel<number>();
+    const batch = track(ch.recvBatch());
+    ch.close();
+    await flush();
+    expect(batch.value).toBe(None);
+  });
+
+  it("removes an aborted batch receive at once so no value is taken", async () => {
+    const ch = new Channel<number>(1);
+    const controller = new AbortController();
+    const batch = track(ch.recvBatch(10, { signal: controller.signal }));
+    controller.abort(new Error("stop"));
+    await flush();
+    expect(batch.state).toBe("rejected");
+    expect(core(ch).waiting).toEqual({ receivers: 0, senders: 0 });
+    ch.trySend(7);
+    expect(ch.tryRecv()).toEqual(Some(7));
+  });
+
+  it("rejects a max that is not a whole number >= 1 or Infinity, saying what to pass", async () => {
+    const ch = new Channel<number>(1);
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => ch.tryRecvBatch(bad)).toThrow(InvalidCapacityError);
+      expect(() => ch.recvBatch(bad)).toThrow(/whole number >= 1 or Infinity .*omit it/);
+    }
+    ch.trySend(1);
+    expect(ch.len).toBe(1);
+  });
+});
+
 describe("capacity validation", () => {
   const bad: [string, () => unknown, RegExp][] = [
     ["a negative capacity", () => new Channel(-1), /whole number >= 0 \(got -1\)/],

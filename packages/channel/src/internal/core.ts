@@ -261,6 +261,43 @@ export class ChannelCore<T> implements Port<T> {
   }
 
   /**
+   * Up to `max` values that `tryRecv` would return one after another now: the
+   * buffered values, then (fixed buffers) the values of blocked senders, which
+   * each refill the slot just freed. Precondition: `max >= 1`.
+   */
+  tryRecvBatch(max: number): Option<T[]> | "would-block" {
+    const first = this.take();
+    if (first === EMPTY) return "would-block";
+    if (first === CLOSED) return None;
+    return new Some(this.takeMore([first], max));
+  }
+
+  /**
+   * Like `tryRecvBatch`, but waits for the first value when none is ready; once
+   * it arrives (handed over by a sender, so nothing else was ready then), the
+   * batch also takes what became ready before its promise reactions ran — the
+   * values a producer sent in the same synchronous turn.
+   */
+  recvBatch(max: number, signal: AbortSignal | undefined): Promise<Option<T[]>> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const now = this.tryRecvBatch(max);
+    if (now !== "would-block") return Promise.resolve(now);
+    return this.recvSlow(toOption, signal).then((first) =>
+      first.isSome() ? new Some(this.takeMore([first.value], max)) : None,
+    );
+  }
+
+  /** Appends to `batch` what `take()` gives until it would block, the channel is drained, or `batch` holds `max`. */
+  private takeMore(batch: T[], max: number): T[] {
+    while (batch.length < max) {
+      const value = this.take();
+      if (value === EMPTY || value === CLOSED) break;
+      batch.push(value);
+    }
+    return batch;
+  }
+
+  /**
    * Closes the channel. The state change (`closed = true`) comes first, so every
    * completion below sees a closed channel and nothing new can be enqueued; then
    * each waiter is dequeued and completed. Completions only settle promises and
