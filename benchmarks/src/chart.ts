@@ -12,6 +12,7 @@ import { formatRate } from "./runner.js";
 const COLOURS: Readonly<Record<string, string>> = {
   "csp-kit": "#1f6feb",
   "csp-kit-try": "#58a6ff",
+  "csp-kit-batch": "#a5d6ff",
   "js-csp": "#bf8700",
   "thi.ng-csp": "#8250df",
   effect: "#1a7f37",

@@ -64,6 +64,14 @@ export const IMPLS: readonly ImplInfo[] = [
       "W4/W7: `trySelect(cases)` and only on `undefined` `await select(cases)`; W6: `if (!mu.tryLock()) await mu.lock()`.",
   },
   {
+    id: "csp-kit-batch",
+    label: "csp-kit (batch)",
+    role: "subject",
+    packages: ["@csp-kit/channel"],
+    describe:
+      "the workloads with a plain consumer (W2, W3, W8–W11): producers as in the try style; the consumer drains with `tryRecvBatch()` and only on `would-block` `await recvBatch()` — one array per batch instead of a `Some` per value.",
+  },
+  {
     id: "js-csp",
     label: "js-csp",
     role: "peer",

@@ -8,6 +8,11 @@
  *   `tryRecv()` and only on "would-block", `await recv()`. The fast path has
  *   no `await` at all, so it costs no microtask.
  *
+ * - `batch` style (column "csp-kit (batch)"), for the workloads with a plain
+ *   consumer: the producer as in the try style; the consumer drains with
+ *   `tryRecvBatch()` and only on "would-block" `await recvBatch()`, so it
+ *   allocates one array per batch instead of a `Some` per value.
+ *
  * The same two styles for select (`await select(cases)` against `trySelect(cases)`
  * first) and for the mutex (`await mu.lock()` against `tryLock()` first).
  *
@@ -21,11 +26,11 @@ import { recv, select, trySelect } from "@csp-kit/select";
 import { after } from "@csp-kit/timers";
 import { Checksum } from "../checksum.js";
 
-/** Which of the two user-level styles a run uses. */
-export type Style = "await" | "try";
+/** Which user-level style a run uses; `batch` changes only the consumer (it sends as `try` does). */
+export type Style = "await" | "try" | "batch";
 
 /** The value of a receive; no workload closes its channels, so "closed" is a failure. */
-function received(r: Option<number>): number {
+function received<T>(r: Option<T>): T {
   if (r.isNone()) throw new Error("channel closed unexpectedly");
   return r.value;
 }
@@ -34,13 +39,30 @@ async function produce(style: Style, ch: Channel<number>, first: number, step: n
   if (style === "await") {
     for (let v = first; v < n; v += step) await ch.send(v);
   } else {
+    // try and batch
     for (let v = first; v < n; v += step) {
       if (ch.trySend(v) !== "sent") await ch.send(v);
     }
   }
 }
 
+/** The most values one batch takes: a typical write size (a batch of a million values would be one huge array). */
+const BATCH = 1024;
+
+/** Receives exactly `count` values as batches of up to BATCH: `tryRecvBatch`, and only on "would-block" `await recvBatch`. */
+async function consumeBatches(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  for (let got = 0; got < count; ) {
+    const max = Math.min(BATCH, count - got);
+    let r: TryRecvResult<number[]> = ch.tryRecvBatch(max);
+    if (r === "would-block") r = await ch.recvBatch(max);
+    const batch = received(r);
+    for (let i = 0; i < batch.length; i++) ck.add(batch[i] as number);
+    got += batch.length;
+  }
+}
+
 async function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  if (style === "batch") return consumeBatches(ch, count, ck);
   if (style === "await") {
     for (let i = 0; i < count; i++) ck.add(received(await ch.recv()));
   } else {
@@ -122,6 +144,12 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
   const ch = make();
   const ack = new Channel<number>(1);
   const ck = new Checksum();
+  const batchConsumer = async () => {
+    for (let start = 0; start < n; start += burst) {
+      await consumeBatches(ch, Math.min(n, start + burst) - start, ck);
+      await ack.send(start);
+    }
+  };
   const consumer = async () => {
     for (let i = 0; i < n; i++) {
       if (style === "await") {
@@ -147,7 +175,7 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
       received(await ack.recv());
     }
   };
-  await Promise.all([consumer(), producer()]);
+  await Promise.all([style === "batch" ? batchConsumer() : consumer(), producer()]);
   return ck;
 }
 

@@ -69,6 +69,14 @@ export function sharedChannel(style: Style, n: number, capacity: number): Promis
     const ck = new Checksum();
     if (style === "await") {
       for (let r = await ch.recv(); r.isSome(); r = await ch.recv()) ck.add(r.value);
+    } else if (style === "batch") {
+      for (;;) {
+        let r = ch.tryRecvBatch();
+        if (r === "would-block") r = await ch.recvBatch();
+        if (r.isNone()) break;
+        const batch = r.value;
+        for (let i = 0; i < batch.length; i++) ck.add(batch[i] as number);
+      }
     } else {
       for (;;) {
         let r = ch.tryRecv();

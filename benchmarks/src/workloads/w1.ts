@@ -27,6 +27,7 @@ export const w1 = defineWorkload({
     floor: (n) => floor.pipeline(n, 1, 1, () => new floor.FloorChannel<number>(0)),
   },
   skipped: {
+    "csp-kit-batch": "an unbuffered hand-off has one value ready at a time: nothing to batch",
     "thi.ng-csp": "no unbuffered channel (the smallest buffer is fifo(1))",
     "channel-ts": "only an unbounded channel",
   },

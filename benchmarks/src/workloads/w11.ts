@@ -26,6 +26,7 @@ export const w11 = defineWorkload({
   runs: {
     "csp-kit": (n) => cspKit.bursts("await", n, CAP, () => Channel.overflowing<number>(CAP)),
     "csp-kit-try": (n) => cspKit.bursts("try", n, CAP, () => Channel.overflowing<number>(CAP)),
+    "csp-kit-batch": (n) => cspKit.bursts("batch", n, CAP, () => Channel.overflowing<number>(CAP)),
     "js-csp": (n) => jsCsp.bursts(n, CAP, () => csp.chan<number>(csp.buffers.dropping<number>(CAP))),
     "thi.ng-csp": (n) =>
       thing.bursts(

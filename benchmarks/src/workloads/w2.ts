@@ -25,6 +25,7 @@ export const w2 = defineWorkload({
   runs: {
     "csp-kit": (n) => cspKit.pipeline("await", n, 1, 1, () => new Channel<number>(CAP)),
     "csp-kit-try": (n) => cspKit.pipeline("try", n, 1, 1, () => new Channel<number>(CAP)),
+    "csp-kit-batch": (n) => cspKit.pipeline("batch", n, 1, 1, () => new Channel<number>(CAP)),
     "js-csp": (n) => jsCsp.pipeline(n, 1, 1, () => csp.chan<number>(CAP)),
     "thi.ng-csp": (n) => thing.pipeline(n, 1, 1, () => channel<number>(CAP)),
     effect: (n) => effect.pipeline(n, 1, 1, () => Queue.bounded<number>(CAP)),

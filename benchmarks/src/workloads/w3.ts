@@ -28,6 +28,7 @@ export const w3 = defineWorkload({
   runs: {
     "csp-kit": (n) => cspKit.pipeline("await", n, P, C, () => new Channel<number>(CAP)),
     "csp-kit-try": (n) => cspKit.pipeline("try", n, P, C, () => new Channel<number>(CAP)),
+    "csp-kit-batch": (n) => cspKit.pipeline("batch", n, P, C, () => new Channel<number>(CAP)),
     "js-csp": (n) => jsCsp.pipeline(n, P, C, () => csp.chan<number>(CAP)),
     "thi.ng-csp": (n) => thing.pipeline(n, P, C, () => channel<number>(CAP)),
     effect: (n) => effect.pipeline(n, P, C, () => Queue.bounded<number>(CAP)),

@@ -32,6 +32,7 @@ export const w4 = defineWorkload({
     floor: (n) => floor.fanIn(n, CAP),
   },
   skipped: {
+    "csp-kit-batch": "the consumer selects; select receives one value per case",
     "channel-ts": "no select",
   },
   notes: {

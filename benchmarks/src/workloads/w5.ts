@@ -29,7 +29,10 @@ export const w5 = defineWorkload({
     effect: (n) => effect.pingPong(n, () => Queue.bounded<number>(0)),
     floor: (n) => floor.pingPong(n, () => new floor.FloorChannel<number>(0)),
   },
-  skipped: { "channel-ts": "only an unbounded channel" },
+  skipped: {
+    "csp-kit-batch": "ping-pong has one value in flight: nothing to batch",
+    "channel-ts": "only an unbounded channel",
+  },
   notes: {
     "thi.ng-csp":
       "`channel()` (its default fifo(1), as in its README's ping-pong; no unbuffered kind exists): the same hops, since each side waits for the reply",

@@ -29,6 +29,7 @@ export const w6 = defineWorkload({
     floor: (n) => floor.lockedCounter(n, TASKS),
   },
   skipped: {
+    "csp-kit-batch": "a mutex workload",
     "js-csp": "no mutex (a channel of capacity 1 can be used as one, but that is not a mutex API)",
     "thi.ng-csp": "no mutex (a channel of capacity 1 can be used as one, but that is not a mutex API)",
     "channel-ts": "no mutex",

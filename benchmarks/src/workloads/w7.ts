@@ -31,6 +31,7 @@ export const w7 = defineWorkload({
     floor: (n) => floor.selectAgainstTimer(n, HOUR_MS),
   },
   skipped: {
+    "csp-kit-batch": "the consumer selects; select receives one value per case",
     "channel-ts": "no select and no timer",
   },
   notes: {

@@ -18,6 +18,7 @@ export const w8 = defineWorkload({
   runs: {
     "csp-kit": (n) => threads.sharedChannel("await", n, CAP),
     "csp-kit-try": (n) => threads.sharedChannel("try", n, CAP),
+    "csp-kit-batch": (n) => threads.sharedChannel("batch", n, CAP),
     messageport: (n) => threads.messagePort(n),
     floor: (n) => threads.ring(n, CAP),
   },

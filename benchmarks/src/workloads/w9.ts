@@ -22,6 +22,7 @@ export const w9 = defineWorkload({
   runs: {
     "csp-kit": (n) => cspKit.pipeline("await", n, 1, 1, () => Channel.infinite<number>()),
     "csp-kit-try": (n) => cspKit.pipeline("try", n, 1, 1, () => Channel.infinite<number>()),
+    "csp-kit-batch": (n) => cspKit.pipeline("batch", n, 1, 1, () => Channel.infinite<number>()),
     effect: (n) => effect.pipeline(n, 1, 1, () => Queue.unbounded<number>()),
     "channel-ts": (n) => channelTs.spsc(n),
     floor: (n) => floor.pipeline(n, 1, 1, () => new floor.FloorChannel<number>(Number.POSITIVE_INFINITY)),

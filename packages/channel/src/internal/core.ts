@@ -289,6 +289,12 @@ export class ChannelCore<T> implements Port<T> {
 
   /** Appends to `batch` what `take()` gives until it would block, the channel is drained, or `batch` holds `max`. */
   private takeMore(batch: T[], max: number): T[] {
+    if (this.sendq.size === 0) {
+      // No sender to refill the buffer: exactly the buffered values are ready.
+      const items = this.items;
+      for (let k = Math.min(max - batch.length, items.length); k > 0; k--) batch.push(items.shift());
+      return batch;
+    }
     while (batch.length < max) {
       const value = this.take();
       if (value === EMPTY || value === CLOSED) break;
