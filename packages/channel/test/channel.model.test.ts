@@ -162,7 +162,10 @@ class ChannelModel {
 
   startRecvBatch(max: number, preAborted: boolean): void {
     const id = this.ops.push({ op: "recvBatch", value: 0, max, outcome: PENDING, abortable: !preAborted }) - 1;
-    if (preAborted) return this.settle(id, { state: "aborted" });
+    if (preAborted) {
+      this.settle(id, { state: "aborted" });
+      return;
+    }
     const result = this.takeBatch(max);
     if (result === "drained") this.settle(id, { state: "drained" });
     else if (result === "would-block") this.recvq.push(id);
@@ -509,7 +512,9 @@ const commandArbs = [
   fc.nat().map((pick) => new Abort(pick)),
   fc.nat().map((pick) => new Abort(pick)),
   fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY).map((max) => new TryRecvBatch(max)),
-  fc.tuple(fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY), fc.boolean()).map(([max, pre]) => new RecvBatch(max, pre)),
+  fc
+    .tuple(fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY), fc.boolean())
+    .map(([max, pre]) => new RecvBatch(max, pre)),
   fc.constant(new Close()),
   fc.constant(new Observe()),
 ];
