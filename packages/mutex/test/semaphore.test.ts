@@ -1,4 +1,4 @@
-import { setMaxListeners } from "node:events";
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, isInvalidArgumentError, isSemaphoreReleaseError, Semaphore } from "../src/index.js";
 import { flush, probe } from "./helpers.js";
@@ -245,17 +245,38 @@ describe("Semaphore", () => {
     expect(sem.held).toBe(1);
   });
 
-  it("a thousand waits aborted by one signal leave no waiter behind", async () => {
+  it("a thousand waits aborted by one signal leave no waiter behind and share one abort listener", async () => {
     const sem = new Semaphore(1);
     await sem.acquire();
     const controller = new AbortController();
-    setMaxListeners(2000, controller.signal);
     const pending: Promise<unknown>[] = [];
     for (let i = 0; i < 1000; i++) pending.push(sem.acquire(1, { signal: controller.signal }).catch(() => undefined));
     expect(sem.waiting).toBe(1000);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
     controller.abort();
     expect(sem.waiting).toBe(0);
     await Promise.all(pending);
+    sem.assertInvariants();
+  });
+
+  it("an abort of the head that lets later waiters on the same signal through fails them all, granting none", async () => {
+    const sem = new Semaphore(3);
+    const one = await sem.acquire(1);
+    await sem.acquire(2);
+    const controller = new AbortController();
+    const head = probe(sem.acquire(3, { signal: controller.signal }));
+    const fits = probe(sem.acquire(1, { signal: controller.signal }));
+    const tooBig = probe(sem.acquire(3, { signal: controller.signal }));
+    one.release(); // 1 permit free, but the head (3) blocks everyone behind it
+    await flush();
+    expect(sem.waiting).toBe(3);
+    // The head leaves first; while it does, the next waiter fits and is failed
+    // (its signal is aborted); the last still does not fit and must be failed too.
+    controller.abort(new Error("shutdown"));
+    await flush();
+    expect([head, fits, tooBig].map((p) => p.current.state)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(sem.held).toBe(2);
+    expect(sem.waiting).toBe(0);
     sem.assertInvariants();
   });
 });

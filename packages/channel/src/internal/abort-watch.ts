@@ -24,7 +24,11 @@ export interface AbortLinks {
   abortPrev: AbortLinks | undefined;
   /** Next operation on the same signal. */
   abortNext: AbortLinks | undefined;
-  /** Called once when the watched signal aborts, after the operation was removed from the list. */
+  /**
+   * Called once when the watched signal aborts, after the operation was removed
+   * from the list. An operation settled by an earlier callback of the same abort
+   * is still called: it must then do nothing (check its own settled flag).
+   */
   onAbort(reason: unknown): void;
 }
 
@@ -38,15 +42,20 @@ class AbortWatch implements EventListenerObject {
 
   /** The signal aborted: detach every operation, then tell each one, oldest first. */
   handleEvent(): void {
-    let op = this.head;
-    this.head = this.tail = undefined;
-    const reason = this.signal.reason;
-    while (op !== undefined) {
+    // Unlink every operation before the first callback: a callback may settle a
+    // later operation on this same signal (a semaphore granting or failing the
+    // waiters behind an aborted head), whose `unwatchAbort` then finds it
+    // already off the list instead of rewiring a list being walked.
+    const ops: AbortLinks[] = [];
+    for (let op = this.head; op !== undefined; ) {
       const next = op.abortNext;
       op.abortList = op.abortPrev = op.abortNext = undefined;
-      op.onAbort(reason);
+      ops.push(op);
       op = next;
     }
+    this.head = this.tail = undefined;
+    const reason = this.signal.reason;
+    for (const op of ops) op.onAbort(reason);
   }
 }
 

@@ -1,52 +1,60 @@
 /**
  * The promise-backed waiter shared by every primitive of this package: one per
  * blocked `lock`, `acquire`, `wait` or `do`. It is at once a node of its owner's
- * intrusive wait queue, the abort listener of its signal (the object itself is
- * the listener, so no closure is allocated) and the holder of its promise's
- * settle functions.
+ * intrusive wait queue, a node of its signal's abort watch list (one listener
+ * per signal for all the operations waiting on it, from `@csp-kit/channel/port`:
+ * a shutdown signal shared by thousands of lock waiters costs O(1) per wait,
+ * not a listener each) and the holder of its promise's settle functions.
  *
  * State machine (one transition, taken exactly once — whichever comes first):
  *
  *   queued ──tryGrant(), signal live────────▶ granted (owner dequeued it; promise resolves)
  *      │
  *      ├──tryGrant(), signal already aborted──▶ aborted (owner dequeued it; promise rejects)
- *      └──abort event (handleEvent)───────────▶ aborted (dequeues itself via owner.cancel)
+ *      └──abort (onAbort)─────────────────────▶ aborted (dequeues itself via owner.cancel)
  *
  * Invariants:
  * - `settled === false` iff the waiter is in its owner's queue: the owner dequeues
- *   before it calls `tryGrant`, and `handleEvent` sets `settled` and dequeues in the
+ *   before it calls `tryGrant`, and `onAbort` sets `settled` and dequeues in the
  *   same synchronous turn.
- * - a settled waiter has no abort listener on its signal.
+ * - a settled waiter is on no abort watch list.
  * - a waiter is granted only if its signal was not aborted at that moment: `tryGrant`
  *   checks `signal.aborted` and commits the abort instead. So a
  *   granted-then-aborted waiter cannot exist, and an aborted waiter never holds a
  *   permit: the abort is a value-free rejection, the grant a resolution, never both.
  */
 
+import { type AbortLinks, unwatchAbort, watchAbort } from "@csp-kit/channel/port";
 import type { Linked } from "./waiter-list.js";
 
 /** What a waiter needs from the primitive that queued it. */
 export interface WaiterOwner {
   /**
    * Removes `w` from whichever queue holds it and restores the owner's invariants
-   * (for example, lets the waiters behind an aborted head through). Called from
-   * the abort listener, after `w.settled` was set. Must not run user code.
+   * (for example, lets the waiters behind an aborted head through). Called on
+   * abort, after `w.settled` was set. Must not run user code.
    */
   cancel(w: Waiter<unknown>): void;
 }
 
-export class Waiter<R> implements Linked, EventListenerObject {
+export class Waiter<R> implements Linked, AbortLinks {
   /** @internal link owned by the owner's queue. */
   list: object | undefined = undefined;
   /** @internal link owned by the owner's queue. */
   prev: Linked | undefined = undefined;
   /** @internal link owned by the owner's queue. */
   next: Linked | undefined = undefined;
-  /** False while queued; set once by `tryGrant` or `handleEvent`, never reset. */
+  /** False while queued; set once by `tryGrant` or `onAbort`, never reset. */
   settled = false;
+  /** @internal link owned by the signal's abort watch list. */
+  abortList: object | undefined = undefined;
+  /** @internal link owned by the signal's abort watch list. */
+  abortPrev: AbortLinks | undefined = undefined;
+  /** @internal link owned by the signal's abort watch list. */
+  abortNext: AbortLinks | undefined = undefined;
 
   /**
-   * Registers the abort listener; the creator pushes the waiter on a queue in the
+   * Joins the signal's abort watch list; the creator pushes the waiter on a queue in the
    * same synchronous turn. Precondition: `signal` is not aborted.
    *
    * @param weight - what the waiter asks for (permits); 0 where the owner has no use for it.
@@ -60,7 +68,7 @@ export class Waiter<R> implements Linked, EventListenerObject {
     private readonly reject: (reason: unknown) => void,
     readonly signal: AbortSignal | undefined,
   ) {
-    signal?.addEventListener("abort", this);
+    if (signal !== undefined) watchAbort(signal, this);
   }
 
   /**
@@ -76,7 +84,7 @@ export class Waiter<R> implements Linked, EventListenerObject {
       this.resolve(this.value);
       return true;
     }
-    signal.removeEventListener("abort", this);
+    unwatchAbort(this);
     if (signal.aborted) {
       this.reject(signal.reason);
       return false;
@@ -85,14 +93,15 @@ export class Waiter<R> implements Linked, EventListenerObject {
     return true;
   }
 
-  /** The abort listener. Atomic: if the wait was already granted, the abort is ignored (the grant stands). */
-  handleEvent(): void {
+  /**
+   * The signal aborted (the watch list already dropped this waiter). Atomic: if
+   * the wait was already granted, the abort is ignored (the grant stands).
+   */
+  onAbort(reason: unknown): void {
     if (this.settled) return;
     this.settled = true;
     this.owner.cancel(this as Waiter<unknown>);
-    const signal = this.signal as AbortSignal;
-    signal.removeEventListener("abort", this);
-    this.reject(signal.reason);
+    this.reject(reason);
   }
 }
 
