@@ -12,6 +12,8 @@ export interface RunInfo {
   readonly versions: ReadonlyMap<string, string>;
   readonly commit: string;
   readonly runs: number;
+  /** Child processes per implementation × workload, interleaved across implementations (absent in old raw runs: 1). */
+  readonly rounds?: number;
   /** Operations per run when overridden with --n; otherwise each workload's own N. */
   readonly n: number | undefined;
   readonly smoke: boolean;
@@ -46,13 +48,14 @@ export function renderReport(r: Results, info: RunInfo): string {
       "so each number below comes from a run that lost and duplicated nothing.",
     "",
   );
+  const rounds = info.rounds ?? 1;
   L.push(
     `- **Command:** \`${info.command}\``,
     `- **Date:** ${info.date}`,
     `- **Machine:** ${info.machine.cpu}, ${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.platform}; ` +
       `load average ${info.machine.load.toFixed(2)} at start (a shared machine: compare ratios within this run, not absolute numbers across runs)`,
     `- **Node:** ${info.machine.node}; csp-kit measured from its TypeScript source (condition \`@csp-kit/source\`, compiled by tsx/esbuild)`,
-    `- **Runs:** each implementation × workload in its own child process: ${info.smoke ? "no warm-up" : "one untimed warm-up run of N/10"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} back to back (no forced \`gc()\`: a full collection between runs would drop the optimized code of the freed channels' classes and time re-optimization instead); the table shows medians`,
+    `- **Runs:** ${rounds} round${rounds > 1 ? "s" : ""}; in each, every implementation × workload runs in a child process of its own (the workload's implementations one after another, each round starting one implementation later, so a shared machine's drift is spread over all columns): ${info.smoke ? "no warm-up" : "one untimed warm-up run of N/10"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} back to back (no forced \`gc()\`: a full collection between runs would drop the optimized code of the freed channels' classes and time re-optimization instead); the table shows the median of all ${rounds * info.runs} runs`,
     `- **N:** ${info.n === undefined ? "each workload's own (1,000,000 messages, hops or locks; W7: 100,000 selects)" : info.n.toLocaleString("en-US")}`,
     `- **Go:** ${info.go}`,
     "",
@@ -146,8 +149,8 @@ export function renderReport(r: Results, info: RunInfo): string {
     "## Reproduce",
     "",
     "```sh",
-    "pnpm bench                        # everything: 5 runs, writes this file and docs/charts/bench.svg",
-    "pnpm bench -- --only W1,W5 --impl csp-kit,floor --runs 3",
+    "pnpm bench                        # everything: 3 rounds × 3 runs, writes this file and docs/charts/bench.svg",
+    "pnpm bench -- --only W1,W5 --impl csp-kit,floor --rounds 1",
     "pnpm bench -- --smoke             # CI: tiny N, 1 run, checks every checksum, writes nothing",
     "npx tsx benchmarks/src/workloads/w5.ts --impl csp-kit-try    # one workload alone",
     "```",

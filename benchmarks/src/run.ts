@@ -6,7 +6,13 @@
  *                      unless --write. What CI runs, so the suite never rots.
  *     --only W1,W2     workloads to run (default: all)
  *     --impl a,b       implementations to run (default: all; ids in src/registry.ts)
- *     --runs R         timed runs per implementation × workload (default 5)
+ *     --runs R         timed runs per child process (default 3)
+ *     --rounds K       child processes per implementation × workload, run in
+ *                      rounds that visit every implementation of a workload once
+ *                      each, in a rotating order (default 3). A shared machine's
+ *                      speed drifts over minutes; interleaving spreads that drift
+ *                      over all columns instead of favouring whichever ran in a
+ *                      quiet minute. The table shows the median of all K × R runs.
  *     --n N            operations per run, overriding each workload's N
  *     --write          write RESULTS.md and docs/charts/bench.svg even with --smoke
  *     --timeout S      per child process (default 120; 60 with --smoke). A child past it
@@ -41,6 +47,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     impl: { type: "string" },
     runs: { type: "string" },
+    rounds: { type: "string" },
     n: { type: "string" },
     write: { type: "boolean", default: false },
     timeout: { type: "string" },
@@ -52,7 +59,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    "pnpm bench [-- --smoke] [--only W1,W2] [--impl csp-kit,floor] [--runs 5] [--n N] [--write] [--timeout S]\n" +
+    "pnpm bench [-- --smoke] [--only W1,W2] [--impl csp-kit,floor] [--runs 3] [--rounds 3] [--n N] [--write] [--timeout S]\n" +
       "pnpm bench -- --render .runs/<date>.json   (re-render RESULTS.md and the chart from a raw run)\n" +
       `workloads: ${WORKLOADS.map((w) => w.id).join(", ")}\nimplementations: ${IMPLS.map((i) => i.id).join(", ")}\n`,
   );
@@ -109,11 +116,14 @@ function pick<T extends { id: string }>(list: string | undefined, known: readonl
 const smoke = values.smoke;
 const workloads = pick(values.only, WORKLOADS, "workload");
 const impls = pick(values.impl, IMPLS, "implementation");
-const runs = values.runs !== undefined ? Number(values.runs) : smoke ? 1 : 5;
+const runs = values.runs !== undefined ? Number(values.runs) : smoke ? 1 : 3;
+const rounds = smoke ? 1 : values.rounds !== undefined ? Number(values.rounds) : 3;
 const nOverride = values.n !== undefined ? Number(values.n) : undefined;
 const timeoutS = values.timeout !== undefined ? Number(values.timeout) : smoke ? 60 : 120;
 if (!Number.isSafeInteger(runs) || runs < 1)
   throw new RangeError(`--runs must be a whole number >= 1 (got ${values.runs})`);
+if (!Number.isSafeInteger(rounds) || rounds < 1)
+  throw new RangeError(`--rounds must be a whole number >= 1 (got ${values.rounds})`);
 
 /** A child that failed: its last stderr lines, the samples it printed before, and whether it ran out of time. */
 class ChildError extends Error {
@@ -218,8 +228,9 @@ function record(w: Workload, implId: string, outcome: Sample | Error): void {
   }
 }
 
-/** Runs `implIds` of `w` in one child and records each outcome. */
-async function runJs(w: Workload, implIds: readonly string[], n: number): Promise<void> {
+/** Runs `implIds` of `w` in one child; returns each implementation's sample or error. */
+async function runJs(w: Workload, implIds: readonly string[], n: number): Promise<Map<string, Sample | Error>> {
+  const outcomes = new Map<string, Sample | Error>();
   let samples: Sample[] = [];
   let error: Error | undefined;
   try {
@@ -233,11 +244,54 @@ async function runJs(w: Workload, implIds: readonly string[], n: number): Promis
   let blamed = false;
   for (const id of implIds) {
     const s = samples.find((x) => x.impl === id);
-    if (s !== undefined) record(w, id, s);
+    if (s !== undefined) outcomes.set(id, s);
     else if (error !== undefined && !blamed) {
       blamed = true;
-      record(w, id, error);
-    } else record(w, id, new Error(error ? "not run: the child stopped at an earlier failure" : "no result reported"));
+      outcomes.set(id, error);
+    } else
+      outcomes.set(id, new Error(error ? "not run: the child stopped at an earlier failure" : "no result reported"));
+  }
+  return outcomes;
+}
+
+/** One sample holding every run of `parts` (one implementation's rounds); leaked timers: the worst round. */
+function merge(parts: readonly Sample[]): Sample {
+  const first = parts[0] as Sample;
+  const leaks = parts.filter((p) => p.leakedTimers !== undefined);
+  const worst = leaks.reduce<Sample | undefined>(
+    (a, p) => (a === undefined || (p.leakedTimers ?? 0) > (a.leakedTimers ?? 0) ? p : a),
+    undefined,
+  );
+  return {
+    workload: first.workload,
+    impl: first.impl,
+    n: first.n,
+    ns: parts.flatMap((p) => p.ns),
+    ...(worst === undefined ? {} : { leakedTimers: worst.leakedTimers as number, totalOps: worst.totalOps as number }),
+  };
+}
+
+/**
+ * Runs every implementation of `w` in `rounds` rounds, one child each per round,
+ * starting each round one implementation later than the last; records each
+ * implementation's merged runs, or its first failure (a failed implementation
+ * is not run again).
+ */
+async function runRounds(w: Workload, implIds: readonly string[], n: number): Promise<void> {
+  const done = new Map<string, Sample[]>(implIds.map((id) => [id, []]));
+  const failed = new Map<string, Error>();
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < implIds.length; k++) {
+      const id = implIds[(r + k) % implIds.length] as string;
+      if (failed.has(id)) continue;
+      const outcome = (await runJs(w, [id], n)).get(id) as Sample | Error;
+      if (outcome instanceof Error) failed.set(id, outcome);
+      else done.get(id)?.push(outcome);
+    }
+  }
+  for (const id of implIds) {
+    const error = failed.get(id);
+    record(w, id, error ?? merge(done.get(id) as Sample[]));
   }
 }
 
@@ -253,7 +307,7 @@ if (impls.some((i) => i.id === "go")) {
   }
 }
 process.stderr.write(
-  `csp-kit benchmarks: ${smoke ? "smoke, " : ""}${workloads.length} workload(s), ${runs} run(s) each; Go: ${goInfo}\n`,
+  `csp-kit benchmarks: ${smoke ? "smoke, " : ""}${workloads.length} workload(s), ${rounds} round(s) × ${runs} run(s) each; Go: ${goInfo}\n`,
 );
 
 const started = Date.now();
@@ -263,13 +317,13 @@ for (const w of workloads) {
   const n = nOverride ?? (smoke ? w.smokeN : w.n);
   const js = impls.filter((i) => w.runs[i.id] !== undefined).map((i) => i.id);
   if (smoke) {
-    if (js.length > 0) await runJs(w, js, n);
+    if (js.length > 0) for (const [id, outcome] of await runJs(w, js, n)) record(w, id, outcome);
   } else {
-    for (const id of js) await runJs(w, [id], n);
+    await runRounds(w, js, n);
   }
   if (go?.workloads.has(w.id)) {
     try {
-      const [s] = await runChild(goCommand(go, w.id, n, runs, !smoke), { ...process.env, GOMAXPROCS: "1" });
+      const [s] = await runChild(goCommand(go, w.id, n, runs * rounds, !smoke), { ...process.env, GOMAXPROCS: "1" });
       record(w, "go", s ?? new Error("the Go program reported no result"));
     } catch (e) {
       record(w, "go", e as Error);
@@ -288,6 +342,7 @@ const info: RunInfo = {
   versions: versions(),
   commit: commit(),
   runs,
+  rounds,
   n: nOverride,
   smoke,
   go: goInfo,
