@@ -4,30 +4,38 @@
  * SharedArrayBuffer. The producer (a worker) blocks with `Atomics.wait` when
  * the ring is full; the consumer (the main thread) takes values synchronously
  * while there are any and waits with `Atomics.waitAsync` when it is empty.
- * Nobody is notified unless the other side announced that it waits. No close
- * (the consumer knows how many values come), no MPMC, no codec, no abort.
+ * No close (the consumer knows how many values come), no MPMC, no codec, no
+ * abort.
  *
- * Layout: `ctl` = Int32Array [HEAD, TAIL, CONSUMER_WAITS, PRODUCER_WAITS],
- * then `capacity` Float64 slots. HEAD counts values written, TAIL values read;
- * both only grow (modulo 2^32, compared by difference).
+ * Layout: Int32 words HEAD (values written) and CONSUMER_WAITS in one cache
+ * line, TAIL (values read) and PRODUCER_WAITS in the next, so each side's hot
+ * word is not false-shared with the other's; then `capacity` Float64 slots.
+ * HEAD and TAIL only grow (modulo 2^32, compared by difference). Each side
+ * caches the other's counter and re-reads it only when its cached copy says
+ * "full" (producer) or "empty" (consumer).
  *
- * Invariants:
- * - 0 <= HEAD - TAIL <= capacity; slot `k & mask` holds value k while TAIL <= k < HEAD.
- * - only the producer writes HEAD and only the consumer writes TAIL.
- * - a side sets its WAITS word before re-reading the other's counter and waiting
- *   on it, and the other side reads WAITS after publishing its counter (all
- *   sequentially consistent): no wake-up is lost.
- * - only a side writes its own WAITS word (set before waiting, cleared once it
- *   has what it waited for); the other side only reads it. (An earlier version
- *   let the notifier clear it: a notify caused by a stale flag could then erase
- *   a fresh announcement, and both threads slept — W8's floor hung at full size.)
+ * Sleeping (no lost wake-up, at most one notify per sleep):
+ * - a side that finds nothing to do spins briefly re-reading the other's
+ *   counter; then it sets its own WAITS word to 1, re-reads the counter once
+ *   more, and sleeps on its WAITS word while it is still 1;
+ * - the other side publishes its counter first, then, only if it reads the
+ *   WAITS word as 1, swaps it to 0 and notifies.
+ * All accesses are sequentially consistent Atomics: either the notifier's
+ * swap comes after the sleeper's store (the notifier sees 1 and wakes it, and
+ * a wait that starts after the swap sees 0 and returns at once), or before it
+ * (then the sleeper's re-read sees the new counter). A wake-up can be
+ * spurious, never lost; a sleeper re-checks and may sleep again.
  */
 
 const HEAD = 0;
-const TAIL = 1;
-const CONSUMER_WAITS = 2;
-const PRODUCER_WAITS = 3;
-const CTL_BYTES = 16;
+const CONSUMER_WAITS = 1;
+/** TAIL and PRODUCER_WAITS start a cache line (64 bytes = 16 words) after HEAD. */
+const TAIL = 16;
+const PRODUCER_WAITS = 17;
+/** The slots start one more cache line further. */
+const SLOTS_BYTE_OFFSET = 128;
+/** Re-reads of the other side's counter before announcing a sleep. */
+const SPIN = 64;
 
 /** `tryRecv()` found the ring empty. */
 export const RING_EMPTY: unique symbol = Symbol("floor-ring.empty");
@@ -41,20 +49,26 @@ const waitAsync = (Atomics as unknown as { waitAsync: (ta: Int32Array, i: number
 export function createRing(capacity: number): SharedArrayBuffer {
   if (!Number.isInteger(capacity) || capacity < 1 || (capacity & (capacity - 1)) !== 0)
     throw new RangeError(`capacity must be a power of two (got ${capacity})`);
-  return new SharedArrayBuffer(CTL_BYTES + 8 * capacity);
+  return new SharedArrayBuffer(SLOTS_BYTE_OFFSET + 8 * capacity);
 }
 
 abstract class RingSide {
-  /** The four control words. */
+  /** The control words (two cache lines). */
   protected readonly ctl: Int32Array;
   protected readonly slots: Float64Array;
   protected readonly mask: number;
   protected readonly capacity: number;
   constructor(buffer: SharedArrayBuffer) {
-    this.ctl = new Int32Array(buffer, 0, 4);
-    this.slots = new Float64Array(buffer, CTL_BYTES);
+    this.ctl = new Int32Array(buffer, 0, SLOTS_BYTE_OFFSET >> 2);
+    this.slots = new Float64Array(buffer, SLOTS_BYTE_OFFSET);
     this.capacity = this.slots.length;
     this.mask = this.capacity - 1;
+  }
+
+  /** Wakes the other side if it announced a sleep on `waits`. Call after publishing a counter. */
+  protected wake(waits: number): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, waits) !== 0 && Atomics.exchange(ctl, waits, 0) !== 0) Atomics.notify(ctl, waits);
   }
 }
 
@@ -62,27 +76,30 @@ abstract class RingSide {
 export class RingProducer extends RingSide {
   /** Values written; mirrors HEAD (only this side writes it). */
   private head = 0;
+  /** TAIL as last read: the ring has at least `capacity - (head - tail)` free slots. */
+  private tail = 0;
 
   /** Writes `value`, blocking this thread while the ring is full. */
   pushSync(value: number): void {
-    const ctl = this.ctl;
-    if (((this.head - Atomics.load(ctl, TAIL)) | 0) === this.capacity) {
-      // Full: announce, re-check, sleep on TAIL's value (a notify that races ahead
-      // of the wait is caught by the value compare). Only this side clears its
-      // own flag: were the consumer to clear it, a stale notify could erase a
-      // fresh announcement and lose the wake-up.
-      Atomics.store(ctl, PRODUCER_WAITS, 1);
-      for (;;) {
-        const tail = Atomics.load(ctl, TAIL);
-        if (((this.head - tail) | 0) !== this.capacity) break;
-        Atomics.wait(ctl, TAIL, tail);
-      }
-      Atomics.store(ctl, PRODUCER_WAITS, 0);
-    }
+    if (((this.head - this.tail) | 0) === this.capacity) this.waitForRoom();
     this.slots[this.head & this.mask] = value;
     this.head = (this.head + 1) | 0;
-    Atomics.store(ctl, HEAD, this.head);
-    if (Atomics.load(ctl, CONSUMER_WAITS) === 1) Atomics.notify(ctl, HEAD);
+    Atomics.store(this.ctl, HEAD, this.head);
+    this.wake(CONSUMER_WAITS);
+  }
+
+  private waitForRoom(): void {
+    const ctl = this.ctl;
+    for (;;) {
+      for (let i = 0; i < SPIN; i++) {
+        this.tail = Atomics.load(ctl, TAIL);
+        if (((this.head - this.tail) | 0) !== this.capacity) return;
+      }
+      Atomics.store(ctl, PRODUCER_WAITS, 1);
+      this.tail = Atomics.load(ctl, TAIL);
+      if (((this.head - this.tail) | 0) !== this.capacity) return; // the flag stays up: at worst one spare notify
+      Atomics.wait(ctl, PRODUCER_WAITS, 1);
+    }
   }
 }
 
@@ -90,31 +107,34 @@ export class RingProducer extends RingSide {
 export class RingConsumer extends RingSide {
   /** Values read; mirrors TAIL (only this side writes it). */
   private tail = 0;
+  /** HEAD as last read: values below it are known to be there. */
+  private head = 0;
 
   /** Takes the oldest value now, or `RING_EMPTY`. */
   tryRecv(): number | typeof RING_EMPTY {
-    const ctl = this.ctl;
-    if (Atomics.load(ctl, HEAD) === this.tail) return RING_EMPTY;
+    if (this.head === this.tail) {
+      this.head = Atomics.load(this.ctl, HEAD);
+      if (this.head === this.tail) return RING_EMPTY;
+    }
     const value = this.slots[this.tail & this.mask] as number;
     this.tail = (this.tail + 1) | 0;
-    Atomics.store(ctl, TAIL, this.tail);
-    if (Atomics.load(ctl, PRODUCER_WAITS) === 1) Atomics.notify(ctl, TAIL);
+    Atomics.store(this.ctl, TAIL, this.tail);
+    this.wake(PRODUCER_WAITS);
     return value;
   }
 
   /** Waits for a value. Precondition: `tryRecv()` just returned `RING_EMPTY`. */
   async recv(): Promise<number> {
     const ctl = this.ctl;
-    Atomics.store(ctl, CONSUMER_WAITS, 1);
     for (;;) {
-      const v = this.tryRecv();
-      if (v !== RING_EMPTY) {
-        Atomics.store(ctl, CONSUMER_WAITS, 0);
-        return v;
+      for (let i = 0; i < SPIN; i++) {
+        const v = this.tryRecv();
+        if (v !== RING_EMPTY) return v;
       }
-      const head = Atomics.load(ctl, HEAD);
-      if (head !== this.tail) continue;
-      const r = waitAsync(ctl, HEAD, head);
+      Atomics.store(ctl, CONSUMER_WAITS, 1);
+      const v = this.tryRecv();
+      if (v !== RING_EMPTY) return v; // the flag stays up: at worst one spare notify
+      const r = waitAsync(ctl, CONSUMER_WAITS, 1);
       if (r.async) await r.value;
     }
   }

@@ -35,7 +35,7 @@ export const w8 = defineWorkload({
     messageport:
       "`port.postMessage(i)` per value on a fresh `MessageChannel`, a `message` listener on the main thread. Unbounded: the worker never waits, so nothing is buffered 1024",
     floor:
-      "a hand-written single-producer single-consumer ring of 1024 `Float64` slots in a SharedArrayBuffer (src/impls/floor-ring.ts): `Atomics.wait` when full in the worker, `Atomics.waitAsync` when empty on the main thread, a notify only when the other side waits; no close, no codec",
+      "a hand-written single-producer single-consumer ring of 1024 `Float64` slots in a SharedArrayBuffer (src/impls/floor-ring.ts): each side spins briefly, then sleeps (`Atomics.wait` in the worker when full, `Atomics.waitAsync` on the main thread when empty) on a flag the other side swaps off with one notify; counters on separate cache lines, each side caching the other's; no close, no codec",
   },
   module: import.meta.url,
 });
