@@ -278,7 +278,9 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * Receives every value buffered now, up to `max`, as one array — waiting
    * (without blocking the thread) while there is none. The batching receive of
    * eapache's BatchingChannel, for consumers that handle values in bulk: one
-   * atomic claim covers the whole batch, so it is the fastest way to drain.
+   * atomic claim covers the whole batch. (It saves the most when values pile
+   * up; a consumer that keeps pace with its producer gets batches of one or
+   * two, and then `tryRecv` costs less per value.)
    *
    * **Blocking:** resolves at once when at least one value is buffered;
    * otherwise waits for the first, then takes up to `max - 1` more that are
