@@ -58,6 +58,13 @@ import type { Linked } from "./internal/waiter-list.js";
 
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 /**
+ * Keeps this thread's event loop alive while a cross-thread wait
+ * (`Atomics.waitAsync`, which does not) is pending: `keepAlive(true)` when the
+ * wait starts, exactly one `keepAlive(false)` when it ends. Used by
+ * SharedChannel and SharedMutex.
+ */
+export { keepAlive } from "./internal/keep-alive.js";
+/**
  * The intrusive FIFO of waiters the channel's own queues use (O(1) push, shift
  * and remove of a cancelled waiter, no allocation per waiter): for ports built
  * outside this package, such as timers.

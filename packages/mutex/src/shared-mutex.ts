@@ -23,6 +23,7 @@
  *   passed on with another notify, so an abort never swallows a wake-up.
  */
 
+import { keepAlive } from "@csp-kit/channel/port";
 import { InvalidArgumentError, UnlockOfUnlockedError } from "./errors.js";
 import { type GuardTarget, ReleaseGuard } from "./internal/guard.js";
 import { runLocked } from "./internal/util.js";
@@ -165,7 +166,9 @@ export class SharedMutex implements Locker {
    *
    * **Blocking:** resolves at once (a shared resolved promise, no allocation) if
    * the mutex is free; otherwise sleeps until an unlock wakes this thread and
-   * it wins the lock.
+   * it wins the lock. While it waits it keeps this thread's event loop alive
+   * (a pending `Atomics.waitAsync` alone does not), so a worker whose only
+   * work is `await mu.lock()` does not exit before it gets the lock.
    *
    * **Cancellation:** `{ signal }` — granted or not at all (see the class).
    *
@@ -184,6 +187,17 @@ export class SharedMutex implements Locker {
    * Otherwise sleep while the word is 2, then try again.
    */
   async #lockSlow(signal: AbortSignal | undefined): Promise<void> {
+    // A pending waitAsync does not keep the thread alive: without this, a worker
+    // whose only work is this lock() would exit while it waits.
+    keepAlive(true);
+    try {
+      await this.#contend(signal);
+    } finally {
+      keepAlive(false);
+    }
+  }
+
+  async #contend(signal: AbortSignal | undefined): Promise<void> {
     const word = this.#word;
     while (Atomics.exchange(word, 0, CONTENDED) !== UNLOCKED) {
       const sleep = waitAsync(word, 0, CONTENDED);

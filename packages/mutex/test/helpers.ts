@@ -30,11 +30,16 @@ export function probe<T>(promise: Promise<T>): { readonly current: Settled<T> } 
 /**
  * Starts `fixture` (a TypeScript file under test/fixtures) in a worker thread.
  * The worker boots through fixtures/boot.mjs, which registers tsx, so fixtures
- * import the package's TypeScript source directly.
+ * import the package's TypeScript source directly; the `@csp-kit/source`
+ * condition makes the workspace packages it imports (`@csp-kit/channel`)
+ * resolve to their source too, not to a build that may be stale or absent.
  */
 export function startWorker(fixture: string, workerData: Record<string, unknown>): Worker {
   const entry = new URL(`./fixtures/${fixture}`, import.meta.url).href;
-  return new Worker(new URL("./fixtures/boot.mjs", import.meta.url), { workerData: { ...workerData, entry } });
+  return new Worker(new URL("./fixtures/boot.mjs", import.meta.url), {
+    workerData: { ...workerData, entry },
+    execArgv: ["--conditions=@csp-kit/source"],
+  });
 }
 
 /** Resolves with the worker's next message; rejects if it fails or exits first. */

@@ -88,4 +88,34 @@ describe("SharedMutex (worker threads)", () => {
       await Promise.all(workers.map((w) => w.terminate()));
     }
   }, 20_000);
+
+  it("a worker whose only work is an awaited lock() stays alive until it gets the lock", async () => {
+    const mu = new SharedMutex();
+    const word = new Int32Array(mu.buffer, mu.byteOffset, 1);
+    expect(mu.tryLock()).toBe(true);
+    const counter = new SharedArrayBuffer(4);
+    const worker = startWorker("shared-counter.ts", {
+      mutex: mu.buffer,
+      mutexOffset: mu.byteOffset,
+      counter,
+      iterations: 1,
+      mode: "async",
+    });
+    try {
+      let exited = false;
+      worker.once("exit", () => {
+        exited = true;
+      });
+      const done = nextMessage<string>(worker);
+      // Until the worker waits on the lock (it marks the word contended, 2)...
+      while (Atomics.load(word, 0) !== 2 && !exited) await flush();
+      // ...and then for the turns in which a worker kept alive by nothing would exit (code 13).
+      for (let i = 0; i < 50 && !exited; i++) await flush();
+      mu.unlock();
+      expect(await done).toBe("done");
+      expect(new Int32Array(counter)[0]).toBe(1);
+    } finally {
+      await worker.terminate();
+    }
+  }, 20_000);
 });

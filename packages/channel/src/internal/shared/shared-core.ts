@@ -74,6 +74,7 @@ import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../../errors.js";
 import { type Port, RecvWaiter, SendWaiter } from "../../port.js";
 import { type AbortLinks, unwatchAbort, watchAbort } from "../abort-watch.js";
+import { keepAlive } from "../keep-alive.js";
 import { WaiterList } from "../waiter-list.js";
 import { SharedBlockingOnMainThreadError } from "./errors.js";
 import { CLOSED, EMPTY, FULL, SENT, type SharedRing } from "./ring.js";
@@ -92,35 +93,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const RESOLVED_NONE: Promise<Option<never>> = Promise.resolve(None);
 const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(ITER_DONE);
-
-/**
- * A pending `Atomics.waitAsync` does not keep a Node thread alive, so a worker
- * awaiting `recv()` would simply exit. While any instance in this thread has a
- * queued waiter, one idle interval timer keeps the event loop alive. The timer
- * is made once and then only referenced and unreferenced (Node's
- * `ref()`/`unref()`): a main thread that drains a channel goes through this
- * on every empty spell, and creating and clearing a timer each time showed in
- * its profile.
- * Lifecycle: `aliveHolders` counts instances with `holdsAlive`; the timer is
- * created when it first becomes > 0 and is referenced iff it is > 0 (where
- * timers have no `unref`, as in browsers, nothing needs keeping alive and the
- * idle timer simply stays).
- */
-let aliveHolders = 0;
-let aliveTimer: { ref?(): unknown; unref?(): unknown } | undefined;
-const KEEP_ALIVE_MS = 0x7fff_ffff;
-function noop(): void {}
-
-/** Counts one more (`true`) or one fewer (`false`) instance that must keep this thread alive. */
-function holdAlive(hold: boolean): void {
-  if (hold) {
-    if (aliveHolders++ > 0) return;
-    if (aliveTimer === undefined) aliveTimer = setInterval(noop, KEEP_ALIVE_MS);
-    else aliveTimer.ref?.();
-  } else if (--aliveHolders === 0) {
-    aliveTimer?.unref?.();
-  }
-}
 
 /**
  * How many times a blocking call retries before it registers and sleeps
@@ -344,7 +316,7 @@ export class SharedCore<T> implements Port<T> {
     const want = this.recvq.size + this.sendq.size > 0;
     if (want === this.holdsAlive) return;
     this.holdsAlive = want;
-    holdAlive(want);
+    keepAlive(want);
   }
 
   // --- The pumps.
