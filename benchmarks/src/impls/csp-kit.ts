@@ -26,6 +26,9 @@ import { recv, select, trySelect } from "@csp-kit/select";
 import { after } from "@csp-kit/timers";
 import { Checksum } from "../checksum.js";
 
+/** For the workloads' channel factories. */
+export { Channel } from "@csp-kit/channel";
+
 /** Which user-level style a run uses; `batch` changes only the consumer (it sends as `try` does). */
 export type Style = "await" | "try" | "batch";
 
@@ -35,14 +38,23 @@ function received<T>(r: Option<T>): T {
   return r.value;
 }
 
-async function produce(style: Style, ch: Channel<number>, first: number, step: number, n: number): Promise<void> {
-  if (style === "await") {
-    for (let v = first; v < n; v += step) await ch.send(v);
-  } else {
-    // try and batch
-    for (let v = first; v < n; v += step) {
-      if (ch.trySend(v) !== "sent") await ch.send(v);
-    }
+/**
+ * One loop per style, each in a function of its own (as a user writes one
+ * style, not a switch between them): an async function that holds the loops
+ * of several styles compiles to slower code for each of them (W2 try style,
+ * measured: 22.5 ns/msg through a shared function, 14–15 on its own).
+ */
+function produce(style: Style, ch: Channel<number>, first: number, step: number, n: number): Promise<void> {
+  return style === "await" ? produceAwait(ch, first, step, n) : produceTry(ch, first, step, n);
+}
+
+async function produceAwait(ch: Channel<number>, first: number, step: number, n: number): Promise<void> {
+  for (let v = first; v < n; v += step) await ch.send(v);
+}
+
+async function produceTry(ch: Channel<number>, first: number, step: number, n: number): Promise<void> {
+  for (let v = first; v < n; v += step) {
+    if (ch.trySend(v) !== "sent") await ch.send(v);
   }
 }
 
@@ -61,16 +73,23 @@ async function consumeBatches(ch: Channel<number>, count: number, ck: Checksum):
   }
 }
 
-async function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
-  if (style === "batch") return consumeBatches(ch, count, ck);
-  if (style === "await") {
-    for (let i = 0; i < count; i++) ck.add(received(await ch.recv()));
-  } else {
-    for (let i = 0; i < count; i++) {
-      let r: TryRecvResult<number> = ch.tryRecv();
-      if (r === "would-block") r = await ch.recv();
-      ck.add(received(r));
-    }
+function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  return style === "batch"
+    ? consumeBatches(ch, count, ck)
+    : style === "await"
+      ? consumeAwait(ch, count, ck)
+      : consumeTry(ch, count, ck);
+}
+
+async function consumeAwait(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  for (let i = 0; i < count; i++) ck.add(received(await ch.recv()));
+}
+
+async function consumeTry(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    let r: TryRecvResult<number> = ch.tryRecv();
+    if (r === "would-block") r = await ch.recv();
+    ck.add(received(r));
   }
 }
 

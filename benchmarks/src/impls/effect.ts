@@ -9,6 +9,9 @@
 import { Duration, Effect, Queue, Semaphore } from "effect";
 import { Checksum } from "../checksum.js";
 
+/** For the workloads' queue factories. */
+export { Queue } from "effect";
+
 /** Makes the queue under test (e.g. `Queue.bounded<number>(1024)`). */
 export type MakeQueue = () => Effect.Effect<Queue.Queue<number>>;
 

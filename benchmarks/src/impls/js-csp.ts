@@ -7,6 +7,9 @@
 import csp, { type AltResult, type Channel } from "js-csp";
 import { Checksum } from "../checksum.js";
 
+/** For the workloads' channel factories. */
+export { csp };
+
 /** Resolves when the go process whose result channel is `done` has finished. */
 function join(done: Channel<unknown>): Promise<void> {
   return new Promise((resolve) => csp.takeAsync(done, () => resolve()));

@@ -13,6 +13,10 @@
 import { type Channel, select, timeout } from "@thi.ng/csp";
 import { Checksum } from "../checksum.js";
 
+/** For the workloads' channel factories. */
+export { dropping, sliding } from "@thi.ng/buffers";
+export { channel } from "@thi.ng/csp";
+
 async function write(ch: Channel<number>, v: number): Promise<void> {
   if (!(await ch.write(v))) throw new Error("write failed: channel closed");
 }

@@ -1,6 +1,7 @@
 /** Shared pieces of the workload definitions. */
 
-import type { Workload } from "../registry.js";
+import type { Checksum } from "../checksum.js";
+import type { Run, Workload } from "../registry.js";
 
 /** Messages per run in a full run: the SPEC's N. */
 export const SPEC_N = 1_000_000;
@@ -19,3 +20,20 @@ export const BURST_DESCRIPTION =
   "on a second channel of the same library, that it received the whole burst: at most 1024 values are ever in flight, " +
   "so nothing may drop and the checksum must be exact (a drop fails the run). Measures the dropping channel's send and " +
   "receive paths with the buffer filling and draining; the acknowledgement costs one message per 1024.";
+
+/**
+ * An implementation module loaded on first use: a workload's child process
+ * then loads only the library it measures. (Loading every peer in every child
+ * made each one pay for the others' heaps: with effect's modules resident,
+ * young-generation collections cost about three times as much, and csp-kit's
+ * W2 went from 15 to 25 ns/msg while the floor, which allocates nothing per
+ * message, hardly moved.) Returns a maker of `Run`s that get the module.
+ */
+export function lazyImpl<M>(load: () => Promise<M>): (run: (m: M, n: number) => Promise<Checksum>) => Run {
+  let loaded: Promise<M> | undefined;
+  const module = (): Promise<M> => {
+    if (loaded === undefined) loaded = load();
+    return loaded;
+  };
+  return (run) => async (n) => run(await module(), n);
+}

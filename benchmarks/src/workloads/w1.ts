@@ -1,14 +1,12 @@
 /** W1 — unbuffered hand-off: one producer, one consumer, capacity 0 (a rendezvous per message). */
 
-import { Channel } from "@csp-kit/channel";
-import { Queue } from "effect";
-import csp from "js-csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
 
 export const w1 = defineWorkload({
   id: "W1",
@@ -20,11 +18,11 @@ export const w1 = defineWorkload({
   describe:
     "One producer sends 0..N-1 on an unbuffered channel; one consumer receives N values. Every message is a rendezvous.",
   runs: {
-    "csp-kit": (n) => cspKit.pipeline("await", n, 1, 1, () => new Channel<number>(0)),
-    "csp-kit-try": (n) => cspKit.pipeline("try", n, 1, 1, () => new Channel<number>(0)),
-    "js-csp": (n) => jsCsp.pipeline(n, 1, 1, () => csp.chan<number>()),
-    effect: (n) => effect.pipeline(n, 1, 1, () => Queue.bounded<number>(0)),
-    floor: (n) => floor.pipeline(n, 1, 1, () => new floor.FloorChannel<number>(0)),
+    "csp-kit": cspKit((m, n) => m.pipeline("await", n, 1, 1, () => new m.Channel<number>(0))),
+    "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, 1, 1, () => new m.Channel<number>(0))),
+    "js-csp": jsCsp((m, n) => m.pipeline(n, 1, 1, () => m.csp.chan<number>())),
+    effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.bounded<number>(0))),
+    floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(0))),
   },
   skipped: {
     "csp-kit-batch": "an unbuffered hand-off has one value ready at a time: nothing to batch",

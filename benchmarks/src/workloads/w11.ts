@@ -1,17 +1,14 @@
 /** W11 — overflowing(1024) (drops the NEW value when full), one producer, one consumer. */
 
-import { Channel } from "@csp-kit/channel";
-import { dropping } from "@thi.ng/buffers";
-import { type ChannelValue, channel } from "@thi.ng/csp";
-import { Queue } from "effect";
-import csp from "js-csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
-import * as thing from "../impls/thing-csp.js";
+import type { ChannelValue } from "@thi.ng/csp";
 import { isMain, standalone } from "../runner.js";
-import { BURST_DESCRIPTION, defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { BURST_DESCRIPTION, defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
+const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
 const CAP = 1024;
 
@@ -24,19 +21,20 @@ export const w11 = defineWorkload({
   granule: 1,
   describe: `An overflowing(1024) channel (drops the NEW value when full). ${BURST_DESCRIPTION}`,
   runs: {
-    "csp-kit": (n) => cspKit.bursts("await", n, CAP, () => Channel.overflowing<number>(CAP)),
-    "csp-kit-try": (n) => cspKit.bursts("try", n, CAP, () => Channel.overflowing<number>(CAP)),
-    "csp-kit-batch": (n) => cspKit.bursts("batch", n, CAP, () => Channel.overflowing<number>(CAP)),
-    "js-csp": (n) => jsCsp.bursts(n, CAP, () => csp.chan<number>(csp.buffers.dropping<number>(CAP))),
-    "thi.ng-csp": (n) =>
-      thing.bursts(
+    "csp-kit": cspKit((m, n) => m.bursts("await", n, CAP, () => m.Channel.overflowing<number>(CAP))),
+    "csp-kit-try": cspKit((m, n) => m.bursts("try", n, CAP, () => m.Channel.overflowing<number>(CAP))),
+    "csp-kit-batch": cspKit((m, n) => m.bursts("batch", n, CAP, () => m.Channel.overflowing<number>(CAP))),
+    "js-csp": jsCsp((m, n) => m.bursts(n, CAP, () => m.csp.chan<number>(m.csp.buffers.dropping<number>(CAP)))),
+    "thi.ng-csp": thing((m, n) =>
+      m.bursts(
         n,
         CAP,
-        () => channel<number>(dropping<ChannelValue<number>>(CAP)),
-        () => channel<number>(1),
+        () => m.channel<number>(m.dropping<ChannelValue<number>>(CAP)),
+        () => m.channel<number>(1),
       ),
-    effect: (n) => effect.bursts(n, CAP, () => Queue.dropping<number>(CAP)),
-    floor: (n) => floor.bursts(n, CAP, () => new floor.FloorChannel<number>(CAP, "drop-newest")),
+    ),
+    effect: effect((m, n) => m.bursts(n, CAP, () => m.Queue.dropping<number>(CAP))),
+    floor: floor((m, n) => m.bursts(n, CAP, () => new m.FloorChannel<number>(CAP, "drop-newest"))),
   },
   skipped: { "channel-ts": "only an unbounded channel" },
   module: import.meta.url,

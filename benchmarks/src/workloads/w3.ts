@@ -1,16 +1,13 @@
 /** W3 — MPMC: 4 producers and 4 consumers on one channel buffered 128. */
 
-import { Channel } from "@csp-kit/channel";
-import { channel } from "@thi.ng/csp";
-import { Queue } from "effect";
-import csp from "js-csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
-import * as thing from "../impls/thing-csp.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
+const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
 const CAP = 128;
 const P = 4;
@@ -26,13 +23,13 @@ export const w3 = defineWorkload({
   describe:
     "Four producers send 0..N-1 between them (producer p sends p, p+4, …) on a channel buffered 128; four consumers receive N/4 values each into one checksum.",
   runs: {
-    "csp-kit": (n) => cspKit.pipeline("await", n, P, C, () => new Channel<number>(CAP)),
-    "csp-kit-try": (n) => cspKit.pipeline("try", n, P, C, () => new Channel<number>(CAP)),
-    "csp-kit-batch": (n) => cspKit.pipeline("batch", n, P, C, () => new Channel<number>(CAP)),
-    "js-csp": (n) => jsCsp.pipeline(n, P, C, () => csp.chan<number>(CAP)),
-    "thi.ng-csp": (n) => thing.pipeline(n, P, C, () => channel<number>(CAP)),
-    effect: (n) => effect.pipeline(n, P, C, () => Queue.bounded<number>(CAP)),
-    floor: (n) => floor.pipeline(n, P, C, () => new floor.FloorChannel<number>(CAP)),
+    "csp-kit": cspKit((m, n) => m.pipeline("await", n, P, C, () => new m.Channel<number>(CAP))),
+    "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, P, C, () => new m.Channel<number>(CAP))),
+    "csp-kit-batch": cspKit((m, n) => m.pipeline("batch", n, P, C, () => new m.Channel<number>(CAP))),
+    "js-csp": jsCsp((m, n) => m.pipeline(n, P, C, () => m.csp.chan<number>(CAP))),
+    "thi.ng-csp": thing((m, n) => m.pipeline(n, P, C, () => m.channel<number>(CAP))),
+    effect: effect((m, n) => m.pipeline(n, P, C, () => m.Queue.bounded<number>(CAP))),
+    floor: floor((m, n) => m.pipeline(n, P, C, () => new m.FloorChannel<number>(CAP))),
   },
   skipped: { "channel-ts": "only an unbounded, single-consumer channel" },
   notes: { "thi.ng-csp": "`write` resolves when the value is read (see W2)" },

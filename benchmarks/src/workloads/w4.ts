@@ -1,16 +1,13 @@
 /** W4 — select fan-in over four channels buffered 16. */
 
-import { Channel } from "@csp-kit/channel";
-import { channel } from "@thi.ng/csp";
-import { Queue } from "effect";
-import csp from "js-csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
-import * as thing from "../impls/thing-csp.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
+const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
 const CAP = 16;
 
@@ -24,12 +21,12 @@ export const w4 = defineWorkload({
   describe:
     "Four producers each send N/4 values (producer p: p, p+4, …) on their own channel buffered 16; one consumer selects over the four receive cases until it has N values. The checksum covers everything the consumer received.",
   runs: {
-    "csp-kit": (n) => cspKit.fanIn("await", n, () => new Channel<number>(CAP)),
-    "csp-kit-try": (n) => cspKit.fanIn("try", n, () => new Channel<number>(CAP)),
-    "js-csp": (n) => jsCsp.fanIn(n, () => csp.chan<number>(CAP)),
-    "thi.ng-csp": (n) => thing.fanIn(n, () => channel<number>(CAP)),
-    effect: (n) => effect.fanIn(n, () => Queue.bounded<number>(CAP)),
-    floor: (n) => floor.fanIn(n, CAP),
+    "csp-kit": cspKit((m, n) => m.fanIn("await", n, () => new m.Channel<number>(CAP))),
+    "csp-kit-try": cspKit((m, n) => m.fanIn("try", n, () => new m.Channel<number>(CAP))),
+    "js-csp": jsCsp((m, n) => m.fanIn(n, () => m.csp.chan<number>(CAP))),
+    "thi.ng-csp": thing((m, n) => m.fanIn(n, () => m.channel<number>(CAP))),
+    effect: effect((m, n) => m.fanIn(n, () => m.Queue.bounded<number>(CAP))),
+    floor: floor((m, n) => m.fanIn(n, CAP)),
   },
   skipped: {
     "csp-kit-batch": "the consumer selects; select receives one value per case",

@@ -1,16 +1,13 @@
 /** W5 — ping-pong over two unbuffered channels, measured per hop. */
 
-import { Channel } from "@csp-kit/channel";
-import { channel } from "@thi.ng/csp";
-import { Queue } from "effect";
-import csp from "js-csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
-import * as thing from "../impls/thing-csp.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
+const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
 export const w5 = defineWorkload({
   id: "W5",
@@ -22,12 +19,12 @@ export const w5 = defineWorkload({
   describe:
     "Ping sends k on channel A and waits for k+1 on channel B; pong answers each value on B. N hops (N/2 round trips); the checksum covers every value received on either side.",
   runs: {
-    "csp-kit": (n) => cspKit.pingPong("await", n, () => new Channel<number>(0)),
-    "csp-kit-try": (n) => cspKit.pingPong("try", n, () => new Channel<number>(0)),
-    "js-csp": (n) => jsCsp.pingPong(n, () => csp.chan<number>()),
-    "thi.ng-csp": (n) => thing.pingPong(n, () => channel<number>()),
-    effect: (n) => effect.pingPong(n, () => Queue.bounded<number>(0)),
-    floor: (n) => floor.pingPong(n, () => new floor.FloorChannel<number>(0)),
+    "csp-kit": cspKit((m, n) => m.pingPong("await", n, () => new m.Channel<number>(0))),
+    "csp-kit-try": cspKit((m, n) => m.pingPong("try", n, () => new m.Channel<number>(0))),
+    "js-csp": jsCsp((m, n) => m.pingPong(n, () => m.csp.chan<number>())),
+    "thi.ng-csp": thing((m, n) => m.pingPong(n, () => m.channel<number>())),
+    effect: effect((m, n) => m.pingPong(n, () => m.Queue.bounded<number>(0))),
+    floor: floor((m, n) => m.pingPong(n, () => new m.FloorChannel<number>(0))),
   },
   skipped: {
     "csp-kit-batch": "ping-pong has one value in flight: nothing to batch",

@@ -1,11 +1,12 @@
 /** W6 — mutex: 4 tasks × N/4 lock/unlock around a shared counter increment. */
 
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as mutexes from "../impls/mutexes.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const mutexes = lazyImpl(() => import("../impls/mutexes.js"));
 
 const TASKS = 4;
 
@@ -20,13 +21,13 @@ export const w6 = defineWorkload({
     "Four async tasks each lock the mutex N/4 times (4 × 250,000) and, inside the critical section, add their next value (task t: t, t+4, …) to a shared counter (the checksum), then unlock. " +
     "With `await lock()` each task resumes a microtask after it acquired, so the other three are queued by then: every lock after the first is contended and handed over in FIFO order.",
   runs: {
-    "csp-kit": (n) => cspKit.lockedCounter("await", n, TASKS),
-    "csp-kit-try": (n) => cspKit.lockedCounter("try", n, TASKS),
-    effect: (n) => effect.lockedCounter(n, TASKS),
-    "async-mutex": (n) => mutexes.asyncMutex(n, TASKS),
-    "p-mutex": (n) => mutexes.pMutex(n, TASKS),
-    "esfx-mutex": (n) => mutexes.esfxMutex(n, TASKS),
-    floor: (n) => floor.lockedCounter(n, TASKS),
+    "csp-kit": cspKit((m, n) => m.lockedCounter("await", n, TASKS)),
+    "csp-kit-try": cspKit((m, n) => m.lockedCounter("try", n, TASKS)),
+    effect: effect((m, n) => m.lockedCounter(n, TASKS)),
+    "async-mutex": mutexes((m, n) => m.asyncMutex(n, TASKS)),
+    "p-mutex": mutexes((m, n) => m.pMutex(n, TASKS)),
+    "esfx-mutex": mutexes((m, n) => m.esfxMutex(n, TASKS)),
+    floor: floor((m, n) => m.lockedCounter(n, TASKS)),
   },
   skipped: {
     "csp-kit-batch": "a mutex workload",

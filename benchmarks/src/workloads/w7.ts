@@ -1,13 +1,13 @@
 /** W7 — select of a ready channel against a one-hour timer, N/10 times. */
 
-import { channel } from "@thi.ng/csp";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
-import * as jsCsp from "../impls/js-csp.js";
-import * as thing from "../impls/thing-csp.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
+const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
 /** One hour: a timer that must never fire during a run. */
 const HOUR_MS = 3_600_000;
@@ -23,12 +23,12 @@ export const w7 = defineWorkload({
     "N/10 = 100,000 times: put i on a channel buffered 1, create a fresh one-hour timer, and select between receiving from the channel and the timer; the channel must win every time (a timer win fails the run). " +
     "Measures what a select with a timeout costs when the value is already there — including creating and disposing of the timer.",
   runs: {
-    "csp-kit": (n) => cspKit.selectAgainstTimer("await", n, HOUR_MS),
-    "csp-kit-try": (n) => cspKit.selectAgainstTimer("try", n, HOUR_MS),
-    "js-csp": (n) => jsCsp.selectAgainstTimer(n, HOUR_MS),
-    "thi.ng-csp": (n) => thing.selectAgainstTimer(n, HOUR_MS, () => channel<number>(1)),
-    effect: (n) => effect.selectAgainstTimer(n, HOUR_MS),
-    floor: (n) => floor.selectAgainstTimer(n, HOUR_MS),
+    "csp-kit": cspKit((m, n) => m.selectAgainstTimer("await", n, HOUR_MS)),
+    "csp-kit-try": cspKit((m, n) => m.selectAgainstTimer("try", n, HOUR_MS)),
+    "js-csp": jsCsp((m, n) => m.selectAgainstTimer(n, HOUR_MS)),
+    "thi.ng-csp": thing((m, n) => m.selectAgainstTimer(n, HOUR_MS, () => m.channel<number>(1))),
+    effect: effect((m, n) => m.selectAgainstTimer(n, HOUR_MS)),
+    floor: floor((m, n) => m.selectAgainstTimer(n, HOUR_MS)),
   },
   skipped: {
     "csp-kit-batch": "the consumer selects; select receives one value per case",

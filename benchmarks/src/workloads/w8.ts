@@ -1,8 +1,9 @@
 /** W8 — across threads: a worker produces, the main thread consumes, buffered 1024. */
 
-import * as threads from "../impls/threads.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const threads = lazyImpl(() => import("../impls/threads.js"));
 
 const CAP = 1024;
 
@@ -16,11 +17,11 @@ export const w8 = defineWorkload({
   describe:
     "A worker thread sends 0..N-1 (small numbers); the main thread receives them. One worker serves all runs of a process (started during the warm-up), so thread start-up is not timed. The checksum covers everything the main thread received.",
   runs: {
-    "csp-kit": (n) => threads.sharedChannel("await", n, CAP),
-    "csp-kit-try": (n) => threads.sharedChannel("try", n, CAP),
-    "csp-kit-batch": (n) => threads.sharedChannel("batch", n, CAP),
-    messageport: (n) => threads.messagePort(n),
-    floor: (n) => threads.ring(n, CAP),
+    "csp-kit": threads((m, n) => m.sharedChannel("await", n, CAP)),
+    "csp-kit-try": threads((m, n) => m.sharedChannel("try", n, CAP)),
+    "csp-kit-batch": threads((m, n) => m.sharedChannel("batch", n, CAP)),
+    messageport: threads((m, n) => m.messagePort(n)),
+    floor: threads((m, n) => m.ring(n, CAP)),
   },
   skipped: {
     "js-csp": "single-thread channels only",

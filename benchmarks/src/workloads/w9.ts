@@ -1,13 +1,12 @@
 /** W9 — infinite (unbounded) channel, one producer, one consumer. */
 
-import { Channel } from "@csp-kit/channel";
-import { Queue } from "effect";
-import * as channelTs from "../impls/channel-ts.js";
-import * as cspKit from "../impls/csp-kit.js";
-import * as effect from "../impls/effect.js";
-import * as floor from "../impls/floor.js";
 import { isMain, standalone } from "../runner.js";
-import { defineWorkload, SMOKE_N, SPEC_N } from "./define.js";
+import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
+
+const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
+const effect = lazyImpl(() => import("../impls/effect.js"));
+const floor = lazyImpl(() => import("../impls/floor.js"));
+const channelTs = lazyImpl(() => import("../impls/channel-ts.js"));
 
 export const w9 = defineWorkload({
   id: "W9",
@@ -20,12 +19,12 @@ export const w9 = defineWorkload({
     "One producer sends 0..N-1 on an unbounded channel (sends never wait); one consumer receives N values. " +
     "A producer whose sends complete synchronously (csp-kit (try), channel-ts, floor) runs ahead, so the backlog grows towards N and is drained afterwards; one that awaits each send interleaves with the consumer.",
   runs: {
-    "csp-kit": (n) => cspKit.pipeline("await", n, 1, 1, () => Channel.infinite<number>()),
-    "csp-kit-try": (n) => cspKit.pipeline("try", n, 1, 1, () => Channel.infinite<number>()),
-    "csp-kit-batch": (n) => cspKit.pipeline("batch", n, 1, 1, () => Channel.infinite<number>()),
-    effect: (n) => effect.pipeline(n, 1, 1, () => Queue.unbounded<number>()),
-    "channel-ts": (n) => channelTs.spsc(n),
-    floor: (n) => floor.pipeline(n, 1, 1, () => new floor.FloorChannel<number>(Number.POSITIVE_INFINITY)),
+    "csp-kit": cspKit((m, n) => m.pipeline("await", n, 1, 1, () => m.Channel.infinite<number>())),
+    "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, 1, 1, () => m.Channel.infinite<number>())),
+    "csp-kit-batch": cspKit((m, n) => m.pipeline("batch", n, 1, 1, () => m.Channel.infinite<number>())),
+    effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.unbounded<number>())),
+    "channel-ts": channelTs((m, n) => m.spsc(n)),
+    floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(Number.POSITIVE_INFINITY))),
   },
   skipped: {
     "js-csp": "no unbounded buffer (as in core.async)",
