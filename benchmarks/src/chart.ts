@@ -26,6 +26,8 @@ const COLOURS: Readonly<Record<string, string>> = {
 };
 
 const WIDTH = 960;
+/** The axis ends here (percent of the floor); longer bars are cut with a break mark. */
+const SCALE_CAP = 300;
 const LEFT = 130;
 const RIGHT = 150;
 const BAR = 14;
@@ -60,7 +62,10 @@ export function renderChart(r: Results, subtitle: string): string {
     }
     groups.push({ title: `${w.id} · ${w.title}`, bars });
   }
-  const scaleMax = Math.ceil(maxPct / 25) * 25;
+  // One bar far past the floor (an uncontended tryLock at 20x a mutex floor)
+  // would squash every other bar into a sliver: the axis stops at SCALE_CAP,
+  // and a longer bar is cut there, marked with a break, its label still exact.
+  const scaleMax = Math.min(SCALE_CAP, Math.ceil(maxPct / 25) * 25);
   const plotW = WIDTH - LEFT - RIGHT;
   const x = (pct: number) => LEFT + (pct / scaleMax) * plotW;
   const out: string[] = [];
@@ -69,10 +74,16 @@ export function renderChart(r: Results, subtitle: string): string {
     out.push(`<text x="8" y="${y + 11}" class="group">${esc(g.title)}</text>`);
     y += 18;
     for (const b of g.bars) {
-      const w = Math.max(1, x(b.pct) - LEFT);
+      const cut = b.pct > scaleMax;
+      const w = Math.max(1, x(Math.min(b.pct, scaleMax)) - LEFT);
       out.push(
         `<text x="${LEFT - 6}" y="${y + BAR - 3}" class="label" text-anchor="end">${esc(b.label)}</text>`,
         `<rect x="${LEFT}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${b.colour}"/>`,
+        ...(cut
+          ? [
+              `<path d="M${(LEFT + w - 10).toFixed(1)} ${y + BAR} l6 -${BAR} m-2 ${BAR} l6 -${BAR}" stroke="#ffffff" stroke-width="2"/>`,
+            ]
+          : []),
         `<text x="${(LEFT + w + 4).toFixed(1)}" y="${y + BAR - 3}" class="value">${esc(b.text)}</text>`,
       );
       y += BAR + GAP;
