@@ -60,7 +60,9 @@ function expectConservation(spec: KindSpec, ch: Channel<number>, sent: readonly 
 // ---------------------------------------------------------------------------
 
 interface ConsumerPlan {
-  readonly mode: "recv" | "for-await";
+  readonly mode: "recv" | "for-await" | "recvBatch";
+  /** The `max` of a batch consumer's receives. */
+  readonly max: number;
   /** How many of its first operations carry a signal that some scheduled task aborts. */
   readonly abortable: number;
 }
@@ -70,7 +72,11 @@ const raceArb = fc.record({
   /** One entry per producer; one boolean per value: whether that send carries a signal that gets aborted. */
   producers: fc.array(fc.array(fc.boolean(), { maxLength: 5 }), { minLength: 1, maxLength: 3 }),
   consumers: fc.array<ConsumerPlan>(
-    fc.record({ mode: fc.constantFrom("recv" as const, "for-await" as const), abortable: fc.nat(2) }),
+    fc.record({
+      mode: fc.constantFrom("recv" as const, "for-await" as const, "recvBatch" as const),
+      max: fc.constantFrom(1, 2, Number.POSITIVE_INFINITY),
+      abortable: fc.nat(2),
+    }),
     { minLength: 1, maxLength: 3 },
   ),
   /** `null`: close once every producer finished; n: close after n scheduler steps (possibly mid-stream). */
@@ -78,7 +84,7 @@ const raceArb = fc.record({
   scheduler: fc.scheduler(),
 });
 
-describe("under arbitrary interleavings of producers, consumers, close and aborts", () => {
+describe("under arbitrary interleavings of producers, consumers (recv, batch, for await), close and aborts", () => {
   it("every successful send is received exactly once, in per-producer FIFO order, and no waiter is left", async () => {
     await fc.assert(
       fc.asyncProperty(raceArb, async ({ spec, producers, consumers, closeAfter, scheduler: s }) => {
@@ -131,6 +137,24 @@ describe("under arbitrary interleavings of producers, consumers, close and abort
                     const r = await ch.recv(options);
                     if (r.isNone()) return;
                     received.push(r.value);
+                  } catch (error) {
+                    expect(error).toBe(abort?.reason);
+                  }
+                }
+              })(),
+            );
+          } else if (plan.mode === "recvBatch") {
+            tasks.push(
+              (async () => {
+                for (;;) {
+                  await s.schedule(Promise.resolve(), `consumer ${c} receives a batch of up to ${plan.max}`);
+                  const { abort, options } = nextOptions();
+                  try {
+                    const r = await ch.recvBatch(plan.max, options);
+                    if (r.isNone()) return;
+                    expect(r.value.length).toBeGreaterThan(0);
+                    expect(r.value.length).toBeLessThanOrEqual(plan.max);
+                    received.push(...r.value);
                   } catch (error) {
                     expect(error).toBe(abort?.reason);
                   }
