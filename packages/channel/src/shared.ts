@@ -17,7 +17,9 @@ export {
 } from "./errors.js";
 export {
   InvalidSharedHandleError,
+  InvalidTimeoutError,
   isInvalidSharedHandleError,
+  isInvalidTimeoutError,
   isSharedBlockingOnMainThreadError,
   isSharedSerializerUnavailableError,
   isSharedValueTooLargeError,
@@ -33,4 +35,5 @@ export {
   type SharedChannelOptions,
   type SharedTryRecvResult,
   type SharedTrySendResult,
+  type SyncWaitOptions,
 } from "./internal/shared/shared-channel.js";

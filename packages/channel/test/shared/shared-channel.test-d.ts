@@ -14,6 +14,9 @@ describe("SharedChannel types", () => {
   it("types receives as Option and try-operations as the Channel shapes", () => {
     expectTypeOf(ch.recv()).toEqualTypeOf<Promise<Option<number>>>();
     expectTypeOf(ch.recvSync()).toEqualTypeOf<Option<number>>();
+    expectTypeOf(ch.recvSync({ timeout: 10 })).toEqualTypeOf<Option<number> | "timed-out">();
+    expectTypeOf(ch.sendSync(1)).toEqualTypeOf<void>();
+    expectTypeOf(ch.sendSync(1, { timeout: 10 })).toEqualTypeOf<"sent" | "timed-out">();
     expectTypeOf(ch.recvBatch()).toEqualTypeOf<Promise<Option<number[]>>>();
     expectTypeOf(ch.tryRecv()).toEqualTypeOf<SharedTryRecvResult<number>>();
     expectTypeOf(ch.tryRecv()).toEqualTypeOf<Option<number> | "would-block">();

@@ -7,9 +7,11 @@ import {
   ChannelClosedError,
   InvalidCapacityError,
   InvalidSharedHandleError,
+  InvalidTimeoutError,
   isChannelAlreadyClosedError,
   isChannelClosedError,
   isInvalidSharedHandleError,
+  isInvalidTimeoutError,
   isSharedBlockingOnMainThreadError,
   isSharedSerializerUnavailableError,
   isSharedValueTooLargeError,
@@ -493,6 +495,24 @@ describe("SharedChannel handles", () => {
 });
 
 describe("SharedChannel blocking calls", () => {
+  it("rejects a timeout that is not a number of milliseconds >= 0 before anything happens, saying what to pass", () => {
+    const ch = new SharedChannel<number>(1);
+    for (const bad of [-1, Number.NaN, "5" as unknown as number]) {
+      expect(() => ch.recvSync({ timeout: bad })).toThrow(InvalidTimeoutError);
+      expect(() => ch.sendSync(1, { timeout: bad })).toThrow(/milliseconds >= 0 .*Infinity/);
+    }
+    try {
+      ch.recvSync({ timeout: -5 });
+    } catch (error) {
+      expect(isInvalidTimeoutError(error)).toBe(true);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as InvalidTimeoutError).timeout).toBe(-5);
+    }
+    expect(ch.len).toBe(0);
+    // A valid timeout still refuses to block the main thread.
+    expect(() => ch.recvSync({ timeout: 0 })).toThrow(SharedBlockingOnMainThreadError);
+  });
+
   it("refuses sendSync and recvSync on the main thread", () => {
     const ch = new SharedChannel<number>(1);
     expect(() => ch.sendSync(1)).toThrow(SharedBlockingOnMainThreadError);

@@ -177,4 +177,62 @@ describe("SharedChannel across worker threads", () => {
     },
     WORKER_TEST_TIMEOUT,
   );
+
+  it(
+    "a blocking receive with a timeout returns timed-out on an empty channel, and the next receive still gets the next value",
+    async () => {
+      const ch = new SharedChannel<number>(2);
+      const w = start("timed", { handle: ch.handle, steps: [{ op: "recvSync", timeout: 20 }, { op: "recvSync" }] });
+      const step = (i: number) => w.message((m) => isResult(m) && (m as { step: number }).step === i);
+      expect(await step(0)).toEqual({ step: 0, outcome: "timed-out" });
+      await ch.send(7);
+      expect(await step(1)).toEqual({ step: 1, outcome: { value: 7 } });
+      expect(ch.len).toBe(0);
+      expect(coreOf(ch).ring.registered.receivers).toBe(0);
+    },
+    WORKER_TEST_TIMEOUT,
+  );
+
+  it(
+    "a blocking send with a timeout returns timed-out on a full channel and sends nothing; once there is room it sends",
+    async () => {
+      const ch = new SharedChannel<number>(1);
+      ch.trySend(1);
+      const w = start("timed", {
+        handle: ch.handle,
+        steps: [
+          { op: "sendSync", value: 2, timeout: 20 },
+          { op: "sendSync", value: 3, timeout: 60_000 },
+        ],
+      });
+      const step = (i: number) => w.message((m) => isResult(m) && (m as { step: number }).step === i);
+      expect(await step(0)).toEqual({ step: 0, outcome: "timed-out" });
+      expect(ch.len).toBe(1);
+      expect(await ch.recv()).toEqual(Some(1));
+      expect(await step(1)).toEqual({ step: 1, outcome: "sent" });
+      expect(await ch.recv()).toEqual(Some(3));
+      expect(ch.tryRecv()).toBe("would-block");
+    },
+    WORKER_TEST_TIMEOUT,
+  );
+
+  it(
+    "a blocking receive with a timeout returns a value that arrives in time, and None once closed and drained",
+    async () => {
+      const ch = new SharedChannel<number>(2);
+      const w = start("timed", {
+        handle: ch.handle,
+        steps: [
+          { op: "recvSync", timeout: 60_000 },
+          { op: "recvSync", timeout: 60_000 },
+        ],
+      });
+      const step = (i: number) => w.message((m) => isResult(m) && (m as { step: number }).step === i);
+      await ch.send(5);
+      expect(await step(0)).toEqual({ step: 0, outcome: { value: 5 } });
+      ch.close();
+      expect(await step(1)).toEqual({ step: 1, outcome: "none" });
+    },
+    WORKER_TEST_TIMEOUT,
+  );
 });

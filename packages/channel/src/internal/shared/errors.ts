@@ -84,6 +84,25 @@ export class SharedBlockingOnMainThreadError extends ChannelError {
   }
 }
 
+/**
+ * A blocking call's `timeout` was not a number of milliseconds >= 0 (it may be
+ * `Infinity`, which is the same as giving none). A RangeError.
+ */
+export class InvalidTimeoutError extends RangeError {
+  override name = "InvalidTimeoutError";
+  /** The timeout that was rejected. */
+  readonly timeout: unknown;
+  constructor(method: string, timeout: unknown, options?: ErrorOptions) {
+    const got = typeof timeout === "number" ? String(timeout) : `a ${typeof timeout}`;
+    super(
+      `SharedChannel.${method}({ timeout }): timeout must be a number of milliseconds >= 0 (got ${got}); ` +
+        "omit it, or pass Infinity, to wait without a limit",
+      options,
+    );
+    this.timeout = timeout;
+  }
+}
+
 function hasName(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
@@ -101,6 +120,11 @@ export function isSharedSerializerUnavailableError(error: unknown): error is Sha
 /** Whether `error` is an {@link InvalidSharedHandleError}. */
 export function isInvalidSharedHandleError(error: unknown): error is InvalidSharedHandleError {
   return error instanceof InvalidSharedHandleError || hasName(error, "InvalidSharedHandleError");
+}
+
+/** Whether `error` is an {@link InvalidTimeoutError}. */
+export function isInvalidTimeoutError(error: unknown): error is InvalidTimeoutError {
+  return error instanceof InvalidTimeoutError || hasName(error, "InvalidTimeoutError");
 }
 
 /** Whether `error` is a {@link SharedBlockingOnMainThreadError}. */

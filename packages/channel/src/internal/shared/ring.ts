@@ -589,16 +589,21 @@ export class SharedRing {
     if (Atomics.load(ctl, W_SEND_WAITERS) > Atomics.load(ctl, W_ROOM_WOKEN) && !this.armRoom()) this.wakeRoom(1);
   }
 
-  /** Step (4), blocking: sleeps while `DATA_SEQ === key`, acknowledges a wake-up and returns how the wait ended. Worker threads only. */
-  waitForDataSync(key: number): string {
-    const result = Atomics.wait(this.ctl, W_DATA_SEQ, key);
+  /**
+   * Step (4), blocking: sleeps while `DATA_SEQ === key`, at most `timeoutMs`
+   * (`Infinity`: no limit), acknowledges a wake-up and returns how the wait
+   * ended. A `"timed-out"` wait consumed no wake-up, like `"not-equal"`.
+   * Worker threads only.
+   */
+  waitForDataSync(key: number, timeoutMs: number): string {
+    const result = Atomics.wait(this.ctl, W_DATA_SEQ, key, timeoutMs);
     this.ackDataWake(result);
     return result;
   }
 
   /** Step (4), blocking, for a sender: sleeps while `ROOM_SEQ === key`; as {@link SharedRing.waitForDataSync}. */
-  waitForRoomSync(key: number): string {
-    const result = Atomics.wait(this.ctl, W_ROOM_SEQ, key);
+  waitForRoomSync(key: number, timeoutMs: number): string {
+    const result = Atomics.wait(this.ctl, W_ROOM_SEQ, key, timeoutMs);
     this.ackRoomWake(result);
     return result;
   }

@@ -15,15 +15,25 @@ import { InvalidCapacityError } from "../../errors.js";
 import { type HasPort, PORT, type Port } from "../../port.js";
 import { ChannelIterator } from "../iterator.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./codec.js";
-import { InvalidSharedHandleError } from "./errors.js";
+import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
 import { createRingBuffer, DEFAULT_MAX_VALUE_BYTES, readRingShape, SharedRing } from "./ring.js";
-import { SharedCore, type SharedTrySendResult } from "./shared-core.js";
+import { SharedCore, type SharedTrySendResult, TIMED_OUT } from "./shared-core.js";
 
 export type { Serializer } from "./codec.js";
 export type { SharedTrySendResult } from "./shared-core.js";
 
 /** What a non-blocking receive reports: `Some(value)`, `None` (closed and drained) or `"would-block"`. */
 export type SharedTryRecvResult<T> = Option<T> | "would-block";
+
+/** Options of the blocking calls (`sendSync`, `recvSync`). */
+export interface SyncWaitOptions {
+  /**
+   * The most milliseconds to block (>= 0; fractions allowed; `Infinity` or
+   * omitted: no limit). When it passes first, the call returns `"timed-out"`
+   * and nothing was sent or taken.
+   */
+  readonly timeout?: number;
+}
 
 /** The `kind` tag of a {@link SharedChannelHandle}. */
 const HANDLE_KIND = "@csp-kit/channel.shared";
@@ -362,11 +372,12 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * code written in a blocking style. Uses `Atomics.wait`.
    *
    * **Blocking:** blocks the calling thread (its event loop included) until a
-   * receiver on another thread makes room.
+   * receiver on another thread makes room — or, with `{ timeout }`, at most
+   * that many milliseconds.
    *
    * **On close:** throws {@link ChannelClosedError} if the channel is closed, or is closed while this call blocks.
    *
-   * **Cancellation:** none while blocked; close the channel to release it.
+   * **Cancellation:** `{ timeout }`; or close the channel to release it.
    *
    * **Ordering:** as {@link SharedChannel.send}. Before sleeping it retries for
    * a microsecond or two, which spares a futex round trip when the receiver is
@@ -374,11 +385,25 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * Gotchas: this thread's own async waiters cannot run while it blocks.
    *
+   * @returns nothing without a timeout; with `{ timeout }`, `"sent"` or
+   *   `"timed-out"` (nothing was sent).
    * @throws {@link SharedBlockingOnMainThreadError} on Node's main thread.
+   * @throws {@link InvalidTimeoutError} for a timeout that is not a number of milliseconds >= 0.
    * @throws {@link SharedValueTooLargeError} (or the serializer's error) before anything happens.
+   *
+   * @example
+   * ```ts
+   * if (results.sendSync(r, { timeout: 1000 }) === "timed-out") log("main thread is not draining results");
+   * ```
    */
-  sendSync(value: T): void {
-    this.#core.sendSync(value);
+  sendSync(value: T): void;
+  sendSync(value: T, options: SyncWaitOptions): "sent" | "timed-out";
+  sendSync(value: T, options?: SyncWaitOptions): "sent" | "timed-out" | undefined {
+    if (options === undefined) {
+      this.#core.sendSync(value, Number.POSITIVE_INFINITY);
+      return undefined;
+    }
+    return this.#core.sendSync(value, checkTimeout("sendSync", options.timeout)) ? "sent" : "timed-out";
   }
 
   /**
@@ -386,24 +411,39 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * for worker code written in a blocking style. Uses `Atomics.wait`.
    *
    * **Blocking:** blocks the calling thread until a sender on another thread
-   * sends, or the channel is closed.
+   * sends, or the channel is closed — or, with `{ timeout }`, at most that many
+   * milliseconds.
    *
    * **On close:** returns the buffered values first, then `None` forever.
    *
-   * **Cancellation:** none while blocked; close the channel to release it.
+   * **Cancellation:** `{ timeout }`; or close the channel to release it.
    *
    * **Ordering:** as {@link SharedChannel.recv}.
    *
-   * @returns `Some(value)`, or `None` when the channel is closed and drained.
+   * @returns `Some(value)`, or `None` when the channel is closed and drained;
+   *   with `{ timeout }` also `"timed-out"` (nothing was taken).
    * @throws {@link SharedBlockingOnMainThreadError} on Node's main thread.
+   * @throws {@link InvalidTimeoutError} for a timeout that is not a number of milliseconds >= 0.
    *
    * @example
    * ```ts
    * for (let r = jobs.recvSync(); r.isSome(); r = jobs.recvSync()) work(r.value);
+   * // or, checking a stop flag between waits:
+   * while (running.load()) {
+   *   const r = jobs.recvSync({ timeout: 100 });
+   *   if (r === "timed-out") continue;
+   *   if (r.isNone()) break;
+   *   work(r.value);
+   * }
    * ```
    */
-  recvSync(): Option<T> {
-    return this.#core.recvSync();
+  recvSync(): Option<T>;
+  recvSync(options: SyncWaitOptions): Option<T> | "timed-out";
+  recvSync(options?: SyncWaitOptions): Option<T> | "timed-out" {
+    const r = this.#core.recvSync(
+      options === undefined ? Number.POSITIVE_INFINITY : checkTimeout("recvSync", options.timeout),
+    );
+    return r === TIMED_OUT ? "timed-out" : r;
   }
 
   /**
@@ -446,6 +486,13 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
     return new ChannelIterator(this.#core, undefined);
   }
+}
+
+/** Validates a blocking call's timeout: milliseconds >= 0, or Infinity; `undefined` means Infinity. */
+function checkTimeout(method: string, timeout: number | undefined): number {
+  if (timeout === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof timeout === "number" && timeout >= 0) return timeout; // NaN fails the comparison
+  throw new InvalidTimeoutError(method, timeout);
 }
 
 /** Validates the `max` of a batch receive; `undefined` means the capacity. */

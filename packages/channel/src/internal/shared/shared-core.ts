@@ -108,6 +108,14 @@ const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.res
  */
 const SPIN_TRIES = 64;
 
+/** What `recvSync` returns when its timeout passed with nothing to receive. */
+export const TIMED_OUT: unique symbol = Symbol("csp-kit.shared.timed-out");
+
+/** Milliseconds left until `deadline` (a `performance.now()` time, or Infinity). */
+function remaining(deadline: number): number {
+  return deadline === Number.POSITIVE_INFINITY ? deadline : deadline - performance.now();
+}
+
 /** Whether this is Node's main thread (where blocking is refused). Resolved once; `false` where unknown. */
 let mainThread: boolean | undefined;
 function onMainThread(): boolean {
@@ -587,42 +595,56 @@ export class SharedCore<T> implements Port<T> {
   /**
    * Sends, sleeping on the ring's room word while it is full.
    * Queued async senders of this thread are not consulted: a blocking call
-   * cannot wait behind waiters that need this thread's event loop.
+   * cannot wait behind waiters that need this thread's event loop. Returns
+   * false (nothing sent) when `timeoutMs` (`Infinity`: no limit) passed first.
    */
-  sendSync(value: T): void {
+  sendSync(value: T, timeoutMs: number): boolean {
     if (onMainThread()) throw new SharedBlockingOnMainThreadError("sendSync");
     const ring = this.ring;
     const p = ring.codec.prepare(value);
+    const deadline = timeoutMs === Number.POSITIVE_INFINITY ? timeoutMs : performance.now() + timeoutMs;
     let woken = false;
     for (;;) {
       let r = ring.enqueue(p);
       for (let spin = 0; r === FULL && spin < SPIN_TRIES; spin++) r = ring.enqueue(p);
       if (r === FULL) {
+        const left = remaining(deadline);
+        if (left <= 0) {
+          // Out of time and not waiting again: a wake-up this call took must still reach someone.
+          if (woken) ring.handOffRoom();
+          return false;
+        }
         const key = ring.registerSender();
         r = ring.enqueue(p);
-        if (r === FULL && ring.armRoom() && ring.waitForRoomSync(key) === "ok") woken = true;
+        if (r === FULL && ring.armRoom() && ring.waitForRoomSync(key, left) === "ok") woken = true;
         ring.unregisterSender();
         if (r === FULL) continue;
       }
       // Woken by a notify and not waiting again: the wake-up's mark is gone, pass it on.
       if (woken) ring.handOffRoom();
       if (r === CLOSED) throw new ChannelClosedError(value);
-      return;
+      return true;
     }
   }
 
-  /** Receives, sleeping on the ring's data word while it is empty. See {@link SharedCore.sendSync} on async waiters. */
-  recvSync(): Option<T> {
+  /** Receives, sleeping on the ring's data word while it is empty, at most `timeoutMs`. See {@link SharedCore.sendSync}. */
+  recvSync(timeoutMs: number): Option<T> | typeof TIMED_OUT {
     if (onMainThread()) throw new SharedBlockingOnMainThreadError("recvSync");
     const ring = this.ring;
+    const deadline = timeoutMs === Number.POSITIVE_INFINITY ? timeoutMs : performance.now() + timeoutMs;
     let woken = false;
     for (;;) {
       let raw = ring.dequeue();
       for (let spin = 0; raw === EMPTY && spin < SPIN_TRIES; spin++) raw = ring.dequeue();
       if (raw === EMPTY) {
+        const left = remaining(deadline);
+        if (left <= 0) {
+          if (woken) ring.handOffData();
+          return TIMED_OUT;
+        }
         const key = ring.registerReceiver();
         raw = ring.dequeue();
-        if (raw === EMPTY && ring.armData() && ring.waitForDataSync(key) === "ok") woken = true;
+        if (raw === EMPTY && ring.armData() && ring.waitForDataSync(key, left) === "ok") woken = true;
         ring.unregisterReceiver();
         if (raw === EMPTY) continue;
       }
