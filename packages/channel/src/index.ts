@@ -12,6 +12,7 @@ export {
   UNBOUNDED,
   type WaitOptions,
 } from "./channel.js";
+export { type CombinatorOptions, distribute, merge, pipe, tee } from "./combinators.js";
 export type { Receiver, Sender } from "./directions.js";
 export {
   ChannelAlreadyClosedError,

@@ -1,0 +1,226 @@
+/**
+ * Combinators over channels — eapache/channels' Pipe, Tee and Multiplex, and
+ * fan-out: `pipe`, `tee`, `merge`, `distribute`. They take any `Receiver` /
+ * `Sender` (a `Channel`, a timer channel, a `SharedChannel` on this thread). Each runs as one
+ * async task per input or output (the goroutines of the Go versions) and
+ * returns a promise that settles when the work ends, so a caller can await it
+ * and see its errors.
+ *
+ * One contract for all four, chosen so that no value is ever lost:
+ * - **Completion:** resolves once every input is closed and drained and every
+ *   value taken from it was delivered; then closes the output(s), unless
+ *   `{ close: false }` (eapache's "weak" variants).
+ * - **Cancellation:** `{ signal }` stops taking values: a receive waiting on
+ *   an input is cancelled (nothing taken) and the promise rejects with
+ *   `signal.reason`. A value already taken is still delivered first — its send
+ *   is not cancelled; close that output to give up on it (see next point).
+ *   Outputs are not closed.
+ * - **Failure:** if an output is closed under a send, the promise rejects
+ *   with the {@link ChannelClosedError} carrying the undelivered value; other
+ *   tasks stop taking values. When several tasks fail with different errors
+ *   (several values undelivered), it rejects with an `AggregateError` of all
+ *   of them. Values not yet taken stay in their input.
+ *
+ * Invariant (per task): it holds at most one value taken from an input and not
+ * yet delivered, and it never takes the next value before that one is
+ * delivered or reported in an error.
+ */
+
+import type { WaitOptions } from "./channel.js";
+import type { Receiver, Sender } from "./directions.js";
+
+/** Options of the combinators. */
+export interface CombinatorOptions extends WaitOptions {
+  /**
+   * Whether to close the output(s) once every input is closed and drained
+   * (default `true`). `false` is eapache's "weak" variant, for an output that
+   * other producers still use.
+   */
+  readonly close?: boolean;
+}
+
+/**
+ * Forwards every value of `input` to `output`, in order, until `input` is
+ * closed and drained — eapache's `Pipe`, Go's `for v := range in { out <- v }`.
+ *
+ * **Blocking:** runs in the background; the promise settles when it ends.
+ * Each value waits for room in `output` before the next is taken.
+ *
+ * **On close:** closing `input` ends the pipe (after draining) and closes
+ * `output` (unless `{ close: false }`); an `output` closed under it rejects
+ * with {@link ChannelClosedError} carrying the undelivered value.
+ *
+ * **Cancellation:** `{ signal }` stops taking values (see the module).
+ *
+ * @example
+ * ```ts
+ * const done = pipe(parsed, toDatabase, { signal: shutdown });
+ * await done; // parsed closed and drained, toDatabase closed
+ * ```
+ */
+export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: CombinatorOptions): Promise<void> {
+  return run([output], options, (tasks, signal) => [forward(input, output, signal, tasks)]);
+}
+
+/**
+ * Forwards the values of every input to `output` as they come — fan-in,
+ * eapache's `Multiplex`, Go's `merge` of the pipelines article. Values of one
+ * input stay in their order; values of different inputs interleave.
+ *
+ * **Blocking:** one task per input; the promise settles when all have ended.
+ *
+ * **On close:** `output` is closed (unless `{ close: false }`) once every
+ * input is closed and drained.
+ *
+ * **Cancellation:** `{ signal }` stops taking values (see the module).
+ *
+ * @throws {@link RangeError} (synchronously) for an empty `inputs`.
+ *
+ * @example
+ * ```ts
+ * const all = new Channel<LogLine>();
+ * void merge([nodeA, nodeB, nodeC], all);
+ * for await (const line of all) print(line);
+ * ```
+ */
+export function merge<T>(
+  inputs: readonly Receiver<T>[],
+  output: Sender<T>,
+  options?: CombinatorOptions,
+): Promise<void> {
+  if (inputs.length === 0) throw new RangeError("merge(inputs, output): inputs must hold at least one channel");
+  return run([output], options, (tasks, signal) => inputs.map((input) => forward(input, output, signal, tasks)));
+}
+
+/**
+ * Delivers every value of `input` to every output — eapache's `Tee`. Each
+ * output gets all values in order; the next value is taken only when every
+ * output has taken the current one, so the slowest output sets the pace.
+ *
+ * **On close:** every output is closed (unless `{ close: false }`) once
+ * `input` is closed and drained. An output closed under it rejects with
+ * {@link ChannelClosedError} (the other outputs still got that value).
+ *
+ * **Cancellation:** `{ signal }` stops taking values (see the module).
+ *
+ * @throws {@link RangeError} (synchronously) for an empty `outputs`.
+ *
+ * @example
+ * ```ts
+ * void tee(events, [auditLog, metrics]);
+ * ```
+ */
+export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], options?: CombinatorOptions): Promise<void> {
+  if (outputs.length === 0) throw new RangeError("tee(input, outputs): outputs must hold at least one channel");
+  return run(outputs, options, (tasks, signal) => [broadcast(input, outputs, signal, tasks)]);
+}
+
+/**
+ * Delivers each value of `input` to exactly one output — fan-out, done as
+ * Go's idiom of several goroutines ranging over one channel: one task per
+ * output takes the next value once its output took the previous one, so a
+ * slow output gets fewer values. Values of one output keep the input's order.
+ *
+ * **On close:** every output is closed (unless `{ close: false }`) once
+ * `input` is closed and drained.
+ *
+ * **Cancellation:** `{ signal }` stops taking values (see the module).
+ *
+ * Gotchas: unlike a select over all outputs, a value taken for a full output
+ * waits for that output even if another has room (each output's task holds at
+ * most one such value).
+ *
+ * @throws {@link RangeError} (synchronously) for an empty `outputs`.
+ *
+ * @example
+ * ```ts
+ * const shards = [new Channel<Job>(16), new Channel<Job>(16)];
+ * void distribute(jobs, shards);
+ * ```
+ */
+export function distribute<T>(
+  input: Receiver<T>,
+  outputs: readonly Sender<T>[],
+  options?: CombinatorOptions,
+): Promise<void> {
+  if (outputs.length === 0) throw new RangeError("distribute(input, outputs): outputs must hold at least one channel");
+  return run(outputs, options, (tasks, signal) => outputs.map((output) => forward(input, output, signal, tasks)));
+}
+
+// ---------------------------------------------------------------------------
+// The tasks
+// ---------------------------------------------------------------------------
+
+/** Shared by the tasks of one combinator: set when one failed, so the others stop taking values. */
+interface Tasks {
+  failed: boolean;
+}
+
+/** Receives the next value of `input`: `undefined` when closed and drained, or when a sibling task failed. */
+async function next<T>(
+  input: Receiver<T>,
+  signal: AbortSignal | undefined,
+  tasks: Tasks,
+): Promise<{ value: T } | undefined> {
+  if (signal?.aborted) throw signal.reason;
+  if (tasks.failed) return undefined;
+  let r = input.tryRecv();
+  if (r === "would-block") r = await input.recv(signal === undefined ? undefined : { signal });
+  if (r.isNone()) return undefined;
+  return { value: r.value };
+}
+
+/** Sends `value` without a signal (a taken value is always delivered, or reported); marks the tasks failed on error. */
+async function deliver<T>(output: Sender<T>, value: T, tasks: Tasks): Promise<void> {
+  try {
+    if (output.trySend(value) !== "sent") await output.send(value);
+  } catch (error) {
+    tasks.failed = true;
+    throw error;
+  }
+}
+
+async function forward<T>(input: Receiver<T>, output: Sender<T>, signal: AbortSignal | undefined, tasks: Tasks) {
+  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
+    await deliver(output, got.value, tasks);
+  }
+}
+
+async function broadcast<T>(
+  input: Receiver<T>,
+  outputs: readonly Sender<T>[],
+  signal: AbortSignal | undefined,
+  tasks: Tasks,
+) {
+  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
+    const value = got.value;
+    await settleAll(outputs.map((output) => deliver(output, value, tasks)));
+  }
+}
+
+/** Starts the tasks, waits for all of them, closes the outputs on success. */
+async function run<T>(
+  outputs: readonly Sender<T>[],
+  options: CombinatorOptions | undefined,
+  start: (tasks: Tasks, signal: AbortSignal | undefined) => Promise<void>[],
+): Promise<void> {
+  const signal = options?.signal;
+  if (signal?.aborted) throw signal.reason;
+  const tasks: Tasks = { failed: false };
+  await settleAll(start(tasks, signal));
+  if (options?.close !== false) for (const output of outputs) if (!output.closed) output.close();
+}
+
+/** Waits for every promise; rethrows the one distinct error, or an AggregateError of several. */
+async function settleAll(promises: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const errors: unknown[] = [];
+  for (const r of results) if (r.status === "rejected" && !errors.includes(r.reason)) errors.push(r.reason);
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    throw new AggregateError(
+      errors,
+      `${errors.length} tasks failed (each ChannelClosedError in .errors carries a value that was not delivered)`,
+    );
+  }
+}
