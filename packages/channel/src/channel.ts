@@ -5,6 +5,7 @@ import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buff
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
 import { NoBuffer } from "./internal/buffers/no-buffer.js";
 import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
+import { ResizableBuffer } from "./internal/buffers/resizable-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
@@ -80,8 +81,11 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @throws {@link InvalidCapacityError} for a negative, fractional or non-finite capacity.
    */
   constructor(capacity = 0) {
+    const adopted = adoptBuffer as ChannelBuffer<T> | undefined;
+    adoptBuffer = undefined;
     const core = new ChannelCore<T>(
-      checkCapacity("new Channel(capacity)", capacity, 0) === 0 ? new NoBuffer<T>() : new FixedBuffer<T>(capacity),
+      adopted ??
+        (checkCapacity("new Channel(capacity)", capacity, 0) === 0 ? new NoBuffer<T>() : new FixedBuffer<T>(capacity)),
     );
     this.#core = core;
     this[PORT] = core;
@@ -134,6 +138,17 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    */
   static overflowing<T>(capacity: number): Channel<T> {
     return Channel.#withBuffer(new OverflowingBuffer<T>(checkCapacity("Channel.overflowing(capacity)", capacity, 1)));
+  }
+
+  /**
+   * A channel whose capacity can change while it is in use — eapache's
+   * ResizableChannel. See {@link ResizableChannel}.
+   *
+   * @param capacity - a whole number >= 0, or `Infinity` (default 0: unbuffered).
+   * @throws {@link InvalidCapacityError} for any other capacity.
+   */
+  static resizable<T>(capacity = 0): ResizableChannel<T> {
+    return new ResizableChannel<T>(capacity);
   }
 
   static #withBuffer<T>(buffer: ChannelBuffer<T>): Channel<T> {
@@ -340,6 +355,65 @@ function checkMax(method: string, max: number | undefined): number {
   throw new InvalidCapacityError(
     `Channel.${method}(max): max must be a whole number >= 1 or Infinity (got ${got}); omit it to take everything ready`,
     max,
+  );
+}
+
+/**
+ * A buffer policy for the `Channel` constructor call that follows at once (a
+ * subclass sets it right before `super()`); undefined at every other time.
+ */
+let adoptBuffer: ChannelBuffer<unknown> | undefined;
+
+/**
+ * A channel whose capacity changes while it is in use — eapache's
+ * ResizableChannel. At every moment it behaves as the kind its capacity names
+ * (`kind` says which): unbuffered at 0, buffered(n), infinite at `Infinity`.
+ *
+ * **Blocking:** as that kind. Growing the capacity lets blocked senders into
+ * the new room at once, oldest first (their sends complete); shrinking it
+ * drops nothing: values already buffered stay receivable, and sends wait until
+ * the channel has drained below the new capacity.
+ *
+ * **On close / Cancellation / Ordering:** as {@link Channel}.
+ *
+ * @example
+ * ```ts
+ * const work = Channel.resizable<Job>(16);
+ * work.resize(load > 0.8 ? 4 : 64); // apply backpressure sooner under load
+ * ```
+ */
+export class ResizableChannel<T> extends Channel<T> {
+  /**
+   * @param capacity - a whole number >= 0, or `Infinity` (default 0: unbuffered).
+   * @throws {@link InvalidCapacityError} for any other capacity.
+   */
+  constructor(capacity = 0) {
+    adoptBuffer = new ResizableBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
+    super(0);
+  }
+
+  /**
+   * Changes the capacity now (see the class for what happens to waiting
+   * senders and buffered values). Allowed on a closed channel too.
+   *
+   * @param capacity - a whole number >= 0, or `Infinity`.
+   * @throws {@link InvalidCapacityError} for any other capacity; nothing changes.
+   */
+  resize(capacity: number): void {
+    const core = this[PORT] as ChannelCore<T>;
+    (core.buffer as ResizableBuffer<T>).capacity = checkResizable("ResizableChannel.resize(capacity)", capacity);
+    core.capacityChanged();
+  }
+}
+
+/** Validates a resizable channel's capacity: a whole number >= 0, or Infinity. Returns it. */
+function checkResizable(where: string, capacity: unknown): number {
+  if (capacity === UNBOUNDED) return capacity;
+  if (typeof capacity === "number" && Number.isSafeInteger(capacity) && capacity >= 0) return capacity;
+  const got = typeof capacity === "number" ? String(capacity) : `a ${typeof capacity}`;
+  throw new InvalidCapacityError(
+    `${where}: capacity must be a whole number >= 0, or Infinity (got ${got}); 0 makes it unbuffered`,
+    capacity,
   );
 }
 

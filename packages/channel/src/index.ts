@@ -7,6 +7,7 @@ export { None, type Option, Some } from "ts-results-es";
 export {
   Channel,
   type ChannelKind,
+  ResizableChannel,
   type TryRecvResult,
   type TrySendResult,
   UNBOUNDED,

@@ -12,7 +12,13 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Channel, ChannelAlreadyClosedError, ChannelClosedError, type ChannelKind } from "../src/index.js";
+import {
+  type Channel,
+  ChannelAlreadyClosedError,
+  ChannelClosedError,
+  type ChannelKind,
+  type ResizableChannel,
+} from "../src/index.js";
 import type { ChannelCore } from "../src/internal/core.js";
 import { coreOf, KINDS, type KindSpec } from "./support/kinds.js";
 import { flush } from "./support/settle.js";
@@ -65,13 +71,30 @@ class ChannelModel {
   nextValue = 1;
 
   constructor(
-    readonly kind: ChannelKind,
-    readonly cap: number,
+    private readonly createdAs: ChannelKind,
+    public cap: number,
+    readonly resizable = false,
   ) {}
+
+  /** The kind the channel reports: a resizable one reports the kind its current capacity names. */
+  get kind(): ChannelKind {
+    if (!this.resizable) return this.createdAs;
+    return this.cap === 0 ? "unbuffered" : this.cap === Number.POSITIVE_INFINITY ? "infinite" : "buffered";
+  }
+
+  /** A resizable channel's new capacity: blocked senders move into the new room, oldest first; nothing is dropped. */
+  resize(cap: number): void {
+    this.cap = cap;
+    while (this.sendq.length > 0 && this.buffer.length < cap) {
+      const sender = this.sendq.shift() as number;
+      this.buffer.push(this.op(sender).value);
+      this.settle(sender, { state: "sent" });
+    }
+  }
 
   /** A value arrives and no receiver waits: the kind's buffer rule decides. */
   private store(v: number): "sent" | "would-block" {
-    switch (this.kind) {
+    switch (this.resizable ? "buffered" : this.createdAs) {
       case "unbuffered":
       case "buffered":
         if (this.buffer.length >= this.cap) return "would-block";
@@ -112,8 +135,9 @@ class ChannelModel {
   take(): { value: number } | "would-block" | "drained" {
     const head = this.buffer.shift();
     if (head !== undefined) {
-      // A slot just opened: the oldest blocked sender's value moves into the buffer.
-      const sender = this.sendq.shift();
+      // A slot just opened: the oldest blocked sender's value moves into the buffer
+      // (unless a shrink left the buffer above its capacity: then there is no room yet).
+      const sender = this.buffer.length < this.cap ? this.sendq.shift() : undefined;
       if (sender !== undefined) {
         this.buffer.push(this.op(sender).value);
         this.settle(sender, { state: "sent" });
@@ -470,6 +494,21 @@ class Abort implements ChannelCommand {
   }
 }
 
+class Resize implements ChannelCommand {
+  constructor(readonly cap: number) {}
+  check(m: Readonly<ChannelModel>): boolean {
+    return m.resizable;
+  }
+  async run(m: ChannelModel, r: Real): Promise<void> {
+    m.resize(this.cap);
+    (r.ch as ResizableChannel<number>).resize(this.cap);
+    await settleAndCompare(m, r);
+  }
+  toString(): string {
+    return `resize(${this.cap})`;
+  }
+}
+
 class Close implements ChannelCommand {
   check(): boolean {
     return true;
@@ -515,6 +554,8 @@ const commandArbs = [
   fc
     .tuple(fc.constantFrom(1, 2, 3, Number.POSITIVE_INFINITY), fc.boolean())
     .map(([max, pre]) => new RecvBatch(max, pre)),
+  fc.constantFrom(0, 1, 2, 3, Number.POSITIVE_INFINITY).map((cap) => new Resize(cap)),
+  fc.constantFrom(0, 1, 2, 3, Number.POSITIVE_INFINITY).map((cap) => new Resize(cap)),
   fc.constant(new Close()),
   fc.constant(new Observe()),
 ];
@@ -529,7 +570,7 @@ function runModel(spec: KindSpec): Promise<void> {
       const setup = () => {
         const ch = spec.make();
         return {
-          model: new ChannelModel(spec.kind, spec.cap),
+          model: new ChannelModel(spec.kind, spec.cap, spec.resizable === true),
           real: { ch, core: coreOf(ch), ops: [] as RealOp[] },
         };
       };
@@ -541,7 +582,7 @@ function runModel(spec: KindSpec): Promise<void> {
 
 describe("a channel behaves as the sequential Go model after every command", () => {
   for (const spec of KINDS) {
-    it(`${spec.label}: try/blocking send, receive and batch receive, abort and close match the model step by step`, async () => {
+    it(`${spec.label}: try/blocking send, receive, batch receive, resize, abort and close match the model step by step`, async () => {
       await runModel(spec);
     });
   }

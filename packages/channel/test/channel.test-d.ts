@@ -27,6 +27,14 @@ describe("Channel types", () => {
     if (r !== "would-block" && r.isSome()) expectTypeOf(r.value).toEqualTypeOf<string[]>();
   });
 
+  it("only a resizable channel can be resized", () => {
+    const r = Channel.resizable<number>(2);
+    expectTypeOf(r).toExtend<Channel<number>>();
+    expectTypeOf(r.resize).toEqualTypeOf<(capacity: number) => void>();
+    // @ts-expect-error a plain channel has a fixed capacity
+    new Channel<number>(2).resize(3);
+  });
+
   it("trySend reports one of three outcomes", () => {
     expectTypeOf(new Channel<number>().trySend(1)).toEqualTypeOf<TrySendResult>();
     expectTypeOf<TrySendResult>().toEqualTypeOf<"sent" | "would-block" | "closed">();

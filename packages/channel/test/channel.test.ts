@@ -239,6 +239,77 @@ describe("batch receive", () => {
   });
 });
 
+describe("resizable channel", () => {
+  it("lets blocked senders into new room at once, oldest first, when it grows", async () => {
+    const ch = Channel.resizable<number>(1);
+    ch.trySend(1);
+    const blocked = [track(ch.send(2)), track(ch.send(3)), track(ch.send(4))];
+    ch.resize(3);
+    await flush();
+    expect(blocked.map((t) => t.state)).toEqual(["fulfilled", "fulfilled", "pending"]);
+    expect(ch.len).toBe(3);
+    expect(ch.tryRecvBatch()).toEqual(Some([1, 2, 3, 4]));
+  });
+
+  it("drops nothing when it shrinks below its length, and stores nothing until drained below the new capacity", async () => {
+    const ch = Channel.resizable<number>(4);
+    for (const v of [1, 2, 3, 4]) ch.trySend(v);
+    ch.resize(1);
+    expect(ch.len).toBe(4);
+    expect(ch.trySend(5)).toBe("would-block");
+    const sending = track(ch.send(5));
+    for (const v of [1, 2, 3]) expect(ch.tryRecv()).toEqual(Some(v));
+    await flush();
+    expect(sending.state).toBe("pending"); // 4 is still buffered: the one slot is taken
+    expect(ch.tryRecv()).toEqual(Some(4));
+    await flush();
+    expect(sending.state).toBe("fulfilled");
+    expect(ch.tryRecv()).toEqual(Some(5));
+    core(ch).assertInvariants();
+  });
+
+  it("reports the kind its capacity names: unbuffered at 0, buffered, infinite at Infinity", () => {
+    const ch = Channel.resizable<number>();
+    expect([ch.kind, ch.cap]).toEqual(["unbuffered", 0]);
+    expect(ch.trySend(1)).toBe("would-block");
+    ch.resize(2);
+    expect([ch.kind, ch.cap]).toEqual(["buffered", 2]);
+    ch.resize(UNBOUNDED);
+    expect([ch.kind, ch.cap]).toEqual(["infinite", UNBOUNDED]);
+    for (let v = 0; v < 100; v++) expect(ch.trySend(v)).toBe("sent");
+  });
+
+  it("keeps FIFO order while it is resized again and again under a producer and a consumer (eapache's online test)", async () => {
+    const ch = Channel.resizable<number>(1);
+    const n = 1000;
+    const producer = (async () => {
+      for (let v = 0; v < n; v++) await ch.send(v);
+      ch.close();
+    })();
+    let resizes = 0;
+    const resizer = (async () => {
+      while (!ch.closed) {
+        ch.resize([0, 1, 7, 50, UNBOUNDED][resizes++ % 5] as number);
+        await Promise.resolve();
+      }
+    })();
+    const got: number[] = [];
+    for await (const v of ch) got.push(v);
+    await Promise.all([producer, resizer]);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(resizes).toBeGreaterThan(10);
+  });
+
+  it("rejects a capacity that is not a whole number >= 0 or Infinity, and keeps the old one", () => {
+    expect(() => Channel.resizable<number>(-1)).toThrow(InvalidCapacityError);
+    const ch = Channel.resizable<number>(3);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => ch.resize(bad)).toThrow(/whole number >= 0, or Infinity/);
+    }
+    expect(ch.cap).toBe(3);
+  });
+});
+
 describe("capacity validation", () => {
   const bad: [string, () => unknown, RegExp][] = [
     ["a negative capacity", () => new Channel(-1), /whole number >= 0 \(got -1\)/],

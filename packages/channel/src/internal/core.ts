@@ -16,8 +16,13 @@
  * state (an `AbortHook`) only when it was given a signal.
  *
  * Invariants (over `buffer`, `items`, `capacity`, `recvq`, `sendq`, `closed`):
- * - `items === buffer.items` and `capacity === buffer.capacity` for the core's
- *   whole life (cached so the common path makes no call into the policy).
+ * - `items === buffer.items` for the core's whole life, and `capacity ===
+ *   buffer.capacity` (cached so the common path makes no call into the
+ *   policy; only a resizable policy's capacity changes, and `capacityChanged`
+ *   re-reads it).
+ * - `buffer.length <= capacity + excess`: a value is stored only below
+ *   capacity; `excess` is what a resize left above the new capacity (0 unless
+ *   a resizable channel was shrunk below its length; nothing is dropped).
  * - if `recvq.size > 0` then `buffer.length === 0` (a waiting receiver means
  *   nothing was there to take).
  * - if `sendq.size > 0` then `buffer.full()` (a waiting sender means there was
@@ -89,8 +94,10 @@ export class ChannelCore<T> implements Port<T> {
   private readonly sendq = new WaiterList<SendWaiter<T>>();
   /** `buffer.items`, the values in flight: the same object for the channel's lifetime (the policy never replaces it). */
   private readonly items: Deque<T>;
-  /** `buffer.capacity`, constant. Below it every policy stores at the tail (see ./buffers/buffer.ts). */
-  private readonly capacity: number;
+  /** `buffer.capacity`. Below it every policy stores at the tail (see ./buffers/buffer.ts). Changes only by `capacityChanged`. */
+  private capacity: number;
+  /** Values a shrink left above the capacity (see the invariants); 0 for every channel never shrunk. */
+  private excess = 0;
 
   /** @param buffer - the buffer policy; owned by this core from now on. */
   constructor(readonly buffer: ChannelBuffer<T>) {
@@ -170,9 +177,11 @@ export class ChannelCore<T> implements Port<T> {
   /**
    * The buffer just lost one value and senders are waiting: move the oldest
    * sender's value in. Senders wait only on a full fixed buffer, so there is
-   * now room for exactly this one value, stored at the tail (below capacity).
+   * now room for exactly this one value, stored at the tail (below capacity)
+   * — unless a shrink left the buffer above its capacity: then no room yet.
    */
   private refill(): void {
+    if (this.items.length >= this.capacity) return;
     const sender = this.nextSender();
     if (sender === undefined) return;
     this.items.push(sender.value);
@@ -336,6 +345,20 @@ export class ChannelCore<T> implements Port<T> {
     return promise;
   }
 
+  /**
+   * The policy's capacity changed (a resizable channel): caches it, then lets
+   * blocked senders into the room there is now, oldest first — each of those
+   * sends completes, as if it had found room when it arrived. A shrink moves
+   * nothing and drops nothing: the channel stores no value until it has
+   * drained below the new capacity.
+   */
+  capacityChanged(): void {
+    const capacity = this.buffer.capacity;
+    this.capacity = capacity;
+    this.excess = Math.max(0, this.items.length - capacity);
+    while (this.sendq.size > 0 && this.items.length < capacity) this.refill();
+  }
+
   /** Checks the invariants at the top of this file; throws on the first violation. For tests. */
   assertInvariants(): void {
     const fail = (what: string) => {
@@ -351,7 +374,7 @@ export class ChannelCore<T> implements Port<T> {
       if (tokens.size !== 1) fail("receivers and senders of different operations wait at once");
     }
     if (this.closed && (this.recvq.size > 0 || this.sendq.size > 0)) fail("waiters remain after close");
-    if (this.buffer.length > this.buffer.capacity) fail("buffer holds more than its capacity");
+    if (this.buffer.length > this.buffer.capacity + this.excess) fail("buffer holds more than its capacity");
     if (this.buffer.length < 0) fail("negative buffer length");
   }
 

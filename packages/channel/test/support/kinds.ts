@@ -17,17 +17,21 @@ export interface KindSpec {
   readonly cap: number;
   /** Creates a fresh channel of this configuration. */
   readonly make: () => Channel<number>;
+  /** A `Channel.resizable` channel (it behaves as `kind` until resized). */
+  readonly resizable?: boolean;
 }
 
 const SMALL_CAPACITIES = [1, 2, 3, 4] as const;
 
-/** unbuffered, buffered(1..4), infinite, ring(1..4), overflowing(1..4). */
+/** unbuffered, buffered(1..4), infinite, resizable(0) and (2), ring(1..4), overflowing(1..4). */
 export const KINDS: readonly KindSpec[] = [
   { label: "unbuffered", kind: "unbuffered", cap: 0, make: () => Channel.unbuffered<number>() },
   ...SMALL_CAPACITIES.map(
     (n): KindSpec => ({ label: `buffered(${n})`, kind: "buffered", cap: n, make: () => Channel.buffered<number>(n) }),
   ),
   { label: "infinite", kind: "infinite", cap: Number.POSITIVE_INFINITY, make: () => Channel.infinite<number>() },
+  { label: "resizable(0)", kind: "unbuffered", cap: 0, resizable: true, make: () => Channel.resizable<number>(0) },
+  { label: "resizable(2)", kind: "buffered", cap: 2, resizable: true, make: () => Channel.resizable<number>(2) },
   ...SMALL_CAPACITIES.map(
     (n): KindSpec => ({ label: `ring(${n})`, kind: "ring", cap: n, make: () => Channel.ring<number>(n) }),
   ),
