@@ -5,7 +5,6 @@ import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buff
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
 import { NoBuffer } from "./internal/buffers/no-buffer.js";
 import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
-import { ResizableBuffer } from "./internal/buffers/resizable-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
@@ -388,7 +387,7 @@ export class ResizableChannel<T> extends Channel<T> {
    * @throws {@link InvalidCapacityError} for any other capacity.
    */
   constructor(capacity = 0) {
-    adoptBuffer = new ResizableBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
+    adoptBuffer = new FixedBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
     super(0);
   }
 
@@ -401,7 +400,7 @@ export class ResizableChannel<T> extends Channel<T> {
    */
   resize(capacity: number): void {
     const core = this[PORT] as ChannelCore<T>;
-    (core.buffer as ResizableBuffer<T>).capacity = checkResizable("ResizableChannel.resize(capacity)", capacity);
+    (core.buffer as FixedBuffer<T>).capacity = checkResizable("ResizableChannel.resize(capacity)", capacity);
     core.capacityChanged();
   }
 }
