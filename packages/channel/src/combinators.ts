@@ -1,6 +1,7 @@
 /**
- * Combinators over channels — eapache/channels' Pipe, Tee and Multiplex, and
- * fan-out: `pipe`, `tee`, `merge`, `distribute`. They take any `Receiver` /
+ * Combinators over channels — eapache/channels' Pipe, Tee and Multiplex,
+ * fan-out, and map/filter stages: `pipe`, `tee`, `merge`, `distribute`,
+ * `map`, `filter`. They take any `Receiver` /
  * `Sender` (a `Channel`, a timer channel, a `SharedChannel` on this thread). Each runs as one
  * async task per input or output (the goroutines of the Go versions) and
  * returns a promise that settles when the work ends, so a caller can await it
@@ -19,7 +20,9 @@
  *   with the {@link ChannelClosedError} carrying the undelivered value; other
  *   tasks stop taking values. When several tasks fail with different errors
  *   (several values undelivered), it rejects with an `AggregateError` of all
- *   of them. Values not yet taken stay in their input.
+ *   of them. Values not yet taken stay in their input. A `map` or `filter`
+ *   function that throws rejects it with a {@link TransformError} carrying
+ *   the value it failed on (the function's error is its `cause`).
  *
  * Invariant (per task): it holds at most one value taken from an input and not
  * yet delivered, and it never takes the next value before that one is
@@ -28,6 +31,7 @@
 
 import type { WaitOptions } from "./channel.js";
 import type { Receiver, Sender } from "./directions.js";
+import { TransformError } from "./errors.js";
 
 /** Options of the combinators. */
 export interface CombinatorOptions extends WaitOptions {
@@ -147,6 +151,54 @@ export function distribute<T>(
   return run(outputs, options, (tasks, signal) => outputs.map((output) => forward(input, output, signal, tasks)));
 }
 
+/**
+ * Sends `fn(value)` to `output` for every value of `input`, in order — a
+ * pipeline stage, Go's `for v := range in { out <- f(v) }`. `fn` may be async;
+ * the next value is taken once the current result was delivered.
+ *
+ * **On close:** as {@link pipe}. **Cancellation:** `{ signal }` (see the module).
+ *
+ * @throws (the promise) {@link TransformError} when `fn` throws; the value it
+ *   failed on is `error.value`, its error `error.cause`; `output` is not closed.
+ *
+ * @example
+ * ```ts
+ * void map(lines, records, (line) => JSON.parse(line) as Row);
+ * ```
+ */
+export function map<T, U>(
+  input: Receiver<T>,
+  output: Sender<U>,
+  fn: (value: T) => U | PromiseLike<U>,
+  options?: CombinatorOptions,
+): Promise<void> {
+  return run([output], options, (tasks, signal) => [transform(input, output, signal, tasks, fn)]);
+}
+
+/**
+ * Forwards to `output` the values of `input` for which `keep` returns true, in
+ * order — a filtering pipeline stage. `keep` may be async.
+ *
+ * **On close:** as {@link pipe}. **Cancellation:** `{ signal }` (see the module).
+ *
+ * @throws (the promise) {@link TransformError} when `keep` throws; as {@link map}.
+ *
+ * @example
+ * ```ts
+ * void filter(events, alerts, (e) => e.severity >= Severity.Error);
+ * ```
+ */
+export function filter<T>(
+  input: Receiver<T>,
+  output: Sender<T>,
+  keep: (value: T) => boolean | PromiseLike<boolean>,
+  options?: CombinatorOptions,
+): Promise<void> {
+  return run([output], options, (tasks, signal) => [
+    transform(input, output, signal, tasks, async (value: T) => ((await keep(value)) ? value : SKIP)),
+  ]);
+}
+
 // ---------------------------------------------------------------------------
 // The tasks
 // ---------------------------------------------------------------------------
@@ -183,6 +235,28 @@ async function deliver<T>(output: Sender<T>, value: T, tasks: Tasks): Promise<vo
 async function forward<T>(input: Receiver<T>, output: Sender<T>, signal: AbortSignal | undefined, tasks: Tasks) {
   for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
     await deliver(output, got.value, tasks);
+  }
+}
+
+/** What a filter's transform returns for a value it drops. */
+const SKIP: unique symbol = Symbol("csp-kit.skip");
+
+async function transform<T, U>(
+  input: Receiver<T>,
+  output: Sender<U>,
+  signal: AbortSignal | undefined,
+  tasks: Tasks,
+  fn: (value: T) => U | typeof SKIP | PromiseLike<U | typeof SKIP>,
+) {
+  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
+    let result: U | typeof SKIP;
+    try {
+      result = await fn(got.value);
+    } catch (cause) {
+      tasks.failed = true;
+      throw new TransformError(got.value, cause);
+    }
+    if (result !== SKIP) await deliver(output, result, tasks);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The errors @csp-kit/channel throws. Each is a programmer error (Go panics in
- * the same places); expected outcomes — "closed", "would block" — are values,
- * never errors. Every class has a stable `name` and an `is…Error` guard that also
+ * the same places), except {@link TransformError}, which carries the error of a
+ * user function together with the value it failed on; expected outcomes —
+ * "closed", "would block" — are values, never errors. Every class has a stable `name` and an `is…Error` guard that also
  * recognises instances from another copy of the package (by `name`).
  */
 
@@ -57,13 +58,33 @@ function hasName(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
 
+/**
+ * The function given to `map` or `filter` threw (or its promise rejected) on a
+ * value. That value was taken from the input and not delivered: it is kept in
+ * {@link TransformError.value}, and the function's error is the `cause`.
+ */
+export class TransformError extends ChannelError {
+  override name = "TransformError";
+  /** The value the function failed on. */
+  readonly value: unknown;
+  constructor(value: unknown, cause: unknown) {
+    super(
+      "the map/filter function failed on a value (its error is error.cause; the value, taken from the input " +
+        "and not delivered, is error.value); the combinator stopped and did not close its output",
+      { cause },
+    );
+    this.value = value;
+  }
+}
+
 /** Whether `error` is any {@link ChannelError}. */
 export function isChannelError(error: unknown): error is ChannelError {
   return (
     error instanceof ChannelError ||
     hasName(error, "ChannelError") ||
     isChannelClosedError(error) ||
-    isChannelAlreadyClosedError(error)
+    isChannelAlreadyClosedError(error) ||
+    isTransformError(error)
   );
 }
 
@@ -75,6 +96,11 @@ export function isChannelClosedError(error: unknown): error is ChannelClosedErro
 /** Whether `error` is a {@link ChannelAlreadyClosedError} (close of a closed channel). */
 export function isChannelAlreadyClosedError(error: unknown): error is ChannelAlreadyClosedError {
   return error instanceof ChannelAlreadyClosedError || hasName(error, "ChannelAlreadyClosedError");
+}
+
+/** Whether `error` is a {@link TransformError} (a map/filter function failed). */
+export function isTransformError(error: unknown): error is TransformError {
+  return error instanceof TransformError || hasName(error, "TransformError");
 }
 
 /** Whether `error` is an {@link InvalidCapacityError}. */

@@ -13,7 +13,7 @@ export {
   UNBOUNDED,
   type WaitOptions,
 } from "./channel.js";
-export { type CombinatorOptions, distribute, merge, pipe, tee } from "./combinators.js";
+export { type CombinatorOptions, distribute, filter, map, merge, pipe, tee } from "./combinators.js";
 export type { Receiver, Sender } from "./directions.js";
 export {
   ChannelAlreadyClosedError,
@@ -24,4 +24,6 @@ export {
   isChannelClosedError,
   isChannelError,
   isInvalidCapacityError,
+  isTransformError,
+  TransformError,
 } from "./errors.js";

@@ -1,7 +1,20 @@
 import fc from "fast-check";
 import { Some } from "ts-results-es";
 import { describe, expect, it } from "vitest";
-import { Channel, ChannelClosedError, distribute, merge, pipe, type Receiver, tee } from "../src/index.js";
+import {
+  Channel,
+  ChannelClosedError,
+  distribute,
+  filter,
+  isChannelError,
+  isTransformError,
+  map,
+  merge,
+  pipe,
+  type Receiver,
+  TransformError,
+  tee,
+} from "../src/index.js";
 import { SharedChannel } from "../src/shared.js";
 import { flush, track } from "./support/settle.js";
 
@@ -171,6 +184,45 @@ describe("distribute", () => {
 
   it("refuses an empty list of outputs", () => {
     expect(() => distribute(filled([1]), [])).toThrow(RangeError);
+  });
+});
+
+describe("map and filter", () => {
+  it("map sends fn(value) for every value in order, async functions included, then closes the output", async () => {
+    const out = new Channel<string>();
+    const done = map(filled([1, 2, 3]), out, async (n) => `#${n * 10}`);
+    expect(await drain(out)).toEqual(["#10", "#20", "#30"]);
+    await done;
+  });
+
+  it("filter forwards only the values it keeps, in order", async () => {
+    const out = Channel.infinite<number>();
+    await filter(filled([1, 2, 3, 4, 5, 6]), out, (n) => n % 2 === 0);
+    expect(await drain(out)).toEqual([2, 4, 6]);
+  });
+
+  it("rejects with a TransformError carrying the value and the cause when the function throws, and stops there", async () => {
+    const input = filled([1, 2, 3]);
+    const out = Channel.infinite<number>();
+    const boom = new Error("bad row");
+    const error = await map(input, out, (n) => {
+      if (n === 2) throw boom;
+      return n;
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransformError);
+    expect(isTransformError(error) && isChannelError(error)).toBe(true);
+    expect((error as TransformError).value).toBe(2);
+    expect((error as TransformError).cause).toBe(boom);
+    expect(out.closed).toBe(false);
+    expect(out.tryRecvBatch()).toEqual(Some([1]));
+    expect(input.tryRecv()).toEqual(Some(3)); // never taken
+  });
+
+  it("filter reports a rejected predicate the same way", async () => {
+    const error = await filter(filled([7]), Channel.infinite<number>(), () => Promise.reject(new Error("no"))).catch(
+      (e: unknown) => e,
+    );
+    expect((error as TransformError).value).toBe(7);
   });
 });
 
