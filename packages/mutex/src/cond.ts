@@ -13,8 +13,8 @@
  *   listener, so a notification is never spent on an aborted waiter.
  */
 
+import { WaiterList } from "@csp-kit/channel/port";
 import { Waiter, type WaiterOwner } from "./internal/waiter.js";
-import { WaiterList } from "./internal/waiter-list.js";
 import type { Locker, WaitOptions } from "./types.js";
 
 /** Sentinel with which phase 2 ends when the wait was aborted rather than notified. */

@@ -15,8 +15,8 @@
  * - `done` is final.
  */
 
+import { WaiterList } from "@csp-kit/channel/port";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
-import { WaiterList } from "./internal/waiter-list.js";
 import type { WaitOptions } from "./types.js";
 
 type OnceState =

@@ -11,10 +11,10 @@
  * - every queued waiter has `settled === false`.
  */
 
+import { WaiterList } from "@csp-kit/channel/port";
 import { NegativeWaitGroupCounterError } from "./errors.js";
 import { checkCount } from "./internal/util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
-import { WaiterList } from "./internal/waiter-list.js";
 import type { WaitOptions } from "./types.js";
 
 /**

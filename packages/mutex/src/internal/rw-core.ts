@@ -26,8 +26,8 @@
  * waiters it admits only through `tryGrant`, which runs no user code.
  */
 
+import { WaiterList } from "@csp-kit/channel/port";
 import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
-import { WaiterList } from "./waiter-list.js";
 
 export class RWCore implements WaiterOwner {
   /** Whether a writer holds the lock. Written by `tryLock`, `unlock` and `grantWriter`. */

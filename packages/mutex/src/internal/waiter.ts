@@ -24,8 +24,7 @@
  *   permit: the abort is a value-free rejection, the grant a resolution, never both.
  */
 
-import { type AbortLinks, unwatchAbort, watchAbort } from "@csp-kit/channel/port";
-import type { Linked } from "./waiter-list.js";
+import { type AbortLinks, type Linked, unwatchAbort, watchAbort } from "@csp-kit/channel/port";
 
 /** What a waiter needs from the primitive that queued it. */
 export interface WaiterOwner {

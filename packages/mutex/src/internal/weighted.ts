@@ -17,8 +17,8 @@
  * - every queued waiter has `weight <= size` (callers validate) and `settled === false`.
  */
 
+import { WaiterList } from "@csp-kit/channel/port";
 import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
-import { WaiterList } from "./waiter-list.js";
 
 export class WeightedCore implements WaiterOwner {
   /** Permits held by granted acquisitions. Written only by `tryAcquire`, `release` and `serve`. */
