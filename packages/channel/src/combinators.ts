@@ -29,7 +29,8 @@
  * delivered or reported in an error.
  */
 
-import type { WaitOptions } from "./channel.js";
+import { None } from "ts-results-es";
+import type { TryRecvResult, WaitOptions } from "./channel.js";
 import type { Receiver, Sender } from "./directions.js";
 import { TransformError } from "./errors.js";
 
@@ -172,7 +173,7 @@ export function map<T, U>(
   fn: (value: T) => U | PromiseLike<U>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run([output], options, (tasks, signal) => [transform(input, output, signal, tasks, fn)]);
+  return run([output], options, (tasks, signal) => [mapValues(input, output, signal, tasks, fn)]);
 }
 
 /**
@@ -194,9 +195,7 @@ export function filter<T>(
   keep: (value: T) => boolean | PromiseLike<boolean>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run([output], options, (tasks, signal) => [
-    transform(input, output, signal, tasks, async (value: T) => ((await keep(value)) ? value : SKIP)),
-  ]);
+  return run([output], options, (tasks, signal) => [filterValues(input, output, signal, tasks, keep)]);
 }
 
 // ---------------------------------------------------------------------------
@@ -208,55 +207,86 @@ interface Tasks {
   failed: boolean;
 }
 
-/** Receives the next value of `input`: `undefined` when closed and drained, or when a sibling task failed. */
-async function next<T>(
-  input: Receiver<T>,
-  signal: AbortSignal | undefined,
-  tasks: Tasks,
-): Promise<{ value: T } | undefined> {
+/**
+ * The next value of `input` if it is there now: its `Option` (`None` also once
+ * a sibling task failed), or "would-block" — then the caller awaits
+ * `input.recv(wait)`. An `Option`, not the bare value, so a channel of
+ * promises is never awaited into.
+ */
+function take<T>(input: Receiver<T>, signal: AbortSignal | undefined, tasks: Tasks): TryRecvResult<T> {
   if (signal?.aborted) throw signal.reason;
-  if (tasks.failed) return undefined;
-  let r = input.tryRecv();
-  if (r === "would-block") r = await input.recv(signal === undefined ? undefined : { signal });
-  if (r.isNone()) return undefined;
-  return { value: r.value };
+  return tasks.failed ? None : input.tryRecv();
 }
 
-/** Sends `value` without a signal (a taken value is always delivered, or reported); marks the tasks failed on error. */
-async function deliver<T>(output: Sender<T>, value: T, tasks: Tasks): Promise<void> {
-  try {
-    if (output.trySend(value) !== "sent") await output.send(value);
-  } catch (error) {
+/**
+ * Sends `value`: `undefined` when it was taken at once, else a promise of the
+ * send. No signal: a taken value is always delivered, or reported in the
+ * rejection (which also marks the tasks failed).
+ */
+function deliver<T>(output: Sender<T>, value: T, tasks: Tasks): Promise<void> | undefined {
+  if (output.trySend(value) === "sent") return undefined;
+  return output.send(value).catch((error: unknown) => {
     tasks.failed = true;
     throw error;
-  }
+  });
 }
 
+/** Forwards values; awaits only where a receive or a send has to wait. */
 async function forward<T>(input: Receiver<T>, output: Sender<T>, signal: AbortSignal | undefined, tasks: Tasks) {
-  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
-    await deliver(output, got.value, tasks);
+  const wait = signal === undefined ? undefined : { signal };
+  for (;;) {
+    let r = take(input, signal, tasks);
+    if (r === "would-block") r = await input.recv(wait);
+    if (r.isNone()) return;
+    const sending = deliver(output, r.value, tasks);
+    if (sending !== undefined) await sending;
   }
 }
 
-/** What a filter's transform returns for a value it drops. */
-const SKIP: unique symbol = Symbol("csp-kit.skip");
-
-async function transform<T, U>(
+/** Forwards `fn(value)` for every value. */
+async function mapValues<T, U>(
   input: Receiver<T>,
   output: Sender<U>,
   signal: AbortSignal | undefined,
   tasks: Tasks,
-  fn: (value: T) => U | typeof SKIP | PromiseLike<U | typeof SKIP>,
+  fn: (value: T) => U | PromiseLike<U>,
 ) {
-  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
-    let result: U | typeof SKIP;
-    try {
-      result = await fn(got.value);
-    } catch (cause) {
-      tasks.failed = true;
-      throw new TransformError(got.value, cause);
-    }
-    if (result !== SKIP) await deliver(output, result, tasks);
+  const wait = signal === undefined ? undefined : { signal };
+  for (;;) {
+    let r = take(input, signal, tasks);
+    if (r === "would-block") r = await input.recv(wait);
+    if (r.isNone()) return;
+    const sending = deliver(output, await apply(fn, r.value, tasks), tasks);
+    if (sending !== undefined) await sending;
+  }
+}
+
+/** Forwards the values `keep` accepts. */
+async function filterValues<T>(
+  input: Receiver<T>,
+  output: Sender<T>,
+  signal: AbortSignal | undefined,
+  tasks: Tasks,
+  keep: (value: T) => boolean | PromiseLike<boolean>,
+) {
+  const wait = signal === undefined ? undefined : { signal };
+  for (;;) {
+    let r = take(input, signal, tasks);
+    if (r === "would-block") r = await input.recv(wait);
+    if (r.isNone()) return;
+    if (!(await apply(keep, r.value, tasks))) continue;
+    const sending = deliver(output, r.value, tasks);
+    if (sending !== undefined) await sending;
+  }
+}
+
+/** `fn(value)`, awaited; a throw or rejection becomes a TransformError carrying `value` (and marks the tasks failed). */
+async function apply<T, R>(fn: (value: T) => R | PromiseLike<R>, value: T, tasks: Tasks): Promise<R> {
+  try {
+    return await fn(value);
+  } catch (cause) {
+    tasks.failed = true;
+    throw new TransformError(value, cause);
   }
 }
 
@@ -266,9 +296,18 @@ async function broadcast<T>(
   signal: AbortSignal | undefined,
   tasks: Tasks,
 ) {
-  for (let got = await next(input, signal, tasks); got !== undefined; got = await next(input, signal, tasks)) {
-    const value = got.value;
-    await settleAll(outputs.map((output) => deliver(output, value, tasks)));
+  const wait = signal === undefined ? undefined : { signal };
+  for (;;) {
+    let r = take(input, signal, tasks);
+    if (r === "would-block") r = await input.recv(wait);
+    if (r.isNone()) return;
+    const value = r.value;
+    const sending: Promise<void>[] = [];
+    for (const output of outputs) {
+      const s = deliver(output, value, tasks);
+      if (s !== undefined) sending.push(s);
+    }
+    if (sending.length > 0) await settleAll(sending);
   }
 }
 

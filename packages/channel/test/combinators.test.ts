@@ -218,6 +218,17 @@ describe("map and filter", () => {
     expect(input.tryRecv()).toEqual(Some(3)); // never taken
   });
 
+  it("forwards promises as values: a channel of promises is never awaited into", async () => {
+    const p1 = Promise.resolve(1);
+    const out = Channel.infinite<Promise<number>>();
+    await filter(filled([p1]), out, () => true);
+    const piped = Channel.infinite<Promise<number>>();
+    await pipe(filled([p1]), piped);
+    expect(out.tryRecv()).toEqual(Some(p1));
+    const r = piped.tryRecv();
+    expect(r !== "would-block" && r.isSome() && r.value === p1).toBe(true);
+  });
+
   it("filter reports a rejected predicate the same way", async () => {
     const error = await filter(filled([7]), Channel.infinite<number>(), () => Promise.reject(new Error("no"))).catch(
       (e: unknown) => e,
