@@ -70,7 +70,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    */
   readonly [PORT]: Port<T>;
   /** The engine; `[PORT]` is the same object, typed as the public protocol. Set at construction, never replaced afterwards. */
-  #core: ChannelCore<T>;
+  readonly #core: ChannelCore<T>;
 
   /**
    * Creates an unbuffered (`capacity` 0, the default) or buffered channel — Go's
@@ -151,11 +151,8 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   }
 
   static #withBuffer<T>(buffer: ChannelBuffer<T>): Channel<T> {
-    const ch = new Channel<T>(0);
-    const core = new ChannelCore<T>(buffer);
-    ch.#core = core;
-    (ch as { [PORT]: Port<T> })[PORT] = core;
-    return ch;
+    adoptBuffer = buffer as ChannelBuffer<unknown>;
+    return new Channel<T>(0);
   }
 
   /** Which of the five kinds this channel is. */
@@ -358,8 +355,9 @@ function checkMax(method: string, max: number | undefined): number {
 }
 
 /**
- * A buffer policy for the `Channel` constructor call that follows at once (a
- * subclass sets it right before `super()`); undefined at every other time.
+ * A buffer policy for the `Channel` constructor call that follows at once (the
+ * kind factories and `ResizableChannel` set it right before constructing);
+ * undefined at every other time.
  */
 let adoptBuffer: ChannelBuffer<unknown> | undefined;
 
