@@ -1,6 +1,7 @@
 import type { Option } from "ts-results-es";
 import type { Receiver, Sender } from "./directions.js";
 import { InvalidCapacityError } from "./errors.js";
+import { checkBatchMax } from "./internal/batch.js";
 import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buffers/buffer.js";
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
 import { NoBuffer } from "./internal/buffers/no-buffer.js";
@@ -290,7 +291,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ```
    */
   recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
-    return this.#core.recvBatch(checkMax("recvBatch", max), options?.signal);
+    return this.#core.recvBatch(checkBatchMax("Channel.recvBatch(max)", max), options?.signal);
   }
 
   /**
@@ -308,7 +309,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ```
    */
   tryRecvBatch(max?: number): TryRecvResult<T[]> {
-    return this.#core.tryRecvBatch(checkMax("tryRecvBatch", max));
+    return this.#core.tryRecvBatch(checkBatchMax("Channel.tryRecvBatch(max)", max));
   }
 
   /**
@@ -341,17 +342,6 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
     return new ChannelIterator(this.#core, undefined);
   }
-}
-
-/** Validates the `max` of a batch receive: a whole number >= 1 or `Infinity`; `undefined` means `Infinity`. */
-function checkMax(method: string, max: number | undefined): number {
-  if (max === undefined) return UNBOUNDED;
-  if ((Number.isSafeInteger(max) && max >= 1) || max === UNBOUNDED) return max;
-  const got = typeof max === "number" ? String(max) : `a ${typeof max}`;
-  throw new InvalidCapacityError(
-    `Channel.${method}(max): max must be a whole number >= 1 or Infinity (got ${got}); omit it to take everything ready`,
-    max,
-  );
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Option } from "ts-results-es";
 import type { WaitOptions } from "../../channel.js";
 import { InvalidCapacityError } from "../../errors.js";
 import { type HasPort, PORT, type Port } from "../../port.js";
+import { checkBatchMax } from "../batch.js";
 import { ChannelIterator } from "../iterator.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./codec.js";
 import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
@@ -304,7 +305,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **Ordering:** the array is in channel order; this thread's receivers that
    * were waiting before are served first.
    *
-   * @param max - the most values to return; a whole number >= 1 (default: the capacity).
+   * @param max - the most values to return: a whole number >= 1, or `Infinity` (the default: everything buffered).
    * @returns `Some(values)` with 1 to `max` values, or `None` when the channel is closed and drained.
    * @throws {@link InvalidCapacityError} (synchronously) for a `max` that is not a whole number >= 1.
    *
@@ -314,19 +315,19 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * ```
    */
   recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
-    return this.#core.recvBatch(checkMax("recvBatch", max, this.cap), options?.signal);
+    return this.#core.recvBatch(checkBatchMax("SharedChannel.recvBatch(max)", max), options?.signal);
   }
 
   /**
    * Receives every value buffered now, up to `max`, without waiting — the
    * non-blocking form of {@link SharedChannel.recvBatch}.
    *
-   * @param max - the most values to return; a whole number >= 1 (default: the capacity).
+   * @param max - the most values to return: a whole number >= 1, or `Infinity` (the default: everything buffered).
    * @returns `Some(values)` with 1 to `max` values, `None` (closed and drained) or `"would-block"`.
    * @throws {@link InvalidCapacityError} for a `max` that is not a whole number >= 1.
    */
   tryRecvBatch(max?: number): SharedTryRecvResult<T[]> {
-    return this.#core.tryRecvBatch(checkMax("tryRecvBatch", max, this.cap));
+    return this.#core.tryRecvBatch(checkBatchMax("SharedChannel.tryRecvBatch(max)", max));
   }
 
   /**
@@ -493,16 +494,6 @@ function checkTimeout(method: string, timeout: number | undefined): number {
   if (timeout === undefined) return Number.POSITIVE_INFINITY;
   if (typeof timeout === "number" && timeout >= 0) return timeout; // NaN fails the comparison
   throw new InvalidTimeoutError(method, timeout);
-}
-
-/** Validates the `max` of a batch receive; `undefined` means the capacity. */
-function checkMax(method: string, max: number | undefined, capacity: number): number {
-  if (max === undefined) return capacity;
-  if (Number.isSafeInteger(max) && max >= 1) return max;
-  throw new InvalidCapacityError(
-    `SharedChannel.${method}(max): max must be a whole number >= 1 (got ${String(max)}); omit it to take up to the capacity`,
-    max,
-  );
 }
 
 /** Builds this thread's engine over `buffer`. @throws {@link InvalidSharedHandleError} for a buffer that is not a channel's. */
