@@ -153,6 +153,22 @@ export abstract class SendWaiter<T> implements Linked, CommitToken {
 }
 
 /**
+ * Commits `w`: marks its operation done (`token.done = true`), then completes
+ * it. The one way a port settles a receive waiter. Precondition: `w` is in no
+ * queue and `!w.token.done`.
+ */
+export function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
+  w.token.done = true;
+  w.complete(value, ok);
+}
+
+/** The send-side counterpart of {@link commitRecv}. */
+export function commitSend<T>(w: SendWaiter<T>, ok: boolean): void {
+  w.token.done = true;
+  w.complete(ok);
+}
+
+/**
  * The protocol a channel exposes to `select` and timers. Every method runs
  * synchronously and completes in O(1) (amortised).
  */

@@ -43,7 +43,7 @@
 
 import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../errors.js";
-import { type CommitToken, type Port, RecvWaiter, SendWaiter } from "../port.js";
+import { type CommitToken, commitRecv, commitSend, type Port, RecvWaiter, SendWaiter } from "../port.js";
 import { type AbortLinks, unwatchAbort, watchAbort } from "./abort-watch.js";
 import type { ChannelBuffer } from "./buffers/buffer.js";
 import type { Deque } from "./deque.js";
@@ -68,18 +68,6 @@ const CLOSED: unique symbol = Symbol("csp-kit.closed");
 
 /** What a non-blocking send reports. */
 export type TrySendResult = "sent" | "would-block" | "closed";
-
-/** Commits `w`: marks its operation done, then completes it. Precondition: `w` is in no queue, `!w.token.done`. */
-function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
-  w.token.done = true;
-  w.complete(value, ok);
-}
-
-/** Commits `w`: marks its operation done, then completes it. Precondition: `w` is in no queue, `!w.token.done`. */
-function commitSend<T>(w: SendWaiter<T>, ok: boolean): void {
-  w.token.done = true;
-  w.complete(ok);
-}
 
 // ---------------------------------------------------------------------------
 // 2. ChannelCore

@@ -13,8 +13,8 @@
  *   sibling waiters (port protocol).
  */
 
-import { type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
-import { commitRecv, PortReceiver } from "./port-receiver.js";
+import { commitRecv, type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
+import { PortReceiver } from "./port-receiver.js";
 
 /** The port behind `done()`. */
 export class DoneChannel extends PortReceiver<never> implements EventListenerObject {

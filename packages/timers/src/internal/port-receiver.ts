@@ -26,12 +26,6 @@ import {
 import { ReceiveOnlyError } from "../errors.js";
 import type { Receiver } from "../receiver.js";
 
-/** Commits `w`: marks its operation done, then completes it. Precondition: `w` is in no queue, `!w.token.done`. */
-export function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
-  w.token.done = true;
-  w.complete(value, ok);
-}
-
 const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 function toOption<T>(value: T | undefined, ok: boolean): Option<T> {

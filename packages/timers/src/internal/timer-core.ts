@@ -58,9 +58,9 @@
  *   sibling waiters (port protocol), so state is consistent at every commit.
  */
 
-import { type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
+import { commitRecv, type RecvWaiter, WaiterList } from "@csp-kit/channel/port";
 import type { Clock, ClockHandle } from "../clock.js";
-import { commitRecv, PortReceiver } from "./port-receiver.js";
+import { PortReceiver } from "./port-receiver.js";
 
 /** A one-shot timer (`period` 0) or a ticker, as a lazily armed receive-only port. */
 export class TimerCore extends PortReceiver<number> {

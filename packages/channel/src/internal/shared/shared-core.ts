@@ -72,7 +72,7 @@
 
 import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../../errors.js";
-import { type Port, RecvWaiter, SendWaiter } from "../../port.js";
+import { commitRecv, commitSend, type Port, RecvWaiter, SendWaiter } from "../../port.js";
 import { type AbortLinks, unwatchAbort, watchAbort } from "../abort-watch.js";
 import { keepAlive } from "../keep-alive.js";
 import { WaiterList } from "../waiter-list.js";
@@ -125,18 +125,6 @@ function onMainThread(): boolean {
     mainThread = wt?.isMainThread === true;
   }
   return mainThread;
-}
-
-/** Commits `w`. Precondition: `w` is in no queue and `!w.token.done`. */
-function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
-  w.token.done = true;
-  w.complete(value, ok);
-}
-
-/** Commits `w`. Precondition: `w` is in no queue and `!w.token.done`. */
-function commitSend<T>(w: SendWaiter<T>, ok: boolean): void {
-  w.token.done = true;
-  w.complete(ok);
 }
 
 // ---------------------------------------------------------------------------
