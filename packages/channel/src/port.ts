@@ -54,6 +54,7 @@
  * @packageDocumentation
  */
 
+import { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 import type { Linked } from "./internal/waiter-list.js";
 
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
@@ -113,6 +114,61 @@ export abstract class RecvWaiter<T> implements Linked, CommitToken {
    * Must not run user code synchronously (see the module notes on re-entrancy).
    */
   abstract complete(value: T | undefined, ok: boolean): void;
+}
+
+/**
+ * A promise-backed receive on one port: the waiter behind a `recv()` built on
+ * the protocol (SharedChannel, timer channels, `sleep`). It is its own commit
+ * token. Lifecycle: created, then either completed at once by a successful
+ * `pollRecv`, or queued by {@link PendingReceive.wait} in the same synchronous
+ * turn as the failed poll — and, with a signal, watching it through the
+ * signal's shared watch list. It settles its promise exactly once: by
+ * `complete` or `fail` (the port committed it) or by `onAbort`, whichever sets
+ * `done` first; the abort also takes it off the port's queue.
+ *
+ * @typeParam R - what the promise resolves with: `wrap(value, ok)`.
+ */
+export class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
+  /** @internal link owned by the signal's watch list. */
+  abortList: object | undefined = undefined;
+  /** @internal link owned by the signal's watch list. */
+  abortPrev: AbortLinks | undefined = undefined;
+  /** @internal link owned by the signal's watch list. */
+  abortNext: AbortLinks | undefined = undefined;
+
+  constructor(
+    private readonly port: Port<T>,
+    private readonly wrap: (value: T | undefined, ok: boolean) => R,
+    private readonly resolve: (result: R) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {
+    super();
+  }
+
+  /** The poll failed: queue on the port, then watch `signal`. Precondition: same turn as the poll; `signal` not aborted. */
+  wait(signal: AbortSignal | undefined): void {
+    this.port.enqueueRecv(this);
+    if (signal !== undefined) watchAbort(signal, this);
+  }
+
+  complete(value: T | undefined, ok: boolean): void {
+    unwatchAbort(this);
+    this.resolve(this.wrap(value, ok));
+  }
+
+  /** The value committed to this waiter could not be delivered (say, not decoded): reject instead. Precondition: committed. */
+  fail(error: unknown): void {
+    unwatchAbort(this);
+    this.reject(error);
+  }
+
+  /** The signal aborted. Atomic: if a value was already committed to this waiter, the abort is ignored. */
+  onAbort(reason: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.port.cancelRecv(this);
+    this.reject(reason);
+  }
 }
 
 /**

@@ -2,7 +2,8 @@
  * The receive API (`recv`, `tryRecv`, `values`, `for await`) built once on top
  * of the port protocol, for any receive-only port of this package: a subclass
  * implements `pollRecv` / `enqueueRecv` / `cancelRecv` and `closed`, and gets
- * the rest. Also the promise-backed waiter that `sleep` reuses.
+ * the rest; `receive` (which `sleep` reuses too) drives the protocol's
+ * promise-backed waiter, `PendingReceive` from `@csp-kit/channel/port`.
  *
  * Invariants:
  * - a `PendingReceive` is queued on its port only after a failed `pollRecv` in
@@ -14,15 +15,7 @@
  */
 
 import { None, type Option, Some, type TryRecvResult, type WaitOptions } from "@csp-kit/channel";
-import {
-  type AbortLinks,
-  PORT,
-  type Port,
-  RecvWaiter,
-  type SendWaiter,
-  unwatchAbort,
-  watchAbort,
-} from "@csp-kit/channel/port";
+import { PendingReceive, PORT, type Port, RecvWaiter, type SendWaiter } from "@csp-kit/channel/port";
 import { ReceiveOnlyError } from "../errors.js";
 import type { Receiver } from "../receiver.js";
 
@@ -48,52 +41,9 @@ export function receive<T, R>(
 ): Promise<R> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<R>((resolve, reject) => {
-    const w = new PendingReceive<T, R>(port, wrap, resolve, reject, signal);
-    if (!port.pollRecv(w)) w.wait();
+    const w = new PendingReceive<T, R>(port, wrap, resolve, reject);
+    if (!port.pollRecv(w)) w.wait(signal);
   });
-}
-
-/**
- * One blocked receive, its own commit token. Lifecycle: created, polled once;
- * if that fails, queued and (with a signal) watching for abort through the
- * signal's shared watch list (one listener per signal, however many operations
- * wait on it); leaves the queue by a commit (`complete`) or an abort
- * (`onAbort`), whichever sets `done` first — the other becomes a no-op.
- */
-class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
-  /** Links of the signal's watch list: written only by watchAbort / unwatchAbort. */
-  abortList: object | undefined = undefined;
-  abortPrev: AbortLinks | undefined = undefined;
-  abortNext: AbortLinks | undefined = undefined;
-
-  constructor(
-    private readonly port: Port<T>,
-    private readonly wrap: (value: T | undefined, ok: boolean) => R,
-    private readonly resolve: (result: R) => void,
-    private readonly reject: (reason: unknown) => void,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    super();
-  }
-
-  /** The poll failed: queue on the port and start watching for abort. Precondition: same turn as the poll. */
-  wait(): void {
-    this.port.enqueueRecv(this);
-    if (this.signal !== undefined) watchAbort(this.signal, this);
-  }
-
-  complete(value: T | undefined, ok: boolean): void {
-    unwatchAbort(this);
-    this.resolve(this.wrap(value, ok));
-  }
-
-  /** The signal aborted (the watch list already let go of us). Atomic: if a value was already committed to us, abort is ignored. */
-  onAbort(reason: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.port.cancelRecv(this);
-    this.reject(reason);
-  }
 }
 
 /** A waiter that records what a successful poll delivered (for `tryRecv`). */

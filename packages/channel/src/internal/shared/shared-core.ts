@@ -72,7 +72,7 @@
 
 import { None, type Option, Some } from "ts-results-es";
 import { ChannelAlreadyClosedError, ChannelClosedError } from "../../errors.js";
-import { commitRecv, commitSend, type Port, RecvWaiter, SendWaiter } from "../../port.js";
+import { commitRecv, commitSend, PendingReceive, type Port, type RecvWaiter, SendWaiter } from "../../port.js";
 import { type AbortLinks, unwatchAbort, watchAbort } from "../abort-watch.js";
 import { keepAlive } from "../keep-alive.js";
 import { WaiterList } from "../waiter-list.js";
@@ -271,7 +271,7 @@ export class SharedCore<T> implements Port<T> {
         // The bytes cannot be decoded here (the threads disagree on the serializer): that value is
         // gone. Our own waiter rejects with the error; a foreign one (select's) has no error path, so
         // it stays queued for the next value and the error is rethrown outside this turn.
-        if (w instanceof PendingRecv) {
+        if (w instanceof PendingReceive) {
           recvq.shift();
           w.token.done = true;
           w.fail(error);
@@ -490,7 +490,7 @@ export class SharedCore<T> implements Port<T> {
     if (value === CLOSED) return RESOLVED_NONE;
     if (value !== EMPTY) return Promise.resolve(new Some(value));
     return new Promise<Option<T>>((resolve, reject) => {
-      this.enqueueRecv(new PendingRecv<T, Option<T>>(this, toOption, resolve, reject, signal));
+      new PendingReceive<T, Option<T>>(this, toOption, resolve, reject).wait(signal);
     });
   }
 
@@ -506,7 +506,7 @@ export class SharedCore<T> implements Port<T> {
     if (value === CLOSED) return RESOLVED_ITER_DONE;
     if (value !== EMPTY) return Promise.resolve({ done: false, value });
     return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      this.enqueueRecv(new PendingRecv<T, IteratorResult<T, undefined>>(this, toIterResult, resolve, reject, signal));
+      new PendingReceive<T, IteratorResult<T, undefined>>(this, toIterResult, resolve, reject).wait(signal);
     });
   }
 
@@ -542,7 +542,7 @@ export class SharedCore<T> implements Port<T> {
       return new Some(out);
     };
     return new Promise<Option<T[]>>((resolve, reject) => {
-      this.enqueueRecv(new PendingRecv<T, Option<T[]>>(this, wrap, resolve, reject, signal));
+      new PendingReceive<T, Option<T[]>>(this, wrap, resolve, reject).wait(signal);
     });
   }
 
@@ -673,51 +673,7 @@ function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, u
   return ok ? { done: false, value: value as T } : ITER_DONE;
 }
 
-/**
- * A blocked `recv` (or iterator step). Watches its signal through the shared
- * per-signal watch list (../abort-watch.ts: no listener or closure per
- * operation). Lifecycle: queued by its creator; leaves the queue by a commit
- * (`complete`/`fail`, from a pump or an immediate path of this thread) or by
- * abort (`onAbort`), whichever sets `done` first — both run on this thread, so
- * the check-and-set is atomic.
- */
-class PendingRecv<T, R> extends RecvWaiter<T> implements AbortLinks {
-  abortList: object | undefined = undefined;
-  abortPrev: AbortLinks | undefined = undefined;
-  abortNext: AbortLinks | undefined = undefined;
-
-  constructor(
-    private readonly core: SharedCore<T>,
-    private readonly wrap: (value: T | undefined, ok: boolean) => R,
-    private readonly resolve: (result: R) => void,
-    private readonly reject: (reason: unknown) => void,
-    signal: AbortSignal | undefined,
-  ) {
-    super();
-    if (signal !== undefined) watchAbort(signal, this);
-  }
-
-  complete(value: T | undefined, ok: boolean): void {
-    unwatchAbort(this);
-    this.resolve(this.wrap(value, ok));
-  }
-
-  /** The value taken for this waiter could not be decoded. Precondition: dequeued, `done` set. */
-  fail(error: unknown): void {
-    unwatchAbort(this);
-    this.reject(error);
-  }
-
-  /** Atomic: if a value was already committed to us, the abort is ignored. */
-  onAbort(reason: unknown): void {
-    if (this.done) return;
-    this.done = true;
-    this.core.cancelRecv(this);
-    this.reject(reason);
-  }
-}
-
-/** A blocked `send`; carries its value already encoded. Same lifecycle as {@link PendingRecv}. */
+/** A blocked `send`; carries its value already encoded. Same lifecycle as `PendingReceive` (../../port.ts). */
 class PendingSend<T> extends SendWaiter<T> implements AbortLinks {
   abortList: object | undefined = undefined;
   abortPrev: AbortLinks | undefined = undefined;
