@@ -54,6 +54,25 @@ export class InvalidCapacityError extends RangeError {
   }
 }
 
+/**
+ * An operation was given a `signal` option that is not an AbortSignal: the
+ * AbortController itself (pass `controller.signal`), `null`, a number, another
+ * object. Raised before the operation touched any queue, so nothing was sent,
+ * taken or queued; an operation that returns a promise rejects with it.
+ */
+export class InvalidSignalError extends TypeError {
+  override name = "InvalidSignalError";
+  /** The operation that rejected the signal, e.g. `"Channel.send"`. */
+  readonly operation: string;
+  /** The value given as `signal`. */
+  readonly signal: unknown;
+  constructor(message: string, operation: string, signal: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.operation = operation;
+    this.signal = signal;
+  }
+}
+
 function hasName(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
@@ -106,4 +125,9 @@ export function isTransformError(error: unknown): error is TransformError {
 /** Whether `error` is an {@link InvalidCapacityError}. */
 export function isInvalidCapacityError(error: unknown): error is InvalidCapacityError {
   return error instanceof InvalidCapacityError || hasName(error, "InvalidCapacityError");
+}
+
+/** Whether `error` is an {@link InvalidSignalError} (a `signal` option that is not an AbortSignal). */
+export function isInvalidSignalError(error: unknown): error is InvalidSignalError {
+  return error instanceof InvalidSignalError || hasName(error, "InvalidSignalError");
 }

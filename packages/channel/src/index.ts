@@ -20,10 +20,12 @@ export {
   ChannelClosedError,
   ChannelError,
   InvalidCapacityError,
+  InvalidSignalError,
   isChannelAlreadyClosedError,
   isChannelClosedError,
   isChannelError,
   isInvalidCapacityError,
+  isInvalidSignalError,
   isTransformError,
   TransformError,
 } from "./errors.js";

@@ -51,13 +51,25 @@
  * check-and-set `token.done` first: if it was already set, the operation
  * completed and the abort must be ignored.
  *
+ * Validate the signal first: {@link checkSignal} turns anything that is not an
+ * AbortSignal (the controller itself, `null`, a number) into an
+ * {@link InvalidSignalError} before the operation touches any queue, so a bad
+ * signal never leaves a waiter behind.
+ *
  * @packageDocumentation
  */
 
 import { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 import type { Linked } from "./internal/waiter-list.js";
 
+/** The error {@link checkSignal} throws (a TypeError with a stable `name`), and its guard. */
+export { InvalidSignalError, isInvalidSignalError } from "./errors.js";
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
+/**
+ * The one validator of the `signal` option: call `checkSignal(options?.signal, "MyPort.recv")`
+ * before touching any queue. `describeValue` is the value description its messages use.
+ */
+export { checkSignal, describeValue } from "./internal/check-signal.js";
 /**
  * Keeps this thread's event loop alive while a cross-thread wait
  * (`Atomics.waitAsync`, which does not) is pending: `keepAlive(true)` when the

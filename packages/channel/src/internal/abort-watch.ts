@@ -61,13 +61,15 @@ class AbortWatch implements EventListenerObject {
 
 const watches = new WeakMap<AbortSignal, AbortWatch>();
 
-/** Starts watching `signal` for `op`. Precondition: `!signal.aborted`, `op` watches nothing. O(1) after the first call per signal. */
+/** Starts watching `signal` for `op`. Precondition: `signal` passed `checkSignal`, `!signal.aborted`, `op` watches nothing. O(1) after the first call per signal. */
 export function watchAbort(signal: AbortSignal, op: AbortLinks): void {
   let w = watches.get(signal);
   if (w === undefined) {
     w = new AbortWatch(signal);
-    watches.set(signal, w);
+    // Register first: if addEventListener throws, no entry claims a listener
+    // that does not exist (the invariant above), and the next watch retries.
     signal.addEventListener("abort", w, { once: true });
+    watches.set(signal, w);
   }
   op.abortList = w;
   op.abortPrev = w.tail;
