@@ -8,6 +8,7 @@ import { NoBuffer } from "./internal/buffers/no-buffer.js";
 import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
+import { signalFault } from "./internal/check-signal.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
 import { ChannelIterator } from "./internal/iterator.js";
 import { PORT, type Port } from "./port.js";
@@ -22,7 +23,9 @@ export interface WaitOptions {
    * Cancels the wait. Abort is atomic: the operation either completed before
    * the abort (and its result stands) or it did not happen at all, and the
    * promise rejects with `signal.reason`. An already-aborted signal rejects at
-   * once without attempting the operation.
+   * once without attempting the operation. Anything else than an AbortSignal
+   * or `undefined` (the AbortController itself, `null`) is refused with
+   * `InvalidSignalError` before the operation touches the channel.
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -205,7 +208,12 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ```
    */
   send(value: T, options?: WaitOptions): Promise<void> {
-    return this.#core.send(value, options?.signal);
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const fault = signalFault(signal, "Channel.send");
+      if (fault !== undefined) return Promise.reject(fault);
+    }
+    return this.#core.send(value, signal);
   }
 
   /**
@@ -229,7 +237,12 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ```
    */
   recv(options?: WaitOptions): Promise<Option<T>> {
-    return this.#core.recv(options?.signal);
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const fault = signalFault(signal, "Channel.recv");
+      if (fault !== undefined) return Promise.reject(fault);
+    }
+    return this.#core.recv(signal);
   }
 
   /**
@@ -291,7 +304,13 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ```
    */
   recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
-    return this.#core.recvBatch(checkBatchMax("Channel.recvBatch(max)", max), options?.signal);
+    const checked = checkBatchMax("Channel.recvBatch(max)", max);
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const fault = signalFault(signal, "Channel.recvBatch");
+      if (fault !== undefined) return Promise.reject(fault);
+    }
+    return this.#core.recvBatch(checked, signal);
   }
 
   /**
@@ -333,9 +352,13 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    *
    * @param options - `{ signal }` rejects the pending step with `signal.reason`
    *   when aborted (the loop then throws); no value is lost.
+   * @throws `InvalidSignalError` (synchronously) when `signal` is not an AbortSignal.
    */
   values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
-    return new ChannelIterator(this.#core, options?.signal);
+    const signal = options?.signal;
+    const fault = signalFault(signal, "Channel.values");
+    if (fault !== undefined) throw fault;
+    return new ChannelIterator(this.#core, signal);
   }
 
   /** `for await (const v of ch)`: see {@link Channel.values}. */

@@ -11,7 +11,8 @@
  * - **Completion:** resolves once every input is closed and drained and every
  *   value taken from it was delivered; then closes the output(s), unless
  *   `{ close: false }` (eapache's "weak" variants).
- * - **Cancellation:** `{ signal }` stops taking values: a receive waiting on
+ * - **Cancellation:** `{ signal }` stops taking values (a `signal` that is not
+ *   an AbortSignal rejects with `InvalidSignalError` before anything starts): a receive waiting on
  *   an input is cancelled (nothing taken) and the promise rejects with
  *   `signal.reason`. A value already taken is still delivered first — its send
  *   is not cancelled; close that output to give up on it (see next point).
@@ -33,6 +34,7 @@ import { None } from "ts-results-es";
 import type { TryRecvResult, WaitOptions } from "./channel.js";
 import type { Receiver, Sender } from "./directions.js";
 import { TransformError } from "./errors.js";
+import { checkSignal } from "./internal/check-signal.js";
 
 /** Options of the combinators. */
 export interface CombinatorOptions extends WaitOptions {
@@ -64,7 +66,7 @@ export interface CombinatorOptions extends WaitOptions {
  * ```
  */
 export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: CombinatorOptions): Promise<void> {
-  return run([output], options, (tasks, signal) => [forward(input, output, signal, tasks)]);
+  return run("pipe", [output], options, (tasks, signal) => [forward(input, output, signal, tasks)]);
 }
 
 /**
@@ -94,7 +96,9 @@ export function merge<T>(
   options?: CombinatorOptions,
 ): Promise<void> {
   if (inputs.length === 0) throw new RangeError("merge(inputs, output): inputs must hold at least one channel");
-  return run([output], options, (tasks, signal) => inputs.map((input) => forward(input, output, signal, tasks)));
+  return run("merge", [output], options, (tasks, signal) =>
+    inputs.map((input) => forward(input, output, signal, tasks)),
+  );
 }
 
 /**
@@ -117,7 +121,7 @@ export function merge<T>(
  */
 export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], options?: CombinatorOptions): Promise<void> {
   if (outputs.length === 0) throw new RangeError("tee(input, outputs): outputs must hold at least one channel");
-  return run(outputs, options, (tasks, signal) => [broadcast(input, outputs, signal, tasks)]);
+  return run("tee", outputs, options, (tasks, signal) => [broadcast(input, outputs, signal, tasks)]);
 }
 
 /**
@@ -149,7 +153,9 @@ export function distribute<T>(
   options?: CombinatorOptions,
 ): Promise<void> {
   if (outputs.length === 0) throw new RangeError("distribute(input, outputs): outputs must hold at least one channel");
-  return run(outputs, options, (tasks, signal) => outputs.map((output) => forward(input, output, signal, tasks)));
+  return run("distribute", outputs, options, (tasks, signal) =>
+    outputs.map((output) => forward(input, output, signal, tasks)),
+  );
 }
 
 /**
@@ -173,7 +179,7 @@ export function map<T, U>(
   fn: (value: T) => U | PromiseLike<U>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run([output], options, (tasks, signal) => [mapValues(input, output, signal, tasks, fn)]);
+  return run("map", [output], options, (tasks, signal) => [mapValues(input, output, signal, tasks, fn)]);
 }
 
 /**
@@ -195,7 +201,7 @@ export function filter<T>(
   keep: (value: T) => boolean | PromiseLike<boolean>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run([output], options, (tasks, signal) => [filterValues(input, output, signal, tasks, keep)]);
+  return run("filter", [output], options, (tasks, signal) => [filterValues(input, output, signal, tasks, keep)]);
 }
 
 // ---------------------------------------------------------------------------
@@ -313,11 +319,13 @@ async function broadcast<T>(
 
 /** Starts the tasks, waits for all of them, closes the outputs on success. */
 async function run<T>(
+  operation: string,
   outputs: readonly Sender<T>[],
   options: CombinatorOptions | undefined,
   start: (tasks: Tasks, signal: AbortSignal | undefined) => Promise<void>[],
 ): Promise<void> {
-  const signal = options?.signal;
+  // Inside the async function: a bad signal rejects the promise, and no task has started.
+  const signal = checkSignal(options?.signal, operation);
   if (signal?.aborted) throw signal.reason;
   const tasks: Tasks = { failed: false };
   await settleAll(start(tasks, signal));

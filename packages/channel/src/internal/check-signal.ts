@@ -79,17 +79,29 @@ function isControllerLike(value: object): boolean {
  */
 export function checkSignal(signal: unknown, operation: string): AbortSignal | undefined {
   if (signal === undefined) return undefined;
+  const fault = signalFault(signal, operation);
+  if (fault !== undefined) throw fault;
+  return signal as AbortSignal;
+}
+
+/**
+ * The error {@link checkSignal} would throw for `signal`, or `undefined` when
+ * `signal` is valid (an AbortSignal, or `undefined`). For operations that
+ * return a promise: `if (fault) return Promise.reject(fault)`.
+ */
+export function signalFault(signal: unknown, operation: string): InvalidSignalError | undefined {
+  if (signal === undefined) return undefined;
   if (typeof signal === "object" && signal !== null) {
-    if (isSignalLike(signal)) return signal;
+    if (isSignalLike(signal)) return undefined;
     if (isControllerLike(signal)) {
-      throw new InvalidSignalError(
+      return new InvalidSignalError(
         `${operation}: options.signal is an AbortController; pass controller.signal, not the controller`,
         operation,
         signal,
       );
     }
   }
-  throw new InvalidSignalError(
+  return new InvalidSignalError(
     `${operation}: options.signal must be an AbortSignal (for example controller.signal or ` +
       `AbortSignal.timeout(ms)) or undefined for no cancellation (got ${describeValue(signal)})`,
     operation,
