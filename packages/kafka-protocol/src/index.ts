@@ -1,4 +1,18 @@
 // @csp-kit/kafka-protocol: the public surface. This file only re-exports.
+export {
+  API_VERSIONS,
+  ApiKey,
+  type ApiName,
+  type ApiVersionRange,
+  apiName,
+  apiVersionRange,
+  FLEXIBLE_FROM,
+  type ImplementedApi,
+  isFlexibleVersion,
+  isKnownApiKey,
+  isSupportedVersion,
+  NEVER_FLEXIBLE,
+} from "./api-keys.js";
 export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
 export { utf8Length, uvarintSize, varintSize, Writer } from "./writer.js";
