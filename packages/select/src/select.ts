@@ -16,6 +16,7 @@
  *   promise), and only then: a released Selection has nothing queued anywhere.
  */
 
+import { checkSignal } from "@csp-kit/channel/port";
 import type { SelectCases, SelectOptions, SelectResult, TrySelectOptions } from "./cases.js";
 import { Selection } from "./internal/selection.js";
 
@@ -55,7 +56,9 @@ import { Selection } from "./internal/selection.js";
  * @returns the winning case: `{ case: name, value: Option<T> }` for a receive,
  *   `{ case: name }` for a send — a union that narrows on `case`.
  * @throws (rejects) `InvalidSelectCaseError` for a property that is not a case,
- *   `EmptySelectError` for `{}`, `ChannelClosedError` for a picked send case on a
+ *   `EmptySelectError` for `{}`, `InvalidSignalError` (from `@csp-kit/channel`)
+ *   for a `signal` that is not an AbortSignal — say the controller instead of
+ *   `controller.signal` — before any case is polled, `ChannelClosedError` for a picked send case on a
  *   closed target, `signal.reason` on abort. Never throws synchronously.
  * @see {@link trySelect} (Go's `default:`), {@link recv}, {@link send}
  *
@@ -75,7 +78,9 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
   let won: boolean;
   try {
     sel.collect(cases, "select(cases)", true);
-    signal = options?.signal;
+    // Before any poll: a signal that cannot be watched would otherwise fail in the
+    // enqueue pass, after waiters were queued (and the next value sent was lost).
+    signal = checkSignal(options?.signal, "select");
     if (signal?.aborted) {
       sel.release();
       return Promise.reject(signal.reason);
