@@ -67,9 +67,10 @@ export { InvalidSignalError, isInvalidSignalError } from "./errors.js";
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 /**
  * The one validator of the `signal` option: call `checkSignal(options?.signal, "MyPort.recv")`
- * before touching any queue. `describeValue` is the value description its messages use.
+ * before touching any queue; `signalFault` returns that error instead of throwing it (for an
+ * operation that rejects). `describeValue` is the value description their messages use.
  */
-export { checkSignal, describeValue } from "./internal/check-signal.js";
+export { checkSignal, describeValue, signalFault } from "./internal/check-signal.js";
 /**
  * Keeps this thread's event loop alive while a cross-thread wait
  * (`Atomics.waitAsync`, which does not) is pending: `keepAlive(true)` when the
