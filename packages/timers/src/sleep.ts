@@ -1,5 +1,6 @@
 /** `sleep()`: wait for a duration, abortably (Go's `time.Sleep`). */
 
+import { signalFault } from "@csp-kit/channel/port";
 import type { ClockOptions } from "./clock.js";
 import { realClock } from "./clock.js";
 import { checkDelay } from "./internal/duration.js";
@@ -21,7 +22,9 @@ function toVoid(): void {}
  * the call; `sleep(0)` (or a negative `ms`) resolves without arming a timer.
  *
  * **Cancellation:** `{ signal }` — abort rejects with `signal.reason` at once
- * and clears the host timer; an already-aborted signal rejects without waiting.
+ * and clears the host timer; an already-aborted signal rejects without waiting;
+ * a `signal` that is not an AbortSignal (the controller itself) rejects with
+ * `InvalidSignalError` without arming a timer.
  *
  * **Ordering:** never resolves before the deadline as the clock measures it.
  *
@@ -40,6 +43,11 @@ function toVoid(): void {}
 export function sleep(ms: number, options?: SleepOptions): Promise<void> {
   const delay = checkDelay("sleep(ms)", ms);
   const signal = options?.signal;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return receive(new TimerCore(options?.clock ?? realClock, delay, 0), toVoid, signal);
+  if (signal !== undefined) {
+    // Before the timer exists: a bad signal arms nothing.
+    const fault = signalFault(signal, "sleep");
+    if (fault !== undefined) return Promise.reject(fault);
+    if (signal.aborted) return Promise.reject(signal.reason);
+  }
+  return receive(new TimerCore(options?.clock ?? realClock, delay, 0), toVoid, signal, "sleep");
 }

@@ -15,7 +15,15 @@
  */
 
 import { None, type Option, Some, type TryRecvResult, type WaitOptions } from "@csp-kit/channel";
-import { PendingReceive, PORT, type Port, RecvWaiter, type SendWaiter } from "@csp-kit/channel/port";
+import {
+  checkSignal,
+  PendingReceive,
+  PORT,
+  type Port,
+  RecvWaiter,
+  type SendWaiter,
+  signalFault,
+} from "@csp-kit/channel/port";
 import { ReceiveOnlyError } from "../errors.js";
 import type { Receiver } from "../receiver.js";
 
@@ -33,13 +41,20 @@ function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, u
  * Receives once from `port`: resolves with `wrap(value, ok)` when a value (or
  * close) is delivered, rejects with `signal.reason` on abort. Completes
  * synchronously inside the promise executor when the port is ready.
+ * A `signal` that is not an AbortSignal rejects with `InvalidSignalError`
+ * naming `operation`, before the port is polled (so no waiter is queued).
  */
 export function receive<T, R>(
   port: Port<T>,
   wrap: (value: T | undefined, ok: boolean) => R,
   signal: AbortSignal | undefined,
+  operation: string,
 ): Promise<R> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal !== undefined) {
+    const fault = signalFault(signal, operation);
+    if (fault !== undefined) return Promise.reject(fault);
+    if (signal.aborted) return Promise.reject(signal.reason);
+  }
   return new Promise<R>((resolve, reject) => {
     const w = new PendingReceive<T, R>(port, wrap, resolve, reject);
     if (!port.pollRecv(w)) w.wait(signal);
@@ -93,7 +108,8 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
   }
 
   recv(options?: WaitOptions): Promise<Option<T>> {
-    return receive(this, toOption, options?.signal);
+    const signal = options?.signal;
+    return receive(this, toOption, signal, signal === undefined ? "recv" : `recv on ${this.describe()}`);
   }
 
   tryRecv(): TryRecvResult<T> {
@@ -102,8 +118,11 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
     return w.ok ? Some(w.value as T) : None;
   }
 
+  /** @throws `InvalidSignalError` (synchronously) when `signal` is not an AbortSignal. */
   values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
-    return new ReceiverIterator(this, options?.signal);
+    const signal = options?.signal;
+    if (signal !== undefined) checkSignal(signal, `values on ${this.describe()}`);
+    return new ReceiverIterator(this, signal);
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
@@ -125,7 +144,7 @@ class ReceiverIterator<T> implements AsyncIterableIterator<T, undefined, undefin
   ) {}
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.#finished) return Promise.resolve(ITER_DONE);
-    return receive(this.port, toIterResult, this.signal);
+    return receive(this.port, toIterResult, this.signal, "values");
   }
   return(): Promise<IteratorResult<T, undefined>> {
     this.#finished = true;
