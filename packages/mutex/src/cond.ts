@@ -13,7 +13,7 @@
  *   listener, so a notification is never spent on an aborted waiter.
  */
 
-import { WaiterList } from "@csp-kit/channel/port";
+import { checkSignal, WaiterList } from "@csp-kit/channel/port";
 import { Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { Locker, WaitOptions } from "./types.js";
 
@@ -91,7 +91,8 @@ export class Cond {
    * ```
    */
   async wait(options?: WaitOptions): Promise<void> {
-    const signal = options?.signal;
+    // Before the unlock: a signal that cannot be watched must not leave the caller unlocked.
+    const signal = checkSignal(options?.signal, "Cond.wait");
     if (signal?.aborted) throw signal.reason;
     // Phase 1, synchronous: unlock (throws if not held — then nothing is queued) and enqueue.
     this.locker.unlock();

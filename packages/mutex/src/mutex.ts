@@ -80,7 +80,7 @@ export class Mutex implements Locker {
    * ```
    */
   lock(options?: WaitOptions): Promise<void> {
-    return this.#core.acquire(1, undefined, options?.signal);
+    return this.#core.acquire(1, undefined, options?.signal, "Mutex.lock");
   }
 
   /**
@@ -125,7 +125,7 @@ export class Mutex implements Locker {
    * ```
    */
   acquire(options?: WaitOptions): Promise<Guard> {
-    return this.#core.acquire(1, new ReleaseGuard(this.#guardTarget, 1), options?.signal);
+    return this.#core.acquire(1, new ReleaseGuard(this.#guardTarget, 1), options?.signal, "Mutex.acquire");
   }
 
   /**

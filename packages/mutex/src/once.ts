@@ -16,6 +16,7 @@
  */
 
 import { WaiterList } from "@csp-kit/channel/port";
+import { refusedBySignal } from "./internal/util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
 
@@ -83,7 +84,10 @@ export class Once {
    */
   do(fn: () => unknown, options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, "Once.do");
+      if (refused !== undefined) return refused;
+    }
     const state = this.#state;
     if (state.kind === "done") return RESOLVED;
     if (state.kind === "running") {

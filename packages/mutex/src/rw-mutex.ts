@@ -79,7 +79,7 @@ export class RWMutex implements Locker {
    * **Ordering:** see the class.
    */
   lock(options?: WaitOptions): Promise<void> {
-    return this.#core.lock(undefined, options?.signal);
+    return this.#core.lock(undefined, options?.signal, "RWMutex.lock");
   }
 
   /**
@@ -112,7 +112,7 @@ export class RWMutex implements Locker {
    * queues in between, the second rLock waits for the writer, which waits for you.
    */
   rLock(options?: WaitOptions): Promise<void> {
-    return this.#core.rLock(undefined, options?.signal);
+    return this.#core.rLock(undefined, options?.signal, "RWMutex.rLock");
   }
 
   /**
@@ -137,7 +137,7 @@ export class RWMutex implements Locker {
    * Blocking, cancellation and ordering as {@link RWMutex.lock}.
    */
   acquire(options?: WaitOptions): Promise<Guard> {
-    return this.#core.lock(new ReleaseGuard(this.#writeTarget, 1), options?.signal);
+    return this.#core.lock(new ReleaseGuard(this.#writeTarget, 1), options?.signal, "RWMutex.acquire");
   }
 
   /**
@@ -151,7 +151,7 @@ export class RWMutex implements Locker {
    * ```
    */
   acquireRead(options?: WaitOptions): Promise<Guard> {
-    return this.#core.rLock(new ReleaseGuard(this.#readTarget, 1), options?.signal);
+    return this.#core.rLock(new ReleaseGuard(this.#readTarget, 1), options?.signal, "RWMutex.acquireRead");
   }
 
   /**

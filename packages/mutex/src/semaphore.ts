@@ -114,7 +114,7 @@ export class Semaphore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#core.acquire(n, new ReleaseGuard(this.#guardTarget, n), options?.signal);
+    return this.#core.acquire(n, new ReleaseGuard(this.#guardTarget, n), options?.signal, "Semaphore.acquire");
   }
 
   /**

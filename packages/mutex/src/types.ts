@@ -12,6 +12,10 @@ export interface WaitOptions {
    * it was not granted at all, the waiter is removed from the queue at once and
    * the promise rejects with `signal.reason`. Never both, so nothing leaks. An
    * already-aborted signal rejects at once, even when the lock is free.
+   * Anything else than an AbortSignal or `undefined` (the AbortController
+   * itself, `null`) rejects with `InvalidSignalError` from
+   * `@csp-kit/channel` before anything is queued or taken, even when the lock
+   * is free.
    */
   readonly signal?: AbortSignal | undefined;
 }

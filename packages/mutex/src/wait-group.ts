@@ -13,7 +13,7 @@
 
 import { WaiterList } from "@csp-kit/channel/port";
 import { NegativeWaitGroupCounterError } from "./errors.js";
-import { checkCount } from "./internal/util.js";
+import { checkCount, refusedBySignal } from "./internal/util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
 
@@ -101,7 +101,10 @@ export class WaitGroup {
    */
   wait(options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, "WaitGroup.wait");
+      if (refused !== undefined) return refused;
+    }
     if (this.#counter === 0) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push(new Waiter<undefined>(this.#owner, 0, undefined, resolve, reject, signal));

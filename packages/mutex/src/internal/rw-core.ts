@@ -27,6 +27,7 @@
  */
 
 import { WaiterList } from "@csp-kit/channel/port";
+import { refusedBySignal } from "./util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
 
 export class RWCore implements WaiterOwner {
@@ -61,18 +62,24 @@ export class RWCore implements WaiterOwner {
     return true;
   }
 
-  /** Write-locks, waiting if needed; resolves with `value`. Shared resolved promise on the fast path. */
-  lock<R>(value: R, signal: AbortSignal | undefined): Promise<R> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  /** Write-locks, waiting if needed; resolves with `value`. Shared resolved promise on the fast path. Checks `signal` first (see `refusedBySignal`). */
+  lock<R>(value: R, signal: AbortSignal | undefined, operation: string): Promise<R> {
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, operation);
+      if (refused !== undefined) return refused;
+    }
     if (this.tryLock()) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
       this.writeq.push(new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>);
     });
   }
 
-  /** Read-locks, waiting if needed; resolves with `value`. Shared resolved promise on the fast path. */
-  rLock<R>(value: R, signal: AbortSignal | undefined): Promise<R> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  /** Read-locks, waiting if needed; resolves with `value`. Shared resolved promise on the fast path. Checks `signal` first. */
+  rLock<R>(value: R, signal: AbortSignal | undefined, operation: string): Promise<R> {
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, operation);
+      if (refused !== undefined) return refused;
+    }
     if (this.tryRLock()) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
       this.readq.push(new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>);

@@ -1,6 +1,20 @@
 /** Small helpers shared by the façades: argument checks and the run-under-lock helper. */
 
+import { signalFault } from "@csp-kit/channel/port";
 import { InvalidArgumentError } from "../errors.js";
+
+/**
+ * What a wait must return at once because of its `signal`, checked before it
+ * touches any queue or takes anything: a promise rejected with
+ * `InvalidSignalError` (naming `operation`) when `signal` is not an
+ * AbortSignal, or with `signal.reason` when it already aborted; `undefined`
+ * when the wait may go on. Precondition: `signal !== undefined`.
+ */
+export function refusedBySignal(signal: unknown, operation: string): Promise<never> | undefined {
+  const fault = signalFault(signal, operation);
+  if (fault !== undefined) return Promise.reject(fault);
+  return (signal as AbortSignal).aborted ? Promise.reject((signal as AbortSignal).reason) : undefined;
+}
 
 /** Returns `n` if it is a whole number in [min, max]; otherwise throws {@link InvalidArgumentError}. */
 export function checkCount(where: string, n: unknown, min: number, max: number): number {

@@ -18,6 +18,7 @@
  */
 
 import { WaiterList } from "@csp-kit/channel/port";
+import { refusedBySignal } from "./util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
 
 export class WeightedCore implements WaiterOwner {
@@ -57,10 +58,14 @@ export class WeightedCore implements WaiterOwner {
    *
    * When the permits are free at once this returns the shared resolved promise
    * (for `value === undefined`) and allocates nothing: an uncontended
-   * `mutex.lock()` costs a comparison and an addition.
+   * `mutex.lock()` costs a comparison and an addition. A `signal` that is not
+   * an AbortSignal rejects (InvalidSignalError naming `operation`) before anything is taken.
    */
-  acquire<R>(n: number, value: R, signal: AbortSignal | undefined): Promise<R> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  acquire<R>(n: number, value: R, signal: AbortSignal | undefined, operation: string): Promise<R> {
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, operation);
+      if (refused !== undefined) return refused;
+    }
     if (this.tryAcquire(n)) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
       this.queue.push(new Waiter<R>(this, n, value, resolve, reject, signal) as Waiter<unknown>);
