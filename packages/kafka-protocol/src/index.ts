@@ -13,6 +13,15 @@ export {
   isSupportedVersion,
   NEVER_FLEXIBLE,
 } from "./api-keys.js";
+export {
+  crc32c,
+  crc32cImplementation,
+  crc32cJs,
+  enableNativeCrc32c,
+  NATIVE_MIN_BYTES,
+  type NativeCrc32c,
+  setNativeCrc32c,
+} from "./crc32c.js";
 export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
 export { utf8Length, uvarintSize, varintSize, Writer } from "./writer.js";
