@@ -18,22 +18,31 @@
  *   is not cancelled; close that output to give up on it (see next point).
  *   Outputs are not closed.
  * - **Failure:** if an output is closed under a send, the promise rejects
- *   with the {@link ChannelClosedError} carrying the undelivered value; other
- *   tasks stop taking values. When several tasks fail with different errors
+ *   with the {@link ChannelClosedError} carrying the undelivered value. The
+ *   first failure stops the other tasks at once: a receive they are waiting
+ *   on is cancelled (nothing taken), they take no further value, and the
+ *   promise settles as soon as the sends already under way have finished —
+ *   it does not wait for an idle input's next value. When several tasks fail with different errors
  *   (several values undelivered), it rejects with an `AggregateError` of all
  *   of them. Values not yet taken stay in their input. A `map` or `filter`
  *   function that throws rejects it with a {@link TransformError} carrying
  *   the value it failed on (the function's error is its `cause`).
  *
- * Invariant (per task): it holds at most one value taken from an input and not
- * yet delivered, and it never takes the next value before that one is
- * delivered or reported in an error.
+ * Invariants:
+ * - (per task) it holds at most one value taken from an input and not yet
+ *   delivered, and it never takes the next value before that one is
+ *   delivered or reported in an error.
+ * - (per run) every receive a task waits on uses `tasks.stop.signal`; that
+ *   signal aborts exactly once — with the caller's reason when the caller's
+ *   signal aborts, with `tasks` itself (the "stopped" mark, never reported)
+ *   at the first failure. So after a failure no task is waiting on an input.
  */
 
-import { None } from "ts-results-es";
+import { None, type Option } from "ts-results-es";
 import type { TryRecvResult, WaitOptions } from "./channel.js";
 import type { Receiver, Sender } from "./directions.js";
 import { TransformError } from "./errors.js";
+import { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 import { checkSignal } from "./internal/check-signal.js";
 
 /** Options of the combinators. */
@@ -66,7 +75,7 @@ export interface CombinatorOptions extends WaitOptions {
  * ```
  */
 export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: CombinatorOptions): Promise<void> {
-  return run("pipe", [output], options, (tasks, signal) => [forward(input, output, signal, tasks)]);
+  return run("pipe", [output], options, (tasks) => [forward(input, output, tasks)]);
 }
 
 /**
@@ -96,9 +105,7 @@ export function merge<T>(
   options?: CombinatorOptions,
 ): Promise<void> {
   if (inputs.length === 0) throw new RangeError("merge(inputs, output): inputs must hold at least one channel");
-  return run("merge", [output], options, (tasks, signal) =>
-    inputs.map((input) => forward(input, output, signal, tasks)),
-  );
+  return run("merge", [output], options, (tasks) => inputs.map((input) => forward(input, output, tasks)));
 }
 
 /**
@@ -121,7 +128,7 @@ export function merge<T>(
  */
 export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], options?: CombinatorOptions): Promise<void> {
   if (outputs.length === 0) throw new RangeError("tee(input, outputs): outputs must hold at least one channel");
-  return run("tee", outputs, options, (tasks, signal) => [broadcast(input, outputs, signal, tasks)]);
+  return run("tee", outputs, options, (tasks) => [broadcast(input, outputs, tasks)]);
 }
 
 /**
@@ -153,9 +160,7 @@ export function distribute<T>(
   options?: CombinatorOptions,
 ): Promise<void> {
   if (outputs.length === 0) throw new RangeError("distribute(input, outputs): outputs must hold at least one channel");
-  return run("distribute", outputs, options, (tasks, signal) =>
-    outputs.map((output) => forward(input, output, signal, tasks)),
-  );
+  return run("distribute", outputs, options, (tasks) => outputs.map((output) => forward(input, output, tasks)));
 }
 
 /**
@@ -179,7 +184,7 @@ export function map<T, U>(
   fn: (value: T) => U | PromiseLike<U>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run("map", [output], options, (tasks, signal) => [mapValues(input, output, signal, tasks, fn)]);
+  return run("map", [output], options, (tasks) => [mapValues(input, output, tasks, fn)]);
 }
 
 /**
@@ -201,27 +206,66 @@ export function filter<T>(
   keep: (value: T) => boolean | PromiseLike<boolean>,
   options?: CombinatorOptions,
 ): Promise<void> {
-  return run("filter", [output], options, (tasks, signal) => [filterValues(input, output, signal, tasks, keep)]);
+  return run("filter", [output], options, (tasks) => [filterValues(input, output, tasks, keep)]);
 }
 
 // ---------------------------------------------------------------------------
 // The tasks
 // ---------------------------------------------------------------------------
 
-/** Shared by the tasks of one combinator: set when one failed, so the others stop taking values. */
-interface Tasks {
-  failed: boolean;
+/**
+ * Shared by the tasks of one combinator run. `failed` is set by the first
+ * failure (never reset), which also aborts `stop` with this object as the
+ * reason, so that the receives the other tasks wait on are cancelled. `stop`
+ * also aborts, with the caller's reason, when the caller's signal does: the
+ * run watches it (one shared watch per signal) until it ends.
+ */
+class Tasks implements AbortLinks {
+  failed = false;
+  readonly stop = new AbortController();
+  /** `{ signal: stop.signal }`, the options of every waiting receive of the run. */
+  readonly wait: { readonly signal: AbortSignal } = { signal: this.stop.signal };
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
+  /** The caller's signal aborted: stop every task with its reason (ignored after a failure). */
+  onAbort(reason: unknown): void {
+    if (!this.stop.signal.aborted) this.stop.abort(reason);
+  }
+
+  /** A task failed: mark it and cancel the receives the others wait on. */
+  fail(): void {
+    this.failed = true;
+    if (!this.stop.signal.aborted) this.stop.abort(this);
+  }
 }
 
 /**
  * The next value of `input` if it is there now: its `Option` (`None` also once
  * a sibling task failed), or "would-block" — then the caller awaits
- * `input.recv(wait)`. An `Option`, not the bare value, so a channel of
- * promises is never awaited into.
+ * {@link waitFor}. An `Option`, not the bare value, so a channel of promises
+ * is never awaited into.
  */
-function take<T>(input: Receiver<T>, signal: AbortSignal | undefined, tasks: Tasks): TryRecvResult<T> {
-  if (signal?.aborted) throw signal.reason;
-  return tasks.failed ? None : input.tryRecv();
+function take<T>(input: Receiver<T>, tasks: Tasks): TryRecvResult<T> {
+  const signal = tasks.stop.signal;
+  if (signal.aborted) {
+    if (signal.reason === tasks) return None;
+    throw signal.reason;
+  }
+  return input.tryRecv();
+}
+
+/**
+ * Waits for the next value of `input`; `None` when closed and drained, or
+ * when a sibling task failed meanwhile (the receive was cancelled, nothing
+ * taken). Rejects with the caller's reason when the caller's signal aborts.
+ */
+function waitFor<T>(input: Receiver<T>, tasks: Tasks): Promise<Option<T>> {
+  return input.recv(tasks.wait).catch((error: unknown) => {
+    if (error === tasks) return None;
+    throw error;
+  });
 }
 
 /**
@@ -232,17 +276,16 @@ function take<T>(input: Receiver<T>, signal: AbortSignal | undefined, tasks: Tas
 function deliver<T>(output: Sender<T>, value: T, tasks: Tasks): Promise<void> | undefined {
   if (output.trySend(value) === "sent") return undefined;
   return output.send(value).catch((error: unknown) => {
-    tasks.failed = true;
+    tasks.fail();
     throw error;
   });
 }
 
 /** Forwards values; awaits only where a receive or a send has to wait. */
-async function forward<T>(input: Receiver<T>, output: Sender<T>, signal: AbortSignal | undefined, tasks: Tasks) {
-  const wait = signal === undefined ? undefined : { signal };
+async function forward<T>(input: Receiver<T>, output: Sender<T>, tasks: Tasks) {
   for (;;) {
-    let r = take(input, signal, tasks);
-    if (r === "would-block") r = await input.recv(wait);
+    let r = take(input, tasks);
+    if (r === "would-block") r = await waitFor(input, tasks);
     if (r.isNone()) return;
     const sending = deliver(output, r.value, tasks);
     if (sending !== undefined) await sending;
@@ -253,14 +296,12 @@ async function forward<T>(input: Receiver<T>, output: Sender<T>, signal: AbortSi
 async function mapValues<T, U>(
   input: Receiver<T>,
   output: Sender<U>,
-  signal: AbortSignal | undefined,
   tasks: Tasks,
   fn: (value: T) => U | PromiseLike<U>,
 ) {
-  const wait = signal === undefined ? undefined : { signal };
   for (;;) {
-    let r = take(input, signal, tasks);
-    if (r === "would-block") r = await input.recv(wait);
+    let r = take(input, tasks);
+    if (r === "would-block") r = await waitFor(input, tasks);
     if (r.isNone()) return;
     const sending = deliver(output, await apply(fn, r.value, tasks), tasks);
     if (sending !== undefined) await sending;
@@ -271,14 +312,12 @@ async function mapValues<T, U>(
 async function filterValues<T>(
   input: Receiver<T>,
   output: Sender<T>,
-  signal: AbortSignal | undefined,
   tasks: Tasks,
   keep: (value: T) => boolean | PromiseLike<boolean>,
 ) {
-  const wait = signal === undefined ? undefined : { signal };
   for (;;) {
-    let r = take(input, signal, tasks);
-    if (r === "would-block") r = await input.recv(wait);
+    let r = take(input, tasks);
+    if (r === "would-block") r = await waitFor(input, tasks);
     if (r.isNone()) return;
     if (!(await apply(keep, r.value, tasks))) continue;
     const sending = deliver(output, r.value, tasks);
@@ -291,21 +330,15 @@ async function apply<T, R>(fn: (value: T) => R | PromiseLike<R>, value: T, tasks
   try {
     return await fn(value);
   } catch (cause) {
-    tasks.failed = true;
+    tasks.fail();
     throw new TransformError(value, cause);
   }
 }
 
-async function broadcast<T>(
-  input: Receiver<T>,
-  outputs: readonly Sender<T>[],
-  signal: AbortSignal | undefined,
-  tasks: Tasks,
-) {
-  const wait = signal === undefined ? undefined : { signal };
+async function broadcast<T>(input: Receiver<T>, outputs: readonly Sender<T>[], tasks: Tasks) {
   for (;;) {
-    let r = take(input, signal, tasks);
-    if (r === "would-block") r = await input.recv(wait);
+    let r = take(input, tasks);
+    if (r === "would-block") r = await waitFor(input, tasks);
     if (r.isNone()) return;
     const value = r.value;
     const sending: Promise<void>[] = [];
@@ -322,13 +355,18 @@ async function run<T>(
   operation: string,
   outputs: readonly Sender<T>[],
   options: CombinatorOptions | undefined,
-  start: (tasks: Tasks, signal: AbortSignal | undefined) => Promise<void>[],
+  start: (tasks: Tasks) => Promise<void>[],
 ): Promise<void> {
   // Inside the async function: a bad signal rejects the promise, and no task has started.
   const signal = checkSignal(options?.signal, operation);
   if (signal?.aborted) throw signal.reason;
-  const tasks: Tasks = { failed: false };
-  await settleAll(start(tasks, signal));
+  const tasks = new Tasks();
+  if (signal !== undefined) watchAbort(signal, tasks);
+  try {
+    await settleAll(start(tasks));
+  } finally {
+    unwatchAbort(tasks);
+  }
   if (options?.close !== false) for (const output of outputs) if (!output.closed) output.close();
 }
 
