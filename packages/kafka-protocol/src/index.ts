@@ -22,6 +22,15 @@ export {
   type NativeCrc32c,
   setNativeCrc32c,
 } from "./crc32c.js";
+export {
+  beginFrame,
+  DEFAULT_MAX_FRAME_BYTES,
+  endFrame,
+  FRAME_PREFIX_BYTES,
+  FrameSplitter,
+  type FrameSplitterOptions,
+  frame,
+} from "./frame.js";
 export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
 export { utf8Length, uvarintSize, varintSize, Writer } from "./writer.js";
