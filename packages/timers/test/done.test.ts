@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { Channel, None, Some } from "@csp-kit/channel";
 import { portOf, SendWaiter } from "@csp-kit/channel/port";
 import { recv, select } from "@csp-kit/select";
@@ -42,22 +43,49 @@ describe("done", () => {
     doneCoreOf(c).assertInvariants();
   });
 
-  it("listens to its signal only while somebody waits", async () => {
+  it("watches its signal only while somebody waits", async () => {
     const controller = new AbortController();
     const add = vi.spyOn(controller.signal, "addEventListener");
-    const remove = vi.spyOn(controller.signal, "removeEventListener");
     const c = done(controller.signal);
     expect(add).not.toHaveBeenCalled();
+    expect(doneCoreOf(c).isWatching).toBe(false);
     const stop = new AbortController();
     const got = track(c.recv({ signal: stop.signal }));
-    expect(add).toHaveBeenCalledTimes(1);
+    expect(doneCoreOf(c).isWatching).toBe(true);
     doneCoreOf(c).assertInvariants();
     stop.abort();
     await settle();
     expect(got.state).toBe("rejected");
-    expect(remove).toHaveBeenCalledTimes(1);
+    // Off the signal's watch list: the signal no longer reaches this channel.
+    expect(doneCoreOf(c).isWatching).toBe(false);
     doneCoreOf(c).assertInvariants();
     expect(controller.signal.aborted).toBe(false);
+  });
+
+  it("worker loops each making done(signal) share one abort listener on the signal", async () => {
+    const controller = new AbortController();
+    const jobs = new Channel<number>();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const loops = Array.from({ length: 50 }, async () => {
+        for (;;) {
+          const r = await select({ stop: recv(done(controller.signal)), job: recv(jobs) });
+          if (r.case === "stop") return;
+        }
+      });
+      await settle();
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      for (let i = 0; i < 100; i++) await jobs.send(i);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      controller.abort();
+      await Promise.all(loops);
+      await settle();
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   it("ends a for-await loop when the signal aborts", async () => {
