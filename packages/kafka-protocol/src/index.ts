@@ -31,6 +31,19 @@ export {
   type FrameSplitterOptions,
   frame,
 } from "./frame.js";
+export {
+  decodeRequestHeader,
+  decodeResponseHeader,
+  encodeRequestHeader,
+  encodeResponseHeader,
+  peekCorrelationId,
+  type RequestHeader,
+  type RequestHeaderVersion,
+  type ResponseHeader,
+  type ResponseHeaderVersion,
+  requestHeaderVersion,
+  responseHeaderVersion,
+} from "./header.js";
 export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
 export { utf8Length, uvarintSize, varintSize, Writer } from "./writer.js";
