@@ -1,0 +1,179 @@
+/**
+ * Applies the packaging pattern to every published package under `packages/`,
+ * or with `--check` reports (exit 1) every package that strays from it. CI runs
+ * `--check`; after adding a package or a subpath, run it without `--check`
+ * (`pnpm sync:packages`) and commit what it wrote.
+ *
+ * The pattern, per package (CONTRIBUTING.md, "Adding a package"):
+ * - package.json: repository (with `directory`), homepage, bugs, license,
+ *   `type: module`, `sideEffects: false`, engines; `exports` rebuilt from the
+ *   subpaths it lists (each: the `@csp-kit/source` condition, then `import`
+ *   and `require`, each with its own `types`); `main` / `module` / `types`;
+ *   `typesVersions` so `moduleResolution: node10` finds every subpath's
+ *   types; `files`; the `build` and `prepack` scripts (no tarball without a
+ *   fresh `dist`); `publishConfig.access: public`.
+ * - LICENSE: a copy of the root LICENSE (npm packs only the package folder).
+ * - tsup.config.ts: `cspKitBuild()` from tsup-preset.ts.
+ * - README.md: no relative links (they break on the registry's page): links
+ *   into the repository are absolute.
+ * - typedoc.json: its entry points are every subpath of every package.
+ *
+ * Invariants: fields a package owns (name, version, description, keywords,
+ * dependencies of every kind, other scripts) are kept as they are; running it
+ * twice writes nothing the second time.
+ */
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { entryPoints, SOURCE_CONDITION } from "./tsup-preset.js";
+
+/** Where the repository lives; every absolute link and the package.json URLs derive from it. */
+export const REPOSITORY = "https://github.com/csp-kit/csp-kit";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const check = process.argv.includes("--check");
+/** `--packages a,b`: only these folders (default: every package under packages/). */
+const only = process.argv.includes("--packages")
+  ? process.argv[process.argv.indexOf("--packages") + 1]?.split(",")
+  : undefined;
+const problems: string[] = [];
+
+type Manifest = Record<string, unknown> & { name: string; private?: boolean; scripts?: Record<string, string> };
+
+const BUILD = "tsup && tsx ../../scripts/pack/finish-build.ts";
+const TSUP_CONFIG = `// The shared build of every @csp-kit package: see scripts/pack/tsup-preset.ts.
+import { cspKitBuild } from "../../scripts/pack/tsup-preset.js";
+
+export default cspKitBuild();
+`;
+
+/** Field order of a manifest; fields not listed keep their place after these. */
+const ORDER = [
+  "name",
+  "version",
+  "description",
+  "keywords",
+  "license",
+  "homepage",
+  "bugs",
+  "repository",
+  "type",
+  "sideEffects",
+  "engines",
+  "exports",
+  "main",
+  "module",
+  "types",
+  "typesVersions",
+  "files",
+  "scripts",
+  "publishConfig",
+  "dependencies",
+  "peerDependencies",
+  "peerDependenciesMeta",
+  "optionalDependencies",
+  "devDependencies",
+];
+
+function expectedManifest(folder: string, pkg: Manifest): Manifest {
+  const entries = entryPoints(join(root, "packages", folder));
+  const exportsMap: Record<string, unknown> = {};
+  const typesVersions: Record<string, string[]> = {};
+  for (const [name, source] of Object.entries(entries)) {
+    const subpath = name === "index" ? "." : `./${name}`;
+    exportsMap[subpath] = {
+      [SOURCE_CONDITION]: `./${source}`,
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+    };
+    if (name !== "index") typesVersions[name] = [`./dist/${name}.d.cts`];
+  }
+  exportsMap["./package.json"] = "./package.json";
+  const fields: Record<string, unknown> = {
+    license: "MIT",
+    homepage: `${REPOSITORY}/tree/main/packages/${folder}#readme`,
+    bugs: { url: `${REPOSITORY}/issues` },
+    repository: { type: "git", url: `git+${REPOSITORY}.git`, directory: `packages/${folder}` },
+    type: "module",
+    sideEffects: false,
+    engines: { node: ">=20" },
+    exports: exportsMap,
+    main: "./dist/index.cjs",
+    module: "./dist/index.js",
+    types: "./dist/index.d.cts",
+    files: ["dist", "src", "README.md", "LICENSE", "CHANGELOG.md"],
+    scripts: { ...pkg.scripts, build: BUILD, prepack: BUILD },
+    publishConfig: { access: "public" },
+  };
+  if (Object.keys(typesVersions).length > 0) fields.typesVersions = { "*": typesVersions };
+  const merged: Record<string, unknown> = { ...pkg, ...fields };
+  if (fields.typesVersions === undefined) delete merged.typesVersions;
+  const ordered: Record<string, unknown> = {};
+  for (const key of ORDER) if (key in merged) ordered[key] = merged[key];
+  for (const [key, value] of Object.entries(merged)) if (!(key in ordered)) ordered[key] = value;
+  return ordered as Manifest;
+}
+
+/** Writes `text` to `path`, or in check mode records a problem when the file differs. */
+function put(path: string, text: string, what: string): void {
+  const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  if (current === text) return;
+  if (check) problems.push(`${path.slice(root.length)}: ${what}`);
+  else writeFileSync(path, text);
+}
+
+const folders = readdirSync(join(root, "packages"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, "packages", d.name, "package.json")))
+  .map((d) => d.name)
+  .filter((name) => only === undefined || only.includes(name))
+  .sort();
+
+const typedocEntries: string[] = [];
+const license = readFileSync(join(root, "LICENSE"), "utf8");
+
+for (const folder of folders) {
+  const dir = join(root, "packages", folder);
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
+  if (pkg.private === true) continue;
+
+  put(
+    join(dir, "package.json"),
+    `${JSON.stringify(expectedManifest(folder, pkg), null, 2)}\n`,
+    "packaging fields differ",
+  );
+  if (check) {
+    if (!existsSync(join(dir, "LICENSE")) || readFileSync(join(dir, "LICENSE"), "utf8") !== license)
+      problems.push(`packages/${folder}/LICENSE: missing or not the root LICENSE`);
+  } else {
+    copyFileSync(join(root, "LICENSE"), join(dir, "LICENSE"));
+  }
+  put(join(dir, "tsup.config.ts"), TSUP_CONFIG, "not the shared cspKitBuild() config");
+
+  const readme = join(dir, "README.md");
+  if (existsSync(readme)) {
+    const relative = [...readFileSync(readme, "utf8").matchAll(/\]\((?!https?:|mailto:|#)([^)\s]+)\)/g)].map(
+      (m) => m[1],
+    );
+    if (relative.length > 0)
+      problems.push(
+        `packages/${folder}/README.md: relative links break on the registry's page; use ${REPOSITORY}/blob/main/... for: ${relative.join(", ")}`,
+      );
+  }
+
+  for (const source of Object.values(entryPoints(dir))) typedocEntries.push(`packages/${folder}/${source}`);
+}
+
+const typedocPath = join(root, "typedoc.json");
+if (existsSync(typedocPath)) {
+  const typedoc = JSON.parse(readFileSync(typedocPath, "utf8")) as Record<string, unknown>;
+  typedoc.entryPoints = typedocEntries;
+  put(typedocPath, `${JSON.stringify(typedoc, null, 2)}\n`, "entryPoints are not every package's subpaths");
+}
+
+if (problems.length > 0) {
+  console.error(
+    `Packaging pattern not applied (run \`npx -y pnpm@10.34.8 sync:packages\` and commit):\n  ${problems.join("\n  ")}`,
+  );
+  process.exit(1);
+}
+console.log(check ? `packaging pattern: ${folders.length} packages conform` : "packaging pattern applied");
