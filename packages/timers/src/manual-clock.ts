@@ -9,7 +9,21 @@
  * - every entry has `due >= #now`: advancing runs every callback due at or
  *   before the new time first. A delay-0 callback is due at `#now` and runs on
  *   the next advance (even `advance(0)`), never inside `setTimeout`.
- * - `#now` never decreases; while a callback runs, `#now` equals its `due`.
+ * - `#now` never decreases; when a callback starts, `#now` equals its `due`
+ *   (a re-entrant advance inside it may move `#now` further before it returns).
+ * - an advance ends at `max(now(), its target)`: its target is a floor, never
+ *   a ceiling, so an advance that another advance overtook (a re-entrant one
+ *   from a callback, or a synchronous one while an `advanceAsync` awaited)
+ *   does not move time back.
+ *
+ * Re-entrancy, defined: `advance`, `advanceTo`, `runNext` and `runAll` may be
+ * called from inside a callback. The inner call runs at once, from the
+ * callback's deadline: `setTimeout(() => clock.advance(100), 5); advance(10)`
+ * runs the callback at 5, the inner advance runs everything due up to 105,
+ * and the outer advance then finds nothing left up to 10 and ends at 105.
+ * `advanceAsync(ms)` fixes its target, `now() + ms`, when called; advances
+ * made while it awaits run their callbacks as usual, and it ends at
+ * `max(now(), target)`.
  */
 
 import type { Clock, ClockHandle } from "./clock.js";
@@ -54,7 +68,11 @@ function checkFinite(where: string, value: unknown, what: string): number {
  *
  * **Ordering:** callbacks run in order of deadline, then of scheduling. A
  * callback scheduled while advancing runs in the same advance if it falls due
- * within it.
+ * within it. `now()` never decreases. An advance called from inside a
+ * callback runs at once, from that callback's deadline, and the outer advance
+ * then ends at whichever time is later, its own target or where the inner one
+ * left the clock; `advanceAsync` racing other advances likewise never moves
+ * time back.
  *
  * Gotchas: `setTimeout(cb, 0)` does not call back synchronously; `advance(0)`
  * runs it. `pending` counts scheduled callbacks now; `totalScheduled` counts
@@ -129,6 +147,8 @@ export class ManualClock implements Clock {
 
   /**
    * Moves time forward by `ms`, running every callback that falls due, in order.
+   * Called from a callback, it runs at once from that callback's deadline (see
+   * the class); the clock then ends at the later of the two targets.
    *
    * @returns how many callbacks ran.
    * @throws {@link InvalidDurationError} if `ms` is negative or not finite.
@@ -149,7 +169,8 @@ export class ManualClock implements Clock {
     const target = this.#checkTarget("ManualClock.advanceTo(time)", time);
     let ran = 0;
     while (this.#runNextDue(target)) ran++;
-    this.#now = target;
+    // A callback may have advanced past `target` (re-entrant advance): never go back.
+    if (target > this.#now) this.#now = target;
     return ran;
   }
 
@@ -184,6 +205,8 @@ export class ManualClock implements Clock {
    * Like {@link ManualClock.advance}, but lets promise reactions run before
    * each callback and at the end, so that async code woken by one callback
    * (a `for await` loop over a ticker) can wait again before the next deadline.
+   * The target, `now() + ms`, is fixed at the call; if other advances move
+   * time past it meanwhile, it ends there without moving time back.
    *
    * @returns how many callbacks ran.
    */
@@ -197,7 +220,8 @@ export class ManualClock implements Clock {
       if (!this.#runNextDue(target)) break;
       ran++;
     }
-    this.#now = target;
+    // Another advance may have overtaken `target` while this one awaited: never go back.
+    if (target > this.#now) this.#now = target;
     await settle();
     return ran;
   }

@@ -50,4 +50,45 @@ describe("ManualClock under random schedule / clear / advance", () => {
       { numRuns: 300 },
     );
   });
+
+  it("now() never decreases, whatever callbacks and racing async advances do", async () => {
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant("schedule" as const),
+        ms: fc.integer({ min: 0, max: 40 }),
+        nested: fc.option(fc.integer({ min: 0, max: 60 })),
+      }),
+      fc.record({ kind: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 40 }) }),
+      fc.record({ kind: fc.constant("advanceAsync" as const), ms: fc.integer({ min: 0, max: 40 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 30 }), async (steps) => {
+        const clock = new ManualClock();
+        const readings: number[] = [];
+        const read = () => readings.push(clock.now());
+        const racing: Promise<number>[] = [];
+        for (const s of steps) {
+          if (s.kind === "schedule") {
+            const nested = s.nested;
+            clock.setTimeout(() => {
+              read();
+              if (nested !== null) clock.advance(nested);
+              read();
+            }, s.ms);
+          } else if (s.kind === "advance") {
+            clock.advance(s.ms);
+          } else {
+            racing.push(clock.advanceAsync(s.ms));
+          }
+          read();
+        }
+        await Promise.all(racing);
+        read();
+        for (let i = 1; i < readings.length; i++) {
+          expect(readings[i]).toBeGreaterThanOrEqual(readings[i - 1] as number);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
 });

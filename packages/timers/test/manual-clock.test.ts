@@ -156,4 +156,47 @@ describe("ManualClock", () => {
     await job;
     expect(steps).toEqual([100, 200, 300]);
   });
+
+  describe("re-entrant advances", () => {
+    it("an advance called from a callback moves time on from that callback's deadline, and the outer advance never moves it back", () => {
+      const clock = new ManualClock();
+      const seen: [string, number][] = [];
+      clock.setTimeout(() => {
+        seen.push(["outer callback", clock.now()]);
+        clock.advance(100);
+        seen.push(["after the inner advance", clock.now()]);
+      }, 5);
+      clock.setTimeout(() => seen.push(["due at 50", clock.now()]), 50);
+      clock.setTimeout(() => seen.push(["due at 8", clock.now()]), 8);
+      expect(clock.advance(10)).toBe(1);
+      expect(clock.now()).toBe(105);
+      expect(seen).toEqual([
+        ["outer callback", 5],
+        ["due at 8", 8],
+        ["due at 50", 50],
+        ["after the inner advance", 105],
+      ]);
+      expect(clock.pending).toBe(0);
+    });
+
+    it("advanceAsync racing a synchronous advance never moves time back", async () => {
+      const clock = new ManualClock();
+      const ran: number[] = [];
+      clock.setTimeout(() => ran.push(clock.now()), 50);
+      const racing = clock.advanceAsync(100);
+      clock.advance(1000);
+      expect(clock.now()).toBe(1000);
+      await racing;
+      expect(clock.now()).toBe(1000);
+      expect(ran).toEqual([50]);
+    });
+
+    it("two advanceAsync calls racing end at the later target", async () => {
+      const clock = new ManualClock();
+      const a = clock.advanceAsync(300);
+      const b = clock.advanceAsync(100);
+      await Promise.all([a, b]);
+      expect(clock.now()).toBe(300);
+    });
+  });
 });
