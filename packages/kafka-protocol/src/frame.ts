@@ -159,11 +159,9 @@ export class FrameSplitter {
         if (this.#headerFill < FRAME_PREFIX_BYTES) break;
         this.#headerFill = 0;
         const h = this.#header;
-        this.#start(
-          ((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number),
-          i,
-        );
-        if (this.#need === 0) {
+        const size = ((h[0] as number) << 24) | ((h[1] as number) << 16) | ((h[2] as number) << 8) | (h[3] as number);
+        this.#start(size, i);
+        if (size === 0) {
           frames.push(new Uint8Array(0));
           this.#need = NO_FRAME;
         }
