@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const packages = readdirSync(`${root}packages`, { withFileTypes: true })
@@ -13,6 +13,9 @@ const alias = packages.flatMap((name) => [
   { find: new RegExp(`^@csp-kit/${name}/(.*)$`), replacement: `${root}packages/${name}/src/$1.ts` },
 ]);
 
+/** `*.interop.test.ts` need a real Kafka broker: they run in `pnpm test:interop` (vitest.interop.config.ts). */
+const exclude = [...configDefaults.exclude, "**/*.interop.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +25,7 @@ export default defineConfig({
           name,
           root: `${root}packages/${name}`,
           include: ["test/**/*.test.ts"],
+          exclude,
           // Worker-thread tests boot tsx in each thread; on a loaded 2-core CI machine
           // that can take seconds. A hang still fails, just later.
           testTimeout: 30_000,
@@ -40,6 +44,7 @@ export default defineConfig({
           name: "examples",
           root: `${root}docs/examples`,
           include: ["**/*.test.ts"],
+          exclude,
           testTimeout: 30_000,
         },
       },
