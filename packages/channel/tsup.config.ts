@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", shared: "src/shared.ts", port: "src/port.ts" },
+  entry: { index: "src/index.ts", port: "src/port.ts" },
   format: ["esm", "cjs"],
   dts: { compilerOptions: { composite: false } },
   sourcemap: true,

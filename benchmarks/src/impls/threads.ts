@@ -12,7 +12,7 @@
  */
 
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import { SharedChannel } from "@csp-kit/channel/shared";
+import { SharedChannel } from "@csp-kit/threads";
 import { Checksum } from "../checksum.js";
 import { PORT_DONE, type ProducerJob, READY } from "../workers/w8-protocol.js";
 import type { Style } from "./csp-kit.js";

@@ -8,7 +8,7 @@
  */
 
 import { parentPort } from "node:worker_threads";
-import { SharedChannel } from "@csp-kit/channel/shared";
+import { SharedChannel } from "@csp-kit/threads";
 import { RingProducer } from "../impls/floor-ring.js";
 import { PORT_DONE, type ProducerJob, READY } from "./w8-protocol.js";
 

@@ -1,7 +1,7 @@
 /** What W8's main thread and its producer thread say to each other. */
 
 import type { MessagePort } from "node:worker_threads";
-import type { SharedChannelHandle } from "@csp-kit/channel/shared";
+import type { SharedChannelHandle } from "@csp-kit/threads";
 
 /** A job for the producer thread: send 0..n-1 through one of these. */
 export type ProducerJob =

@@ -31,7 +31,7 @@ export const w8 = defineWorkload({
   },
   notes: {
     "csp-kit":
-      "`SharedChannel<number>(1024)` from `@csp-kit/channel/shared`: the worker `sendSync(i)` (blocking while full) then `close()`; the main thread `await ch.recv()` until `None`",
+      "`SharedChannel<number>(1024)` from `@csp-kit/threads`: the worker `sendSync(i)` (blocking while full) then `close()`; the main thread `await ch.recv()` until `None`",
     "csp-kit-try": "the same channel; the main thread `tryRecv()` first and `await recv()` only on `would-block`",
     messageport:
       "`port.postMessage(i)` per value on a fresh `MessageChannel`, a `message` listener on the main thread. Unbounded: the worker never waits, so nothing is buffered 1024",

@@ -14,7 +14,7 @@
 
 import { availableParallelism } from "node:os";
 import { Channel } from "@csp-kit/channel";
-import { SharedChannel } from "@csp-kit/channel/shared";
+import { SharedChannel } from "@csp-kit/threads";
 import { sleep } from "@csp-kit/timers";
 import type { PrimeRange } from "./count-primes.js";
 import { threadPool } from "./thread-pool.js";

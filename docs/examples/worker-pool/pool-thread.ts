@@ -11,7 +11,7 @@
 
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { parentPort, workerData } from "node:worker_threads";
-import { SharedChannel } from "@csp-kit/channel/shared";
+import { SharedChannel } from "@csp-kit/threads";
 import { CANCEL, type PoolThreadData } from "./thread-pool.js";
 import { type Outcome, runWorker, type Work } from "./worker-pool.js";
 

@@ -1,4 +1,4 @@
-import { SharedChannel } from "@csp-kit/channel/shared";
+import { SharedChannel } from "@csp-kit/threads";
 import { describe, expect, it } from "vitest";
 import type { PrimeRange } from "./count-primes.js";
 import { threadPool } from "./thread-pool.js";

@@ -20,8 +20,8 @@
  */
 
 import { Worker } from "node:worker_threads";
-import { SharedChannel } from "@csp-kit/channel/shared";
 import { WaitGroup } from "@csp-kit/mutex";
+import { SharedChannel } from "@csp-kit/threads";
 import type { Outcome } from "./worker-pool.js";
 
 /** Starts pool-thread.ts in a thread (through boot.mjs, which registers tsx there). */

@@ -66,18 +66,24 @@ import type { Linked } from "./internal/waiter-list.js";
 export { InvalidSignalError, isInvalidSignalError } from "./errors.js";
 export { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
 /**
+ * The argument check of a batch receive (`max`: a whole number >= 1 or
+ * `Infinity`, `undefined` meaning everything ready), for channel-like sources
+ * built outside this package (`@csp-kit/threads`' SharedChannel): one rule and
+ * one message for every `recvBatch`.
+ */
+export { checkBatchMax } from "./internal/batch.js";
+/**
  * The one validator of the `signal` option: call `checkSignal(options?.signal, "MyPort.recv")`
  * before touching any queue; `signalFault` returns that error instead of throwing it (for an
  * operation that rejects). `describeValue` is the value description their messages use.
  */
 export { checkSignal, describeValue, signalFault } from "./internal/check-signal.js";
 /**
- * Keeps this thread's event loop alive while a cross-thread wait
- * (`Atomics.waitAsync`, which does not) is pending: `keepAlive(true)` when the
- * wait starts, exactly one `keepAlive(false)` when it ends. Used by
- * SharedChannel and SharedMutex.
+ * The async iterator behind `values()` and `for await` of a channel: each step
+ * is one `next(signal)` of its {@link StepSource}; `return()` takes nothing
+ * more. For channel-like sources built outside this package.
  */
-export { keepAlive } from "./internal/keep-alive.js";
+export { ChannelIterator, type StepSource } from "./internal/iterator.js";
 /**
  * The intrusive FIFO of waiters the channel's own queues use (O(1) push, shift
  * and remove of a cancelled waiter, no allocation per waiter): for ports built

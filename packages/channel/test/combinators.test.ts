@@ -15,7 +15,6 @@ import {
   TransformError,
   tee,
 } from "../src/index.js";
-import { SharedChannel } from "../src/shared.js";
 import { flush, track } from "./support/settle.js";
 
 /** Sends `values` and closes `ch` (never waits: the channel is infinite or has room). */
@@ -99,16 +98,6 @@ describe("pipe", () => {
     const reason = new Error("already");
     await expect(pipe(input, new Channel<number>(1), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(input.tryRecv()).toEqual(Some(1));
-  });
-
-  it("takes a SharedChannel as input", async () => {
-    const shared = new SharedChannel<number>(4);
-    await shared.send(1);
-    await shared.send(2);
-    shared.close();
-    const out = Channel.infinite<number>();
-    await pipe(shared, out);
-    expect(await drain(out)).toEqual([1, 2]);
   });
 });
 

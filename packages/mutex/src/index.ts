@@ -1,7 +1,7 @@
 /**
  * @csp-kit/mutex — Go's `sync` for TypeScript: Mutex, RWMutex, weighted
- * Semaphore, WaitGroup, Once, Cond — abortable, FIFO-fair, with `using` — and
- * SharedMutex for code that runs on several threads.
+ * Semaphore, WaitGroup, Once, Cond — abortable, FIFO-fair, with `using`. (The
+ * cross-thread SharedMutex is in `@csp-kit/threads`.)
  * @packageDocumentation
  */
 
@@ -22,6 +22,5 @@ export { Mutex } from "./mutex.js";
 export { Once, onceValue } from "./once.js";
 export { RWMutex } from "./rw-mutex.js";
 export { Semaphore } from "./semaphore.js";
-export { SharedMutex } from "./shared-mutex.js";
 export type { Guard, Locker, Permit, WaitOptions } from "./types.js";
 export { WaitGroup } from "./wait-group.js";

@@ -9,7 +9,6 @@ import {
   type Permit,
   RWMutex,
   Semaphore,
-  SharedMutex,
   WaitGroup,
 } from "../src/index.js";
 
@@ -36,14 +35,12 @@ describe("types", () => {
     const rw = new RWMutex();
     expectTypeOf(rw.runShared(() => [1] as const)).toEqualTypeOf<Promise<readonly [1]>>();
     expectTypeOf(new Semaphore(1).withPermits(1, async () => true)).toEqualTypeOf<Promise<boolean>>();
-    expectTypeOf(new SharedMutex().runExclusiveSync(() => 1n)).toEqualTypeOf<bigint>();
     expectTypeOf(new WaitGroup().go(async () => 3)).toEqualTypeOf<Promise<number>>();
   });
 
   it("every lock is a Locker, so Cond accepts it", () => {
     expectTypeOf<Mutex>().toMatchTypeOf<Locker>();
     expectTypeOf<RWMutex>().toMatchTypeOf<Locker>();
-    expectTypeOf<SharedMutex>().toMatchTypeOf<Locker>();
     expectTypeOf(new RWMutex().rLocker()).toEqualTypeOf<Locker>();
     expectTypeOf(Cond).constructorParameters.toEqualTypeOf<[locker: Locker]>();
   });

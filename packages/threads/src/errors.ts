@@ -1,0 +1,160 @@
+/**
+ * The errors of `@csp-kit/threads`. Sending on a closed SharedChannel and
+ * closing it twice reuse `ChannelClosedError` and `ChannelAlreadyClosedError`
+ * from `@csp-kit/channel`, so one `catch` serves both kinds of channel; the
+ * classes here cover what only a channel over shared memory can get wrong: a
+ * value too big for a slot, a value that cannot be serialized here, a handle
+ * that is not a handle, and a blocking call on the main thread — and the
+ * SharedMutex's unlock of an unlocked mutex. Each has a stable `name` and an
+ * `is…Error` guard that also recognises instances from another copy of the
+ * package (by `name`).
+ */
+
+import { ChannelError } from "@csp-kit/channel";
+
+/**
+ * A value does not fit in one slot of a SharedChannel. Nothing was sent.
+ *
+ * Every slot holds at most `maxValueBytes` bytes of encoded value (chosen when
+ * the channel is created; 120 by default). Numbers, booleans, `null` and
+ * `undefined` always fit; a string takes one byte per character when every
+ * character is below U+0100, two otherwise; any other value takes the length of
+ * its serialization.
+ */
+export class SharedValueTooLargeError extends ChannelError {
+  override name = "SharedValueTooLargeError";
+  /** How many bytes the value needs. */
+  readonly byteLength: number;
+  /** How many bytes a slot of this channel holds. */
+  readonly maxValueBytes: number;
+  constructor(byteLength: number, maxValueBytes: number, options?: ErrorOptions) {
+    super(
+      `value too large for a SharedChannel slot: it encodes to ${byteLength} bytes but slots hold at most ` +
+        `${maxValueBytes} (create the channel with a larger { maxValueBytes }, or send a reference instead — ` +
+        "e.g. an index into a SharedArrayBuffer handed to the worker once)",
+      options,
+    );
+    this.byteLength = byteLength;
+    this.maxValueBytes = maxValueBytes;
+  }
+}
+
+/**
+ * A value that is not a number, string, boolean, `null` or `undefined` was sent
+ * on a SharedChannel that has no serializer: this runtime has no `node:v8`
+ * module and none was passed in the options. Nothing was sent.
+ */
+export class SharedSerializerUnavailableError extends ChannelError {
+  override name = "SharedSerializerUnavailableError";
+  constructor(options?: ErrorOptions) {
+    super(
+      "SharedChannel cannot serialize this value: only numbers, strings, booleans, null and undefined are built in, " +
+        "and this runtime has no node:v8 serializer (pass { serializer: { serialize, deserialize } } to " +
+        "new SharedChannel(…) and SharedChannel.from(…), the same one on every thread)",
+      options,
+    );
+  }
+}
+
+/** `SharedChannel.from(handle)` was given something that is not a SharedChannel's `handle`. */
+export class InvalidSharedHandleError extends TypeError {
+  override name = "InvalidSharedHandleError";
+  constructor(reason: string, options?: ErrorOptions) {
+    super(
+      `SharedChannel.from(handle): ${reason} (pass the object from channel.handle, ` +
+        "structured-cloned to this thread through workerData or postMessage)",
+      options,
+    );
+  }
+}
+
+/**
+ * `sendSync` or `recvSync` was called on Node's main thread, where blocking
+ * would freeze the event loop. Use `await send(…)` / `await recv()` there; the
+ * blocking calls are for worker threads.
+ */
+export class SharedBlockingOnMainThreadError extends ChannelError {
+  override name = "SharedBlockingOnMainThreadError";
+  constructor(method: string, options?: ErrorOptions) {
+    super(
+      `SharedChannel.${method}() blocks the calling thread and is not allowed on the main thread, ` +
+        "whose event loop it would freeze: use the async form (await send / await recv) here, " +
+        "and the blocking form only inside worker threads",
+      options,
+    );
+  }
+}
+
+/**
+ * A blocking call's `timeout` was not a number of milliseconds >= 0 (it may be
+ * `Infinity`, which is the same as giving none). A RangeError.
+ */
+export class InvalidTimeoutError extends RangeError {
+  override name = "InvalidTimeoutError";
+  /** The timeout that was rejected. */
+  readonly timeout: unknown;
+  constructor(method: string, timeout: unknown, options?: ErrorOptions) {
+    const got = typeof timeout === "number" ? String(timeout) : `a ${typeof timeout}`;
+    super(
+      `SharedChannel.${method}({ timeout }): timeout must be a number of milliseconds >= 0 (got ${got}); ` +
+        "omit it, or pass Infinity, to wait without a limit",
+      options,
+    );
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * `SharedMutex.unlock()` was called on a mutex that is not locked (Go panics
+ * with "sync: unlock of unlocked mutex"). Nothing changed. It has the `name`
+ * of `@csp-kit/mutex`'s error of the same meaning, so either package's
+ * `isUnlockOfUnlockedError` recognises both.
+ */
+export class UnlockOfUnlockedError extends Error {
+  override name = "UnlockOfUnlockedError";
+  /** Which operation failed: `"SharedMutex.unlock"`. */
+  readonly operation: string;
+  constructor(operation: string, options?: ErrorOptions) {
+    super(
+      `${operation}: the mutex is not locked, so there is nothing to release ` +
+        "(call unlock once per successful lock; prefer `using guard = await mu.acquire()` or runExclusive, " +
+        "whose release happens exactly once)",
+      options,
+    );
+    this.operation = operation;
+  }
+}
+
+function hasName(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/** Whether `error` is a {@link SharedValueTooLargeError}. */
+export function isSharedValueTooLargeError(error: unknown): error is SharedValueTooLargeError {
+  return error instanceof SharedValueTooLargeError || hasName(error, "SharedValueTooLargeError");
+}
+
+/** Whether `error` is a {@link SharedSerializerUnavailableError}. */
+export function isSharedSerializerUnavailableError(error: unknown): error is SharedSerializerUnavailableError {
+  return error instanceof SharedSerializerUnavailableError || hasName(error, "SharedSerializerUnavailableError");
+}
+
+/** Whether `error` is an {@link InvalidSharedHandleError}. */
+export function isInvalidSharedHandleError(error: unknown): error is InvalidSharedHandleError {
+  return error instanceof InvalidSharedHandleError || hasName(error, "InvalidSharedHandleError");
+}
+
+/** Whether `error` is an {@link InvalidTimeoutError}. */
+export function isInvalidTimeoutError(error: unknown): error is InvalidTimeoutError {
+  return error instanceof InvalidTimeoutError || hasName(error, "InvalidTimeoutError");
+}
+
+/** Whether `error` is a {@link SharedBlockingOnMainThreadError}. */
+export function isSharedBlockingOnMainThreadError(error: unknown): error is SharedBlockingOnMainThreadError {
+  return error instanceof SharedBlockingOnMainThreadError || hasName(error, "SharedBlockingOnMainThreadError");
+}
+
+/** Whether `error` is an {@link UnlockOfUnlockedError} (this package's or `@csp-kit/mutex`'s). */
+export function isUnlockOfUnlockedError(error: unknown): error is UnlockOfUnlockedError {
+  return error instanceof UnlockOfUnlockedError || hasName(error, "UnlockOfUnlockedError");
+}
