@@ -23,6 +23,15 @@ export {
   setNativeCrc32c,
 } from "./crc32c.js";
 export {
+  errorByCode,
+  errorByName,
+  KAFKA_ERRORS,
+  KafkaErrorCode,
+  type KafkaErrorInfo,
+  type KafkaErrorName,
+} from "./error-codes.js";
+export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
+export {
   beginFrame,
   DEFAULT_MAX_FRAME_BYTES,
   endFrame,
@@ -44,15 +53,6 @@ export {
   requestHeaderVersion,
   responseHeaderVersion,
 } from "./header.js";
-export {
-  errorByCode,
-  errorByName,
-  KAFKA_ERRORS,
-  KafkaErrorCode,
-  type KafkaErrorInfo,
-  type KafkaErrorName,
-} from "./error-codes.js";
-export { isProtocolError, ProtocolError, type ProtocolErrorKind } from "./errors.js";
 export { isKafkaError, KafkaError, type KafkaErrorOptions, kafkaErrorFor } from "./kafka-error.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
 export { utf8Length, uvarintSize, varintSize, Writer } from "./writer.js";
