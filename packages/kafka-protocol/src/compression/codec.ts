@@ -14,8 +14,10 @@
  *   not a codec and cannot be registered.
  * - `decompress(data, maxOutputBytes)` either returns at most
  *   `maxOutputBytes` bytes or rejects with a {@link ProtocolError} of kind
- *   `too-large`; the built-in codecs refuse *before* allocating the output
- *   whenever the compressed stream states (or bounds) its decompressed size.
+ *   `too-large`; the built-in codecs refuse *before* decompressing when the
+ *   stream's headers bound its output above the cap (gzip: zlib stops at the
+ *   cap; snappy: the length preamble; lz4, zstd: the frame and block headers,
+ *   with one block of slack), so a bomb costs at most the cap plus one block.
  * - Codecs never throw anything but `ProtocolError`: a library's own error on
  *   corrupt input is wrapped (kind `invalid-value`, the library's error as `cause`).
  */

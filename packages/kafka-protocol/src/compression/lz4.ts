@@ -10,14 +10,18 @@
  * a frame's declared content size when it has one, else per block its size
  * when stored uncompressed, or `min(block maximum, 255 × compressed size +
  * 64)` when compressed (an LZ4 sequence expands at most 255-fold: one
- * extension byte adds 255 to a match length). A bound over the cap fails with
- * `too-large` before any output is allocated.
+ * extension byte adds 255 to a match length). A bound over the cap plus
+ * {@link LZ4_BOUND_SLACK} fails with `too-large` before any output is
+ * allocated. (The slack is one maximal block: a frame's last block is
+ * usually short, but its bound is a whole block, so an honest batch just under
+ * the cap can have a bound just over it.)
  *
  * Invariants:
  * - The walker reads only inside `data` and throws `invalid-value` on a
  *   malformed frame (bad magic, bad version bits, a block running past the end).
- * - The library's output is checked against the cap once more after
- *   decompression (a lying content-size field cannot get past it).
+ * - The library's output is checked against the cap after decompression
+ *   (a lying content-size field cannot get past it): memory spent on a bomb
+ *   is at most the cap plus one block.
  */
 
 import { ProtocolError } from "../errors.js";
@@ -30,6 +34,9 @@ interface Lz4Module {
 }
 
 const loadLz4 = lazyOptional<Lz4Module>("lz4-napi", "lz4", () => import("lz4-napi"));
+
+/** How far {@link lz4FrameBound} may exceed the cap before decompression is refused: one 4 MiB block. */
+export const LZ4_BOUND_SLACK = 4 * 1024 * 1024;
 
 const FRAME_MAGIC = 0x184d2204;
 /** Skippable frames use magics 0x184D2A50..0x184D2A5F. */
@@ -122,7 +129,9 @@ export const lz4Codec: CompressionCodec = {
   },
   async decompress(data, maxOutputBytes) {
     const bound = lz4FrameBound(data);
-    if (bound > maxOutputBytes) throw decompressedTooLarge("lz4", `up to ${bound}`, maxOutputBytes);
+    if (bound > maxOutputBytes + LZ4_BOUND_SLACK) {
+      throw decompressedTooLarge("lz4", `up to ${bound}`, maxOutputBytes);
+    }
     const lib = await loadLz4();
     let out: Uint8Array;
     try {

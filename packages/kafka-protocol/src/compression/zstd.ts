@@ -11,13 +11,16 @@
  * headers (no decompression) and bounds the output: per block its size for
  * raw and RLE blocks, 128 KiB (the format's block maximum) for a compressed
  * one, and the frame's declared content size when smaller. A bound over the
- * cap fails with `too-large` before any output is allocated.
+ * cap plus {@link ZSTD_BOUND_SLACK} (one block: a frame's short last block
+ * is bounded by a whole one) fails with `too-large` before any output is
+ * allocated; through `node:zlib` the output is also stopped at the cap exactly.
  *
  * Invariants:
  * - The walker reads only inside `data` and throws `invalid-value` on a
  *   malformed frame (bad magic, reserved bits, a reserved block type, a block
  *   running past the end).
- * - The output is checked against the cap once more after decompression.
+ * - The output is checked against the cap after decompression: memory spent
+ *   on a bomb is at most the cap plus one 128 KiB block.
  * - Kafka writes one frame per batch; concatenated and skippable frames are
  *   accepted as the format allows.
  */
@@ -74,6 +77,9 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
 const BLOCK_MAX = 128 * 1024;
 const DICT_ID_BYTES = [0, 1, 2, 4] as const;
 
+/** How far {@link zstdFrameBound} may exceed the cap before decompression is refused: one block. */
+export const ZSTD_BOUND_SLACK = BLOCK_MAX;
+
 function malformed(what: string): ProtocolError {
   return new ProtocolError("invalid-value", `zstd: malformed frame (${what})`);
 }
@@ -124,12 +130,12 @@ export function zstdFrameBound(data: Uint8Array): number {
       const type = (header >> 1) & 3;
       const size = header >>> 3;
       if (type === 3) throw malformed("a block of the reserved type 3");
+      if (size > BLOCK_MAX) throw malformed(`a block of ${size} bytes exceeds 128 KiB`);
       if (type === 1) {
         // RLE: one byte repeated `size` times.
         o += 1;
         blocks += size;
       } else {
-        if (size > BLOCK_MAX) throw malformed(`a block of ${size} bytes exceeds 128 KiB`);
         o += size;
         blocks += type === 0 ? size : BLOCK_MAX;
       }
@@ -161,7 +167,9 @@ export const zstdCodec: CompressionCodec = {
   },
   async decompress(data, maxOutputBytes) {
     const bound = zstdFrameBound(data);
-    if (bound > maxOutputBytes) throw decompressedTooLarge("zstd", `up to ${bound}`, maxOutputBytes);
+    if (bound > maxOutputBytes + ZSTD_BOUND_SLACK) {
+      throw decompressedTooLarge("zstd", `up to ${bound}`, maxOutputBytes);
+    }
     const z = await builtin();
     let out: Uint8Array;
     try {
