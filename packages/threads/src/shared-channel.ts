@@ -10,7 +10,7 @@
  */
 
 import type { InvalidCapacityError, Option, WaitOptions } from "@csp-kit/channel";
-import { ChannelIterator, checkBatchMax, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
+import { ChannelIterator, checkBatchMax, checkSignal, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
 import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./internal/codec.js";
 import { createRingBuffer, DEFAULT_MAX_VALUE_BYTES, readRingShape, SharedRing } from "./internal/ring.js";
@@ -94,7 +94,9 @@ let attaching: SharedCore<unknown> | undefined;
  * get `None`.
  *
  * **Cancellation:** every async wait takes `{ signal }`; abort is atomic — the
- * operation either happened or not, never a value lost or delivered twice.
+ * operation either happened or not, never a value lost or delivered twice. A
+ * `signal` that is not an AbortSignal (the AbortController itself, `null`)
+ * rejects with `InvalidSignalError` before anything is queued, sent or taken.
  *
  * **Ordering:** the ring is FIFO in the order sends claim their slot, so the
  * values of one sending thread (or task) are received in the order it sent
@@ -246,7 +248,8 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * unsent value) if the channel is closed, or is closed while this send waits.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting send at once and
-   * rejects with `signal.reason`; the value was then not sent.
+   * rejects with `signal.reason`; the value was then not sent. A `signal` that
+   * is not an AbortSignal rejects with `InvalidSignalError`; nothing is sent.
    *
    * **Ordering:** the send happens before the receive that gets `value` completes.
    *
@@ -267,7 +270,8 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **On close:** returns the buffered values first, then `None` forever.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting receive at once
-   * and rejects with `signal.reason`; no value was taken.
+   * and rejects with `signal.reason`; no value was taken. A `signal` that is not
+   * an AbortSignal rejects with `InvalidSignalError`; nothing is taken.
    *
    * @returns `Some(value)`, or `None` when the channel is closed and drained.
    *
@@ -296,7 +300,8 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **On close:** returns what is buffered, then `None` forever.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting receive at once
-   * and rejects with `signal.reason`; no value was taken.
+   * and rejects with `signal.reason`; no value was taken. A `signal` that is not
+   * an AbortSignal rejects with `InvalidSignalError`; nothing is taken.
    *
    * **Ordering:** the array is in channel order; this thread's receivers that
    * were waiting before are served first.
@@ -474,9 +479,10 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * @param options - `{ signal }` rejects the pending step with `signal.reason`
    *   when aborted (the loop then throws); no value is lost.
+   * @throws `InvalidSignalError` (at once) when `signal` is not an AbortSignal.
    */
   values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
-    return new ChannelIterator(this.#core, options?.signal);
+    return new ChannelIterator(this.#core, checkSignal(options?.signal, "SharedChannel.values"));
   }
 
   /** `for await (const v of ch)`: see {@link SharedChannel.values}. */

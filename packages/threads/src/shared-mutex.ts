@@ -25,6 +25,7 @@
 
 import { InvalidAtomicLayoutError } from "@csp-kit/atomic";
 import type { WaitOptions } from "@csp-kit/channel";
+import { signalFault } from "@csp-kit/channel/port";
 import { UnlockOfUnlockedError } from "./errors.js";
 import { keepAlive } from "./internal/keep-alive.js";
 import { waitAsync } from "./internal/wait-async.js";
@@ -153,12 +154,16 @@ export class SharedMutex {
    * (a pending `Atomics.waitAsync` alone does not), so a worker whose only
    * work is `await mu.lock()` does not exit before it gets the lock.
    *
-   * **Cancellation:** `{ signal }` — granted or not at all (see the class).
+   * **Cancellation:** `{ signal }` — granted or not at all (see the class). A
+   * `signal` that is not an AbortSignal (the AbortController itself, `null`)
+   * rejects with `InvalidSignalError`, even when the mutex is free; nothing is taken.
    *
    * **Ordering:** the n-th unlock, in any thread, happens before the (n+1)-th lock returns.
    */
   lock(options?: WaitOptions): Promise<void> {
     const signal = options?.signal;
+    const fault = signalFault(signal, "SharedMutex.lock");
+    if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryLock()) return RESOLVED;
     return this.#lockSlow(signal);

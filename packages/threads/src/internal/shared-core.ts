@@ -79,6 +79,7 @@ import {
   type Port,
   type RecvWaiter,
   SendWaiter,
+  signalFault,
   unwatchAbort,
   WaiterList,
   watchAbort,
@@ -461,7 +462,12 @@ export class SharedCore<T> implements Port<T> {
 
   // --- Public async operations (the façade forwards here).
 
+  // Each first validates its `signal` (signalFault): anything but an AbortSignal or undefined
+  // rejects with InvalidSignalError before any queue or the ring is touched.
+
   send(value: T, signal: AbortSignal | undefined): Promise<void> {
+    const fault = signalFault(signal, "SharedChannel.send");
+    if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let p: unknown;
     try {
@@ -478,6 +484,8 @@ export class SharedCore<T> implements Port<T> {
   }
 
   recv(signal: AbortSignal | undefined): Promise<Option<T>> {
+    const fault = signalFault(signal, "SharedChannel.recv");
+    if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let value: T | typeof EMPTY | typeof CLOSED;
     try {
@@ -494,6 +502,8 @@ export class SharedCore<T> implements Port<T> {
 
   /** One step of `for await`: like `recv`, but resolves an iterator result directly. */
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    const fault = signalFault(signal, "SharedChannel.values");
+    if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
     let value: T | typeof EMPTY | typeof CLOSED;
     try {
@@ -514,6 +524,8 @@ export class SharedCore<T> implements Port<T> {
    * takes up to `max - 1` more values in the same synchronous turn.
    */
   recvBatch(max: number, signal: AbortSignal | undefined): Promise<Option<T[]>> {
+    const fault = signalFault(signal, "SharedChannel.recvBatch");
+    if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
     const out: T[] = [];
     let n: number | typeof EMPTY | typeof CLOSED;
