@@ -1,5 +1,6 @@
 /** `done()`: an AbortSignal as a channel that closes on abort (Go's `ctx.Done()`). */
 
+import { checkSignal, InvalidSignalError } from "@csp-kit/channel/port";
 import { DoneChannel } from "./internal/done-channel.js";
 import type { Receiver } from "./receiver.js";
 
@@ -24,6 +25,8 @@ import type { Receiver } from "./receiver.js";
  * every iteration of a select loop leaks no listeners on a long-lived signal.
  *
  * @param signal - the signal to watch.
+ * @throws `InvalidSignalError` (from `@csp-kit/channel`) when `signal` is not
+ *   an AbortSignal — the controller instead of `controller.signal`, `undefined`.
  * @see {@link sleep}
  * @example
  * ```ts
@@ -36,5 +39,13 @@ import type { Receiver } from "./receiver.js";
  * ```
  */
 export function done(signal: AbortSignal): Receiver<never> {
-  return new DoneChannel(signal);
+  const checked = checkSignal(signal, "done(signal)");
+  if (checked === undefined) {
+    throw new InvalidSignalError(
+      "done(signal): signal must be an AbortSignal, such as controller.signal (got undefined)",
+      "done(signal)",
+      signal,
+    );
+  }
+  return new DoneChannel(checked);
 }

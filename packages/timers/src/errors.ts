@@ -65,6 +65,39 @@ export class RunawayTimersError extends Error {
   }
 }
 
+/**
+ * A `{ clock }` option was not a {@link Clock}: an object with `now()`,
+ * `setTimeout(callback, ms)` and `clearTimeout(handle)`. Refused when the
+ * timer is made, before anything is armed.
+ *
+ * @see {@link isInvalidClockError}
+ */
+export class InvalidClockError extends TypeError {
+  override name = "InvalidClockError";
+  /** The value given as `clock`. */
+  readonly clock: unknown;
+  constructor(message: string, clock: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.clock = clock;
+  }
+}
+
+/**
+ * `ManualClock.runAll(limit)` / `runAllAsync(limit)` got a limit that is not a
+ * whole number >= 0. Nothing ran.
+ *
+ * @see {@link isInvalidLimitError}
+ */
+export class InvalidLimitError extends RangeError {
+  override name = "InvalidLimitError";
+  /** The value given as `limit`. */
+  readonly limit: unknown;
+  constructor(message: string, limit: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.limit = limit;
+  }
+}
+
 function hasName(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
@@ -82,4 +115,14 @@ export function isReceiveOnlyError(error: unknown): error is ReceiveOnlyError {
 /** Whether `error` is a {@link RunawayTimersError}. */
 export function isRunawayTimersError(error: unknown): error is RunawayTimersError {
   return error instanceof RunawayTimersError || hasName(error, "RunawayTimersError");
+}
+
+/** Whether `error` is an {@link InvalidClockError}. */
+export function isInvalidClockError(error: unknown): error is InvalidClockError {
+  return error instanceof InvalidClockError || hasName(error, "InvalidClockError");
+}
+
+/** Whether `error` is an {@link InvalidLimitError}. */
+export function isInvalidLimitError(error: unknown): error is InvalidLimitError {
+  return error instanceof InvalidLimitError || hasName(error, "InvalidLimitError");
 }

@@ -7,7 +7,9 @@
 export { type Clock, type ClockHandle, type ClockOptions, realClock } from "./clock.js";
 export { done } from "./done.js";
 export {
+  InvalidClockError,
   InvalidDurationError,
+  isInvalidClockError,
   isInvalidDurationError,
   isReceiveOnlyError,
   ReceiveOnlyError,

@@ -26,8 +26,9 @@
  * `max(now(), target)`.
  */
 
+import { describeValue } from "@csp-kit/channel/port";
 import type { Clock, ClockHandle } from "./clock.js";
-import { InvalidDurationError, RunawayTimersError } from "./errors.js";
+import { InvalidDurationError, InvalidLimitError, RunawayTimersError } from "./errors.js";
 
 /** One scheduled callback; also the handle `setTimeout` returns. */
 class ManualTimeout {
@@ -51,7 +52,17 @@ export function settle(): Promise<void> {
 
 function checkFinite(where: string, value: unknown, what: string): number {
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  throw new InvalidDurationError(`${where}: ${what} must be a finite number (got ${String(value)})`, value);
+  const got = typeof value === "number" ? String(value) : describeValue(value);
+  throw new InvalidDurationError(`${where}: ${what} must be a finite number (got ${got})`, value);
+}
+
+function checkLimit(where: string, limit: unknown): number {
+  if (typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 0) return limit;
+  const got = typeof limit === "number" ? String(limit) : describeValue(limit);
+  throw new InvalidLimitError(
+    `${where}: limit must be a whole number >= 0, the most callbacks to run (got ${got}); omit it for 10,000`,
+    limit,
+  );
 }
 
 /**
@@ -189,9 +200,11 @@ export class ManualClock implements Clock {
    *
    * @param limit - most callbacks to run (default 10,000).
    * @returns how many callbacks ran.
-   * @throws {@link RunawayTimersError} if callbacks are still scheduled after `limit` ran.
+   * @throws {@link RunawayTimersError} if callbacks are still scheduled after `limit` ran;
+   *   {@link InvalidLimitError} (nothing ran) unless `limit` is a whole number >= 0.
    */
   runAll(limit = 10_000): number {
+    checkLimit("ManualClock.runAll(limit)", limit);
     let ran = 0;
     while (this.#heap.length > 0) {
       if (ran >= limit) throw new RunawayTimersError(limit);
@@ -226,8 +239,9 @@ export class ManualClock implements Clock {
     return ran;
   }
 
-  /** Like {@link ManualClock.runAll}, settling promise reactions between callbacks. */
+  /** Like {@link ManualClock.runAll}, settling promise reactions between callbacks. Rejects with the same errors. */
   async runAllAsync(limit = 10_000): Promise<number> {
+    checkLimit("ManualClock.runAllAsync(limit)", limit);
     let ran = 0;
     for (;;) {
       await settle();

@@ -2,8 +2,7 @@
 
 import { signalFault } from "@csp-kit/channel/port";
 import type { ClockOptions } from "./clock.js";
-import { realClock } from "./clock.js";
-import { checkDelay } from "./internal/duration.js";
+import { checkClock, checkDelay } from "./internal/duration.js";
 import { receive } from "./internal/port-receiver.js";
 import { TimerCore } from "./internal/timer-core.js";
 
@@ -33,7 +32,8 @@ function toVoid(): void {}
  *
  * @param ms - a finite number; negative counts as 0.
  * @param options - `{ signal, clock }`.
- * @throws {@link InvalidDurationError} (synchronously) if `ms` is NaN, infinite or not a number.
+ * @throws {@link InvalidDurationError} (synchronously) if `ms` is NaN, infinite or not a number;
+ *   {@link InvalidClockError} (synchronously) if `clock` is not a Clock.
  * @see {@link after}
  * @example
  * ```ts
@@ -42,6 +42,7 @@ function toVoid(): void {}
  */
 export function sleep(ms: number, options?: SleepOptions): Promise<void> {
   const delay = checkDelay("sleep(ms)", ms);
+  const clock = checkClock("sleep(ms)", options?.clock);
   const signal = options?.signal;
   if (signal !== undefined) {
     // Before the timer exists: a bad signal arms nothing.
@@ -49,5 +50,5 @@ export function sleep(ms: number, options?: SleepOptions): Promise<void> {
     if (fault !== undefined) return Promise.reject(fault);
     if (signal.aborted) return Promise.reject(signal.reason);
   }
-  return receive(new TimerCore(options?.clock ?? realClock, delay, 0), toVoid, signal, "sleep");
+  return receive(new TimerCore(clock, delay, 0), toVoid, signal, "sleep");
 }

@@ -5,5 +5,5 @@
  */
 
 export type { Clock } from "./clock.js";
-export { isRunawayTimersError, RunawayTimersError } from "./errors.js";
+export { InvalidLimitError, isInvalidLimitError, isRunawayTimersError, RunawayTimersError } from "./errors.js";
 export { ManualClock, settle } from "./manual-clock.js";

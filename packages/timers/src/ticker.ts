@@ -3,8 +3,8 @@
  * `time.Ticker`), a façade over the lazily armed timer engine.
  */
 
-import { type ClockOptions, realClock } from "./clock.js";
-import { checkPeriod } from "./internal/duration.js";
+import type { ClockOptions } from "./clock.js";
+import { checkClock, checkPeriod } from "./internal/duration.js";
 import { TimerCore } from "./internal/timer-core.js";
 import type { Receiver } from "./receiver.js";
 
@@ -52,10 +52,11 @@ export class Ticker implements Disposable {
    * @param ms - the period: a finite number > 0.
    * @param options - `{ clock }`; the real clock when absent.
    * @throws {@link InvalidDurationError} unless `ms` is a finite number > 0 (Go panics likewise).
+   * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
    */
   constructor(ms: number, options?: ClockOptions) {
     const period = checkPeriod("new Ticker(ms)", ms);
-    const core = new TimerCore(options?.clock ?? realClock, period, period);
+    const core = new TimerCore(checkClock("new Ticker(ms)", options?.clock), period, period);
     this.#core = core;
     this.c = core;
   }
@@ -74,6 +75,7 @@ export class Ticker implements Disposable {
    * Go's `ticker.Reset(d)`. A pending tick is discarded. Also restarts a stopped ticker.
    *
    * @throws {@link InvalidDurationError} unless `ms` is a finite number > 0.
+   * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
    */
   reset(ms: number): void {
     this.#core.reset(checkPeriod("Ticker.reset(ms)", ms));

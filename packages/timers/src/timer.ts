@@ -3,8 +3,8 @@
  * façades over the lazily armed timer engine in `internal/timer-core.ts`.
  */
 
-import { type ClockOptions, realClock } from "./clock.js";
-import { checkDelay } from "./internal/duration.js";
+import type { ClockOptions } from "./clock.js";
+import { checkClock, checkDelay } from "./internal/duration.js";
 import { TimerCore } from "./internal/timer-core.js";
 import type { Receiver } from "./receiver.js";
 
@@ -35,6 +35,7 @@ import type { Receiver } from "./receiver.js";
  * @param ms - milliseconds from now; a finite number, negative counts as 0.
  * @param options - `{ clock }`: the clock to use; the real clock when absent.
  * @throws {@link InvalidDurationError} if `ms` is NaN, infinite or not a number.
+ * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
  * @see {@link Timer}, {@link sleep}
  * @example
  * ```ts
@@ -44,7 +45,7 @@ import type { Receiver } from "./receiver.js";
  * ```
  */
 export function after(ms: number, options?: ClockOptions): Receiver<number> {
-  return new TimerCore(options?.clock ?? realClock, checkDelay("after(ms)", ms), 0);
+  return new TimerCore(checkClock("after(ms)", options?.clock), checkDelay("after(ms)", ms), 0);
 }
 
 /**
@@ -86,9 +87,10 @@ export class Timer implements Disposable {
    * @param ms - a finite number; negative counts as 0 (the timer is due at once).
    * @param options - `{ clock }`; the real clock when absent.
    * @throws {@link InvalidDurationError} if `ms` is NaN, infinite or not a number.
+   * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
    */
   constructor(ms: number, options?: ClockOptions) {
-    const core = new TimerCore(options?.clock ?? realClock, checkDelay("new Timer(ms)", ms), 0);
+    const core = new TimerCore(checkClock("new Timer(ms)", options?.clock), checkDelay("new Timer(ms)", ms), 0);
     this.#core = core;
     this.c = core;
   }
@@ -115,6 +117,7 @@ export class Timer implements Disposable {
    * @param ms - a finite number; negative counts as 0.
    * @returns whether the timer was pending (as {@link Timer.stop} reports it).
    * @throws {@link InvalidDurationError} if `ms` is NaN, infinite or not a number.
+   * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
    */
   reset(ms: number): boolean {
     return this.#core.reset(checkDelay("Timer.reset(ms)", ms));

@@ -147,4 +147,28 @@ describe("Ticker", () => {
     expect(clock.pending).toBe(0);
     coreOf(ticker.c).assertInvariants();
   });
+
+  it("a ticker with the smallest positive period keeps ticking, once per receive, as the clock moves", async () => {
+    for (const start of [0, 1_700_000_000_000]) {
+      const clock = new ManualClock(start);
+      const ticker = new Ticker(Number.MIN_VALUE, { clock });
+      const ticks: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        clock.advance(1);
+        const r = ticker.c.tryRecv();
+        expect(r).not.toBe("would-block");
+        if (r !== "would-block" && r.isSome()) ticks.push(r.value);
+        // One tick per moment: the next is due strictly after now.
+        expect(ticker.c.tryRecv()).toBe("would-block");
+        coreOf(ticker.c).assertInvariants();
+      }
+      expect(ticks).toHaveLength(4);
+      // A waiting reader is served on the next advance too.
+      const got = track(ticker.c.recv());
+      clock.advance(1);
+      await settle();
+      expect(got.state).toBe("fulfilled");
+      ticker.stop();
+    }
+  });
 });

@@ -6,10 +6,39 @@
  * NaN, ±Infinity and non-numbers are rejected with {@link InvalidDurationError}.
  */
 
-import { InvalidDurationError } from "../errors.js";
+import { describeValue } from "@csp-kit/channel/port";
+import type { Clock } from "../clock.js";
+import { realClock } from "../clock.js";
+import { InvalidClockError, InvalidDurationError } from "../errors.js";
 
+/** A number as itself (`NaN`, `-1`), anything else as `describeValue` says it. */
 function describe(value: unknown): string {
-  return typeof value === "number" ? String(value) : `a ${typeof value}`;
+  return typeof value === "number" ? String(value) : describeValue(value);
+}
+
+/**
+ * Validates a `{ clock }` option for `where`: returns it, or the real clock
+ * when absent; throws {@link InvalidClockError} for anything that is not an
+ * object with `now`, `setTimeout` and `clearTimeout` methods.
+ */
+export function checkClock(where: string, clock: unknown): Clock {
+  if (clock === undefined) return realClock;
+  const c = clock as Partial<Record<keyof Clock, unknown>> | null;
+  if (
+    typeof c === "object" &&
+    c !== null &&
+    typeof c.now === "function" &&
+    typeof c.setTimeout === "function" &&
+    typeof c.clearTimeout === "function"
+  ) {
+    return clock as Clock;
+  }
+  throw new InvalidClockError(
+    `${where}: options.clock must be a Clock, an object with now(), setTimeout(callback, ms) and ` +
+      `clearTimeout(handle) (realClock, a ManualClock from @csp-kit/timers/testing, or your own), ` +
+      `or undefined for the real clock (got ${describeValue(clock)})`,
+    clock,
+  );
 }
 
 /** Validates a delay for `where`; returns it with negatives raised to 0. */

@@ -221,6 +221,13 @@ export class TimerCore extends PortReceiver<number> {
     } else {
       let next = due + period * (Math.floor((now - due) / period) + 1);
       if (next <= now) next += period; // floating-point rounding at a grid boundary
+      // A period too small for the numbers involved (Number.MIN_VALUE): the grid
+      // arithmetic overflows to Infinity or cannot move past `now`. Then the next
+      // tick is due at the first representable time after `now` (or `now + period`
+      // if that is later), so the ticker keeps ticking, once per moment.
+      if (!(next > now && next < Number.POSITIVE_INFINITY)) {
+        next = now + Math.max(period, Math.abs(now) * Number.EPSILON);
+      }
       this.when = next;
     }
     return due;
