@@ -104,9 +104,27 @@ function uvarintBytes(u: number): number {
   return u < 0x80 ? 1 : u < 0x4000 ? 2 : u < 0x200000 ? 3 : u < 0x10000000 ? 4 : 5;
 }
 
+/** 2**52: from here on, the zigzag form of a safe integer (2|v| or 2|v| - 1) is no longer exact as a double. */
+const ZIGZAG_EXACT = 4503599627370496;
+
+/** The zigzag form of safe integer `v`, exactly, as a bigint. Precondition: `|v| >= 2**52` (the cold path). */
+function zigzagBig(v: number): bigint {
+  const b = BigInt(v);
+  return b >= 0n ? b * 2n : -b * 2n - 1n;
+}
+
 /** Bytes a zigzag varlong takes. Precondition: `v` is a safe integer. */
 function varlongBytes(v: number): number {
   if (v >= -0x40000000 && v < 0x40000000) return uvarintBytes(zigzag32(v));
+  if (v >= ZIGZAG_EXACT || v < -ZIGZAG_EXACT) {
+    let z = zigzagBig(v);
+    let n = 1;
+    while (z >= 128n) {
+      z >>= 7n;
+      n++;
+    }
+    return n;
+  }
   let z = v >= 0 ? v * 2 : -v * 2 - 1;
   let n = 1;
   while (z >= 128) {
@@ -179,6 +197,15 @@ function putUvarint(b: Uint8Array, o: number, u: number): number {
 /** Writes a zigzag varlong of safe integer `v` at `o`. */
 function putVarlong(b: Uint8Array, o: number, v: number): number {
   if (v >= -0x40000000 && v < 0x40000000) return putUvarint(b, o, zigzag32(v));
+  if (v >= ZIGZAG_EXACT || v < -ZIGZAG_EXACT) {
+    let z = zigzagBig(v);
+    while (z >= 0x80n) {
+      b[o++] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    b[o++] = Number(z);
+    return o;
+  }
   let z = v >= 0 ? v * 2 : -v * 2 - 1;
   while (z >= 0x80) {
     b[o++] = (z % 128) | 0x80;
