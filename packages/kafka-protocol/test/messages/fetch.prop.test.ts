@@ -1,0 +1,4 @@
+import { fetchRequest, fetchResponse } from "../../src/index.js";
+import { roundTripSuite } from "./round-trip.js";
+
+roundTripSuite([fetchRequest, fetchResponse]);
