@@ -92,6 +92,14 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
     // nothing to cancel, no listener to remove, and no way for an abort to race the
     // result: returning an already-settled promise is exactly Go's pass-1 return.
     won = sel.pollPass(options?.priority === true, options?.random ?? Math.random);
+    // The random source is user code and may have aborted the signal while we polled.
+    // Nothing is queued yet: an abort seen now rejects, as an already-aborted signal
+    // does (had a case won, it happened first and stands). Enqueueing would watch a
+    // signal that has already fired, and the select would never settle.
+    if (!won && signal?.aborted) {
+      sel.release();
+      return Promise.reject(signal.reason);
+    }
   } catch (error) {
     // An invalid case, or a port that rejects the operation (a send case on a
     // receive-only source built around the types), throws before anything

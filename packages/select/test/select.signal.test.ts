@@ -1,6 +1,6 @@
 import { Channel, type InvalidSignalError, isInvalidSignalError, Some } from "@csp-kit/channel";
 import { describe, expect, it } from "vitest";
-import { recv, select, send } from "../src/index.js";
+import { recv, select, send, trySelect } from "../src/index.js";
 import { flush, track, waiting } from "./support/harness.js";
 
 const BAD_SIGNALS: readonly [string, unknown][] = [
@@ -55,3 +55,56 @@ describe("select with a signal that is not an AbortSignal", () => {
     });
   });
 });
+
+describe("a select whose random source aborts its own signal", () => {
+  it("rejects with the signal's reason and leaves no waiter, instead of never settling", async () => {
+    const controller = new AbortController();
+    const a = new Channel<number>();
+    const b = new Channel<number>();
+    const outcome = track(
+      select(
+        { a: recv(a), b: recv(b) },
+        {
+          signal: controller.signal,
+          random: () => {
+            controller.abort("stop");
+            return 0;
+          },
+        },
+      ),
+    );
+    await flush();
+    expect(outcome.state).toBe("rejected");
+    expect(outcome.reason).toBe("stop");
+    expect(waiting(a)).toEqual(idle);
+    expect(waiting(b)).toEqual(idle);
+    expect(a.trySend(1)).toBe("would-block");
+  });
+
+  it("still reports the case that won when one was ready: the case happened before the abort was seen", async () => {
+    const controller = new AbortController();
+    const a = new Channel<number>(1);
+    a.trySend(7);
+    const b = new Channel<number>();
+    const r = await select(
+      { a: recv(a), b: recv(b) },
+      {
+        signal: controller.signal,
+        random: () => {
+          controller.abort("stop");
+          return 0;
+        },
+      },
+    );
+    expect(r).toEqual({ case: "a", value: Some(7) });
+  });
+});
+
+describe("select error messages", () => {
+  it("describe a missing case grammatically", () => {
+    expect(() => trySelect({ a: undefined } as never)).toThrow(/case "a" is undefined, not a case/);
+    expect(() => trySelect({ a: 5 } as never)).toThrow(/case "a" is the number 5, not a case/);
+    expect(() => trySelect(undefined as never)).toThrow(/got undefined$/);
+  });
+});
+

@@ -1,6 +1,2 @@
-/** A short description of a value for an error message: its type, or its class for an object. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return `an object (${value.constructor?.name ?? "no prototype"})`;
-  return `a ${typeof value}`;
-}
+/** A short description of a value for an error message: `undefined`, `the number 5`, `an object (Channel)`. */
+export { describeValue as describe } from "@csp-kit/channel/port";
