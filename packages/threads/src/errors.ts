@@ -11,6 +11,7 @@
  */
 
 import { ChannelError } from "@csp-kit/channel";
+import { describeValue } from "@csp-kit/channel/port";
 
 /**
  * A value does not fit in one slot of a SharedChannel. Nothing was sent.
@@ -53,6 +54,26 @@ export class SharedSerializerUnavailableError extends ChannelError {
         "new SharedChannel(…) and SharedChannel.from(…), the same one on every thread)",
       options,
     );
+  }
+}
+
+/**
+ * A custom serializer's `serialize` returned something that is not a
+ * `Uint8Array` (a `number[]`, an `ArrayBuffer`, another typed array, a
+ * string…). It was refused before any slot was touched; nothing was sent.
+ * A TypeError.
+ */
+export class InvalidSerializerResultError extends TypeError {
+  override name = "InvalidSerializerResultError";
+  /** What `serialize` returned. */
+  readonly result: unknown;
+  constructor(result: unknown, options?: ErrorOptions) {
+    super(
+      `SharedChannel: serializer.serialize returned ${describeValue(result)}, not a Uint8Array; ` +
+        "return the encoded bytes as a Uint8Array (a Buffer is one; wrap an ArrayBuffer as new Uint8Array(buffer))",
+      options,
+    );
+    this.result = result;
   }
 }
 
@@ -157,4 +178,9 @@ export function isSharedBlockingOnMainThreadError(error: unknown): error is Shar
 /** Whether `error` is an {@link UnlockOfUnlockedError} (this package's or `@csp-kit/mutex`'s). */
 export function isUnlockOfUnlockedError(error: unknown): error is UnlockOfUnlockedError {
   return error instanceof UnlockOfUnlockedError || hasName(error, "UnlockOfUnlockedError");
+}
+
+/** Whether `error` is an {@link InvalidSerializerResultError}. */
+export function isInvalidSerializerResultError(error: unknown): error is InvalidSerializerResultError {
+  return error instanceof InvalidSerializerResultError || hasName(error, "InvalidSerializerResultError");
 }

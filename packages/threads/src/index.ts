@@ -20,8 +20,10 @@ export {
   type WaitOptions,
 } from "@csp-kit/channel";
 export {
+  InvalidSerializerResultError,
   InvalidSharedHandleError,
   InvalidTimeoutError,
+  isInvalidSerializerResultError,
   isInvalidSharedHandleError,
   isInvalidTimeoutError,
   isSharedBlockingOnMainThreadError,

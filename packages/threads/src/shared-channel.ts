@@ -254,7 +254,9 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **Ordering:** the send happens before the receive that gets `value` completes.
    *
    * Gotchas: rejects with {@link SharedValueTooLargeError} when the value does
-   * not fit in a slot, or with the serializer's error (a DataCloneError) — nothing is sent.
+   * not fit in a slot, with the serializer's error ("could not be cloned"), or
+   * with
+   * `InvalidSerializerResultError` when it returns no Uint8Array — nothing is sent.
    */
   send(value: T, options?: WaitOptions): Promise<void> {
     return this.#core.send(value, options?.signal);
@@ -341,7 +343,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * @returns `"sent"`, `"would-block"` (the channel is full; nothing happened)
    *   or `"closed"` (nothing happened; unlike `send`, this does not throw).
-   * @throws {@link SharedValueTooLargeError} (or the serializer's error) when the value cannot be encoded; nothing happened.
+   * @throws {@link SharedValueTooLargeError}, the serializer's error or `InvalidSerializerResultError` when the value cannot be encoded; nothing happened.
    */
   trySend(value: T): SharedTrySendResult {
     return this.#core.trySend(value);
@@ -391,7 +393,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *   `"timed-out"` (nothing was sent).
    * @throws {@link SharedBlockingOnMainThreadError} on Node's main thread.
    * @throws {@link InvalidTimeoutError} for a timeout that is not a number of milliseconds >= 0.
-   * @throws {@link SharedValueTooLargeError} (or the serializer's error) before anything happens.
+   * @throws {@link SharedValueTooLargeError}, the serializer's error or `InvalidSerializerResultError` before anything happens.
    *
    * @example
    * ```ts

@@ -38,7 +38,7 @@
  *   of `v` (for the fast-path types: `Object.is`-equal to `v`).
  */
 
-import { SharedSerializerUnavailableError, SharedValueTooLargeError } from "../errors.js";
+import { InvalidSerializerResultError, SharedSerializerUnavailableError, SharedValueTooLargeError } from "../errors.js";
 
 /**
  * Turns values that have no fast path into bytes and back, for a SharedChannel.
@@ -58,7 +58,10 @@ import { SharedSerializerUnavailableError, SharedValueTooLargeError } from "../e
  * ```
  */
 export interface Serializer {
-  /** Encodes a value. May throw (e.g. a DataCloneError for a function); then nothing is sent. */
+  /**
+   * Encodes a value as a Uint8Array (checked: anything else is refused with
+   * `InvalidSerializerResultError`). May throw; then nothing is sent.
+   */
   serialize(value: unknown): Uint8Array;
   /** Decodes bytes produced by {@link Serializer.serialize} (the array is a private copy). */
   deserialize(bytes: Uint8Array): unknown;
@@ -83,6 +86,11 @@ export const MAX_VALUE_BYTES_LIMIT = 1 << 26;
 /** A value's serialization, made before the slot is claimed; also what `read` returns for such a value. */
 export class Serialized {
   constructor(readonly bytes: Uint8Array) {}
+}
+
+/** Whether `v` is a Uint8Array (a Buffer included), also one made in another realm. */
+function isUint8Array(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array || Object.prototype.toString.call(v) === "[object Uint8Array]";
 }
 
 /** Matches a string whose code units are all below 0x100. */
@@ -138,7 +146,9 @@ export class SlotCodec {
    * @throws {@link SharedValueTooLargeError} when the value does not fit in a slot.
    * @throws {@link SharedSerializerUnavailableError} for a value without a fast
    *   path when there is no serializer; whatever the serializer throws (a
-   *   DataCloneError for a function or a symbol).
+   *   "could not be cloned" Error for a function or a symbol);
+   *   {@link InvalidSerializerResultError} when it
+   *   returns anything but a Uint8Array.
    */
   prepare(value: unknown): unknown {
     switch (typeof value) {
@@ -158,7 +168,11 @@ export class SlotCodec {
         if (value === null) return value;
         const serializer = this.serializer;
         if (serializer === undefined) throw new SharedSerializerUnavailableError();
-        const bytes = serializer.serialize(value);
+        const bytes: unknown = serializer.serialize(value);
+        // Checked here, not trusted: `write` copies exactly `byteLength` bytes of a Uint8Array into
+        // the claimed slot, and anything else (a number[], an ArrayBuffer) would write garbage or
+        // nothing under a header that claims bytes, or throw after the slot was claimed.
+        if (!isUint8Array(bytes)) throw new InvalidSerializerResultError(bytes);
         if (bytes.byteLength > this.maxValueBytes)
           throw new SharedValueTooLargeError(bytes.byteLength, this.maxValueBytes);
         return new Serialized(bytes);
