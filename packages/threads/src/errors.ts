@@ -58,6 +58,25 @@ export class SharedSerializerUnavailableError extends ChannelError {
 }
 
 /**
+ * The serializer could not encode a value for a SharedChannel: the default
+ * `node:v8` serializer's "could not be cloned" (a function, a symbol, a
+ * WeakMap, a promise, an object with such a property), or whatever a custom
+ * `serialize` threw. The serializer's error is the `cause`. Nothing was sent.
+ */
+export class SharedSerializationError extends ChannelError {
+  override name = "SharedSerializationError";
+  constructor(cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `SharedChannel could not serialize the value: ${why} (values cross threads by structured clone: ` +
+        "functions, symbols, WeakMaps, promises and class prototypes do not; send plain data, " +
+        "or pass a { serializer } that can encode it)",
+      { cause },
+    );
+  }
+}
+
+/**
  * A custom serializer's `serialize` returned something that is not a
  * `Uint8Array` (a `number[]`, an `ArrayBuffer`, another typed array, a
  * string…). It was refused before any slot was touched; nothing was sent.
@@ -178,6 +197,11 @@ export function isSharedBlockingOnMainThreadError(error: unknown): error is Shar
 /** Whether `error` is an {@link UnlockOfUnlockedError} (this package's or `@csp-kit/mutex`'s). */
 export function isUnlockOfUnlockedError(error: unknown): error is UnlockOfUnlockedError {
   return error instanceof UnlockOfUnlockedError || hasName(error, "UnlockOfUnlockedError");
+}
+
+/** Whether `error` is a {@link SharedSerializationError}. */
+export function isSharedSerializationError(error: unknown): error is SharedSerializationError {
+  return error instanceof SharedSerializationError || hasName(error, "SharedSerializationError");
 }
 
 /** Whether `error` is an {@link InvalidSerializerResultError}. */

@@ -254,8 +254,8 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **Ordering:** the send happens before the receive that gets `value` completes.
    *
    * Gotchas: rejects with {@link SharedValueTooLargeError} when the value does
-   * not fit in a slot, with the serializer's error ("could not be cloned"), or
-   * with
+   * not fit in a slot, with `SharedSerializationError` when the serializer fails
+   * ("could not be cloned"; its error is the cause), or with
    * `InvalidSerializerResultError` when it returns no Uint8Array — nothing is sent.
    */
   send(value: T, options?: WaitOptions): Promise<void> {
@@ -343,7 +343,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * @returns `"sent"`, `"would-block"` (the channel is full; nothing happened)
    *   or `"closed"` (nothing happened; unlike `send`, this does not throw).
-   * @throws {@link SharedValueTooLargeError}, the serializer's error or `InvalidSerializerResultError` when the value cannot be encoded; nothing happened.
+   * @throws {@link SharedValueTooLargeError}, `SharedSerializationError` or `InvalidSerializerResultError` when the value cannot be encoded; nothing happened.
    */
   trySend(value: T): SharedTrySendResult {
     return this.#core.trySend(value);
@@ -393,7 +393,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *   `"timed-out"` (nothing was sent).
    * @throws {@link SharedBlockingOnMainThreadError} on Node's main thread.
    * @throws {@link InvalidTimeoutError} for a timeout that is not a number of milliseconds >= 0.
-   * @throws {@link SharedValueTooLargeError}, the serializer's error or `InvalidSerializerResultError` before anything happens.
+   * @throws {@link SharedValueTooLargeError}, `SharedSerializationError` or `InvalidSerializerResultError` before anything happens.
    *
    * @example
    * ```ts

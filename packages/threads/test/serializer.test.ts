@@ -10,8 +10,10 @@ import { describe, expect, it } from "vitest";
 import {
   InvalidSerializerResultError,
   isInvalidSerializerResultError,
+  isSharedSerializationError,
   type Serializer,
   SharedChannel,
+  SharedSerializationError,
 } from "../src/index.js";
 import { assertInvariants, coreOf } from "./support.js";
 
@@ -85,5 +87,42 @@ describe("a serializer that does not return a Uint8Array", () => {
     bad = true;
     await expect(ch.send({ n: 2 })).rejects.toBeInstanceOf(InvalidSerializerResultError);
     expect(ch.tryRecv()).toBe("would-block");
+  });
+});
+
+describe("a value the serializer cannot encode", () => {
+  it("the default serializer's 'could not be cloned' becomes a typed SharedSerializationError, with the original as cause", async () => {
+    const ch = new SharedChannel<unknown>(2);
+    for (const value of [() => 1, { f() {} }, new WeakMap(), Promise.resolve(1), Symbol("s")]) {
+      const rejected = await ch.send(value).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(isSharedSerializationError(rejected)).toBe(true);
+      expect(rejected).toBeInstanceOf(SharedSerializationError);
+      expect((rejected as Error).message).toContain("could not be cloned");
+      expect((rejected as Error).cause).toBeInstanceOf(Error);
+      expect(() => ch.trySend(value)).toThrow(SharedSerializationError);
+    }
+    await stillWorks(ch);
+  });
+
+  it("a custom serializer's throw is wrapped too, keeping it as the cause", async () => {
+    const boom = new Error("no encoding for this");
+    const ch = new SharedChannel<unknown>(2, {
+      serializer: {
+        serialize: () => {
+          throw boom;
+        },
+        deserialize: json.deserialize,
+      },
+    });
+    const rejected = await ch.send({ a: 1 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(rejected).toBeInstanceOf(SharedSerializationError);
+    expect((rejected as Error).cause).toBe(boom);
+    await stillWorks(ch);
   });
 });

@@ -38,7 +38,12 @@
  *   of `v` (for the fast-path types: `Object.is`-equal to `v`).
  */
 
-import { InvalidSerializerResultError, SharedSerializerUnavailableError, SharedValueTooLargeError } from "../errors.js";
+import {
+  InvalidSerializerResultError,
+  SharedSerializationError,
+  SharedSerializerUnavailableError,
+  SharedValueTooLargeError,
+} from "../errors.js";
 
 /**
  * Turns values that have no fast path into bytes and back, for a SharedChannel.
@@ -60,7 +65,8 @@ import { InvalidSerializerResultError, SharedSerializerUnavailableError, SharedV
 export interface Serializer {
   /**
    * Encodes a value as a Uint8Array (checked: anything else is refused with
-   * `InvalidSerializerResultError`). May throw; then nothing is sent.
+   * `InvalidSerializerResultError`). May throw; the send then fails with
+   * `SharedSerializationError` (its cause is what was thrown) and nothing is sent.
    */
   serialize(value: unknown): Uint8Array;
   /** Decodes bytes produced by {@link Serializer.serialize} (the array is a private copy). */
@@ -145,9 +151,9 @@ export class SlotCodec {
    *
    * @throws {@link SharedValueTooLargeError} when the value does not fit in a slot.
    * @throws {@link SharedSerializerUnavailableError} for a value without a fast
-   *   path when there is no serializer; whatever the serializer throws (a
-   *   "could not be cloned" Error for a function or a symbol);
-   *   {@link InvalidSerializerResultError} when it
+   *   path when there is no serializer; {@link SharedSerializationError} when the
+   *   serializer throws (its error is the cause: "could not be cloned" for a
+   *   function or a symbol); {@link InvalidSerializerResultError} when it
    *   returns anything but a Uint8Array.
    */
   prepare(value: unknown): unknown {
@@ -168,7 +174,12 @@ export class SlotCodec {
         if (value === null) return value;
         const serializer = this.serializer;
         if (serializer === undefined) throw new SharedSerializerUnavailableError();
-        const bytes: unknown = serializer.serialize(value);
+        let bytes: unknown;
+        try {
+          bytes = serializer.serialize(value);
+        } catch (error) {
+          throw new SharedSerializationError(error);
+        }
         // Checked here, not trusted: `write` copies exactly `byteLength` bytes of a Uint8Array into
         // the claimed slot, and anything else (a number[], an ArrayBuffer) would write garbage or
         // nothing under a header that claims bytes, or throw after the slot was claimed.
