@@ -1,5 +1,5 @@
 import type { Option } from "ts-results-es";
-import type { Receiver, Sender } from "./directions.js";
+import type { Receiver, Sender, ValuesIterator } from "./directions.js";
 import { InvalidCapacityError } from "./errors.js";
 import { checkBatchMax } from "./internal/batch.js";
 import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buffers/buffer.js";
@@ -354,7 +354,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    *   when aborted (the loop then throws); no value is lost.
    * @throws `InvalidSignalError` (synchronously) when `signal` is not an AbortSignal.
    */
-  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
+  values(options?: WaitOptions): ValuesIterator<T> {
     const signal = options?.signal;
     const fault = signalFault(signal, "Channel.values");
     if (fault !== undefined) throw fault;
@@ -362,7 +362,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   }
 
   /** `for await (const v of ch)`: see {@link Channel.values}. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+  [Symbol.asyncIterator](): ValuesIterator<T> {
     return new ChannelIterator(this.#core, undefined);
   }
 }

@@ -34,7 +34,7 @@ import type { HasPort } from "./port.js";
  * }
  * ```
  */
-export interface Receiver<T> extends HasPort<T>, AsyncIterable<T, undefined, undefined> {
+export interface Receiver<T> extends HasPort<T>, AsyncIterable<T> {
   /** Whether the channel has been closed (buffered values may remain to receive). */
   readonly closed: boolean;
   /** Receives the next value — Go's `v, ok := <-c`: `Some(value)`, or `None` once closed and drained. */
@@ -42,9 +42,23 @@ export interface Receiver<T> extends HasPort<T>, AsyncIterable<T, undefined, und
   /** Receives without waiting: `Some(value)`, `None` (closed and drained) or `"would-block"`. */
   tryRecv(): TryRecvResult<T>;
   /** Iterates received values until the channel is closed and drained — Go's `for v := range c`. */
-  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined>;
+  values(options?: WaitOptions): ValuesIterator<T>;
   /** `for await (const v of c)`: see {@link Receiver.values}. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined>;
+  [Symbol.asyncIterator](): ValuesIterator<T>;
+}
+
+/**
+ * The iterator of `for await` over a channel and of `values()`: an async
+ * iterator of `T` that finishes with `undefined` and is its own iterable.
+ * It is TypeScript 5.6's `AsyncIterableIterator<T, undefined, undefined>`,
+ * spelled so that TypeScript 5.0–5.5 (whose `AsyncIterableIterator` takes one
+ * type argument) read it too.
+ *
+ * @typeParam T - the values delivered.
+ */
+export interface ValuesIterator<T> extends AsyncIterator<T, undefined, undefined> {
+  /** Returns the iterator itself. */
+  [Symbol.asyncIterator](): ValuesIterator<T>;
 }
 
 /**

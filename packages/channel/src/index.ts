@@ -14,7 +14,7 @@ export {
   type WaitOptions,
 } from "./channel.js";
 export { type CombinatorOptions, distribute, filter, map, merge, pipe, tee } from "./combinators.js";
-export type { Receiver, Sender } from "./directions.js";
+export type { Receiver, Sender, ValuesIterator } from "./directions.js";
 export {
   ChannelAlreadyClosedError,
   ChannelClosedError,

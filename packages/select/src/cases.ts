@@ -213,6 +213,10 @@ export function recv<T>(source: HasPort<T> | null | undefined): RecvCase<T> {
  * await select({ out: send(batch.length > 0 ? output : null, batch), msg: recv(input) });
  * ```
  */
-export function send<T>(target: SendTarget<T> | null | undefined, value: NoInfer<T>): SendCase<T> {
+export function send<T>(
+  target: SendTarget<T> | null | undefined,
+  // `NoInfer<T>` (TypeScript 5.4+) spelled so TypeScript 5.0 reads it: T comes from `target` only.
+  value: [T][T extends unknown ? 0 : never],
+): SendCase<T> {
   return new SendCase(portFor(target, "send(target, value)"), value);
 }

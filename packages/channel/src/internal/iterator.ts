@@ -6,12 +6,14 @@
  * nothing is swallowed.
  */
 
+import type { ValuesIterator } from "../directions.js";
+
 /** What the iterator needs from an engine: one receive as an iterator step. */
 export interface StepSource<T> {
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>>;
 }
 
-export class ChannelIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
+export class ChannelIterator<T> implements ValuesIterator<T> {
   /** Set by `return()`; afterwards `next()` takes nothing. */
   #finished = false;
   constructor(

@@ -14,7 +14,7 @@
  *   `ReceiveOnlyError`, `cancelSend` reports "not queued here".
  */
 
-import { None, type Option, Some, type TryRecvResult, type WaitOptions } from "@csp-kit/channel";
+import { None, type Option, Some, type TryRecvResult, type ValuesIterator, type WaitOptions } from "@csp-kit/channel";
 import {
   checkSignal,
   PendingReceive,
@@ -119,13 +119,13 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
   }
 
   /** @throws `InvalidSignalError` (synchronously) when `signal` is not an AbortSignal. */
-  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
+  values(options?: WaitOptions): ValuesIterator<T> {
     const signal = options?.signal;
     if (signal !== undefined) checkSignal(signal, `values on ${this.describe()}`);
     return new ReceiverIterator(this, signal);
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+  [Symbol.asyncIterator](): ValuesIterator<T> {
     return new ReceiverIterator(this, undefined);
   }
 }
@@ -135,7 +135,7 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
  * done without receiving; a step already pending still delivers its value to
  * whoever awaits it, so nothing is swallowed.
  */
-class ReceiverIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
+class ReceiverIterator<T> implements ValuesIterator<T> {
   /** Set by `return()`; afterwards `next()` takes nothing. */
   #finished = false;
   constructor(
