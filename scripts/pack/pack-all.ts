@@ -11,11 +11,10 @@
  * Invariants: `.packs/` holds exactly the tarballs of this run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 /** Where the tarballs go; README's install section names this folder. */
@@ -35,13 +34,17 @@ function unpackedSize(tarball: string): number {
   return total;
 }
 
+/** `--packages a,b`: pack only these folders of packages/ (default: all). */
+const only = process.argv.includes("--packages") ? process.argv[process.argv.indexOf("--packages") + 1] : undefined;
+const filter =
+  only === undefined ? ["--filter", "./packages/*"] : only.split(",").flatMap((p) => ["--filter", `./packages/${p}`]);
+
 rmSync(PACKS, { recursive: true, force: true });
 mkdirSync(PACKS, { recursive: true });
-execFileSync(
-  "npx",
-  ["-y", "pnpm@10.34.8", "-r", "--filter", "./packages/*", "pack", "--pack-destination", PACKS],
-  { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
-);
+execFileSync("npx", ["-y", "pnpm@10.34.8", "-r", ...filter, "pack", "--pack-destination", PACKS], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "inherit"],
+});
 
 const tarballs = readdirSync(PACKS)
   .filter((f) => f.endsWith(".tgz"))
@@ -49,6 +52,8 @@ const tarballs = readdirSync(PACKS)
 for (const file of tarballs) {
   const path = join(PACKS, file);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
-  console.log(`${file.padEnd(36)} ${kb(statSync(path).size).padStart(10)} packed ${kb(unpackedSize(path)).padStart(10)} unpacked`);
+  console.log(
+    `${file.padEnd(36)} ${kb(statSync(path).size).padStart(10)} packed ${kb(unpackedSize(path)).padStart(10)} unpacked`,
+  );
 }
 console.log(`\n${tarballs.length} tarballs in .packs/; install them with: npm install ${PACKS}/*.tgz`);

@@ -22,8 +22,8 @@
  * dependencies of every kind, other scripts) are kept as they are; running it
  * twice writes nothing the second time.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { entryPoints, SOURCE_CONDITION } from "./tsup-preset.js";
 
@@ -114,6 +114,19 @@ function expectedManifest(folder: string, pkg: Manifest): Manifest {
   return ordered as Manifest;
 }
 
+/**
+ * A package README with every relative link made absolute: a file becomes
+ * `REPOSITORY/blob/main/<path>`, a folder `REPOSITORY/tree/main/<path>`
+ * (relative links break on the registry's page, which has no repository).
+ */
+function absoluteLinks(folder: string, markdown: string): string {
+  return markdown.replace(/\]\((?!https?:|mailto:|#)([^)\s#]+)(#[^)\s]*)?\)/g, (_m, link: string, anchor = "") => {
+    const path = posix.normalize(posix.join("packages", folder, link)).replace(/\/$/, "");
+    const kind = existsSync(join(root, path)) && statSync(join(root, path)).isDirectory() ? "tree" : "blob";
+    return `](${REPOSITORY}/${kind}/main/${path}${anchor})`;
+  });
+}
+
 /** Writes `text` to `path`, or in check mode records a problem when the file differs. */
 function put(path: string, text: string, what: string): void {
   const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
@@ -150,15 +163,12 @@ for (const folder of folders) {
   put(join(dir, "tsup.config.ts"), TSUP_CONFIG, "not the shared cspKitBuild() config");
 
   const readme = join(dir, "README.md");
-  if (existsSync(readme)) {
-    const relative = [...readFileSync(readme, "utf8").matchAll(/\]\((?!https?:|mailto:|#)([^)\s]+)\)/g)].map(
-      (m) => m[1],
+  if (existsSync(readme))
+    put(
+      readme,
+      absoluteLinks(folder, readFileSync(readme, "utf8")),
+      "relative links (they break on the registry's page)",
     );
-    if (relative.length > 0)
-      problems.push(
-        `packages/${folder}/README.md: relative links break on the registry's page; use ${REPOSITORY}/blob/main/... for: ${relative.join(", ")}`,
-      );
-  }
 
   for (const source of Object.values(entryPoints(dir))) typedocEntries.push(`packages/${folder}/${source}`);
 }
