@@ -14,6 +14,7 @@
  */
 
 import { checkSignal, WaiterList } from "@csp-kit/channel/port";
+import { InvalidArgumentError, isUnlockOfUnlockedError, UnlockOfUnlockedError } from "./errors.js";
 import { Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { Locker, WaitOptions } from "./types.js";
 
@@ -70,8 +71,18 @@ export class Cond {
   /**
    * @param locker - the lock that protects the condition (Go's `c.L`): a
    *   {@link Mutex}, an {@link RWMutex}, `rw.rLocker()`, or any {@link Locker}.
+   * @throws {@link InvalidArgumentError} if `locker` has no `lock` and `unlock` methods.
    */
-  constructor(readonly locker: Locker) {}
+  constructor(readonly locker: Locker) {
+    const l = locker as Partial<Record<keyof Locker, unknown>> | null;
+    if (typeof l !== "object" || l === null || typeof l.lock !== "function" || typeof l.unlock !== "function") {
+      throw new InvalidArgumentError(
+        "new Cond(locker)",
+        locker,
+        "must be a Locker, an object with lock() and unlock(): a Mutex, an RWMutex or rw.rLocker()",
+      );
+    }
+  }
 
   /** Tasks waiting for a notification now. */
   get waiting(): number {
@@ -82,8 +93,8 @@ export class Cond {
    * Unlocks `locker`, waits for `signal()`/`broadcast()`, then re-locks — Go's
    * `Wait()`. Must be called holding the lock. See the class for cancellation.
    *
-   * @throws (rejects) `UnlockOfUnlockedError` from the locker if it was not
-   *   locked; nothing was queued.
+   * @throws (rejects) `UnlockOfUnlockedError` (operation `"Cond.wait"`, the
+   *   locker's own error as `cause`) if the locker was not locked; nothing was queued.
    *
    * @example
    * ```ts
@@ -95,7 +106,17 @@ export class Cond {
     const signal = checkSignal(options?.signal, "Cond.wait");
     if (signal?.aborted) throw signal.reason;
     // Phase 1, synchronous: unlock (throws if not held — then nothing is queued) and enqueue.
-    this.locker.unlock();
+    try {
+      this.locker.unlock();
+    } catch (error) {
+      if (!isUnlockOfUnlockedError(error)) throw error;
+      throw new UnlockOfUnlockedError("Cond.wait", {
+        cause: error,
+        explanation:
+          "the Cond's locker is not held; call wait() holding cond.locker " +
+          "(await locker.lock() first), and re-check the condition in a loop after it returns",
+      });
+    }
     const outcome = await new Promise<undefined | typeof ABORTED>((resolve) => {
       this.#waiters.push(new Waiter<undefined>(this.#owner, 0, undefined, resolve, () => resolve(ABORTED), signal));
     });

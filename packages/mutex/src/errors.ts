@@ -9,6 +9,8 @@
  * singleton: each throw creates a new one with its own stack.
  */
 
+import { describeValue } from "@csp-kit/channel/port";
+
 /** Base class of every error thrown by @csp-kit/mutex. */
 export class SyncError extends Error {
   override name = "SyncError";
@@ -21,13 +23,21 @@ export class SyncError extends Error {
  */
 export class UnlockOfUnlockedError extends SyncError {
   override name = "UnlockOfUnlockedError";
-  /** Which primitive and operation failed, e.g. `"Mutex.unlock"` or `"RWMutex.rUnlock"`. */
+  /** Which primitive and operation failed, e.g. `"Mutex.unlock"`, `"RWMutex.rUnlock"` or `"Cond.wait"`. */
   readonly operation: string;
-  constructor(operation: string, options?: ErrorOptions) {
+  /**
+   * @param operation - the operation that found the lock not held.
+   * @param options - `cause`, and `explanation` to replace the default advice
+   *   (`Cond.wait` explains that it must be called holding its locker).
+   */
+  constructor(operation: string, options?: ErrorOptions & { readonly explanation?: string }) {
     super(
-      `${operation}: the lock is not held in this mode, so there is nothing to release ` +
-        "(call unlock once per successful lock; prefer `using guard = await m.acquire()` or runExclusive, " +
-        "whose release happens exactly once)",
+      `${operation}: ${
+        options?.explanation ??
+        "the lock is not held in this mode, so there is nothing to release " +
+          "(call unlock once per successful lock; prefer `using guard = await m.acquire()` or runExclusive, " +
+          "whose release happens exactly once)"
+      }`,
       options,
     );
     this.operation = operation;
@@ -65,9 +75,13 @@ export class NegativeWaitGroupCounterError extends SyncError {
   readonly counter: number;
   /** The delta that was rejected. */
   readonly delta: number;
-  constructor(counter: number, delta: number, options?: ErrorOptions) {
+  /**
+   * @param options - `cause`, and `operation`, the call to name in the message
+   *   (default `WaitGroup.add(delta)`; `done()` passes `"WaitGroup.done()"`).
+   */
+  constructor(counter: number, delta: number, options?: ErrorOptions & { readonly operation?: string }) {
     super(
-      `WaitGroup.add(${delta}): the counter would become ${counter + delta}; ` +
+      `${options?.operation ?? `WaitGroup.add(${delta})`}: the counter would become ${counter + delta}; ` +
         "call add(n) before starting n tasks and done() exactly once per task (or use wg.go(fn), which pairs them)",
       options,
     );
@@ -94,11 +108,9 @@ export class InvalidArgumentError extends RangeError {
   }
 }
 
+/** A number as itself (`1.5`, `NaN`); anything else as the port's `describeValue` says it. */
 function describe(value: unknown): string {
-  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "object") return `a ${value.constructor?.name ?? "object"}`;
-  return `a ${typeof value}`;
+  return typeof value === "number" ? String(value) : describeValue(value);
 }
 
 function hasName(error: unknown, name: string): boolean {

@@ -16,6 +16,7 @@
  */
 
 import { WaiterList } from "@csp-kit/channel/port";
+import { InvalidArgumentError } from "./errors.js";
 import { refusedBySignal } from "./internal/util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
@@ -83,6 +84,9 @@ export class Once {
    * @returns resolves when `fn` has completed (`fn`'s own rejection for the caller that ran it).
    */
   do(fn: () => unknown, options?: WaitOptions): Promise<void> {
+    // Argument errors change nothing: checked before the state moves.
+    if (typeof fn !== "function")
+      return Promise.reject(new InvalidArgumentError("Once.do(fn)", fn, "fn must be a function"));
     const signal = options?.signal;
     if (signal !== undefined) {
       const refused = refusedBySignal(signal, "Once.do");
@@ -104,7 +108,16 @@ export class Once {
       this.#finish(running);
       return Promise.reject(error);
     }
-    if (!isPromiseLike(result)) {
+    let thenable: boolean;
+    try {
+      thenable = isPromiseLike(result);
+    } catch (error) {
+      // A `then` getter that throws: fn returned, so the run is over; report the
+      // getter's error to this caller rather than leave the Once running forever.
+      this.#finish(running);
+      return Promise.reject(error);
+    }
+    if (!thenable) {
       this.#finish(running);
       return RESOLVED;
     }

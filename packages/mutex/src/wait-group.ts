@@ -12,7 +12,7 @@
  */
 
 import { WaiterList } from "@csp-kit/channel/port";
-import { NegativeWaitGroupCounterError } from "./errors.js";
+import { InvalidArgumentError, NegativeWaitGroupCounterError } from "./errors.js";
 import { checkCount, refusedBySignal } from "./internal/util.js";
 import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
@@ -69,12 +69,32 @@ export class WaitGroup {
    * @param delta - a whole number; default 1.
    * @throws {@link NegativeWaitGroupCounterError} if the counter would drop
    *   below zero (Go panics); the counter is left unchanged.
-   * @throws {@link InvalidArgumentError} if `delta` is not a whole number.
+   * @throws {@link InvalidArgumentError} if `delta` is not a whole number, or
+   *   would take the counter past `Number.MAX_SAFE_INTEGER`; the counter is left unchanged.
    */
   add(delta = 1): void {
     checkCount("WaitGroup.add(delta)", delta, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    this.#add(delta, undefined);
+  }
+
+  /** Adds a validated whole `delta`; `operation` names the call in a counter error (undefined: `add(delta)`). */
+  #add(delta: number, operation: string | undefined): void {
     const next = this.#counter + delta;
-    if (next < 0) throw new NegativeWaitGroupCounterError(this.#counter, delta);
+    if (next < 0) {
+      throw new NegativeWaitGroupCounterError(
+        this.#counter,
+        delta,
+        operation === undefined ? undefined : { operation },
+      );
+    }
+    if (next > Number.MAX_SAFE_INTEGER) {
+      throw new InvalidArgumentError(
+        "WaitGroup.add(delta)",
+        delta,
+        `must keep the counter a safe integer: the counter is ${this.#counter}, so delta must be <= ` +
+          `${Number.MAX_SAFE_INTEGER - this.#counter} (a counter this large is almost certainly a bug)`,
+      );
+    }
     this.#counter = next;
     if (next === 0 && this.#waiters.size > 0) {
       for (let w = this.#waiters.shift(); w !== undefined; w = this.#waiters.shift()) w.tryGrant();
@@ -87,7 +107,7 @@ export class WaitGroup {
    * @throws {@link NegativeWaitGroupCounterError} if the counter is already zero.
    */
   done(): void {
-    this.add(-1);
+    this.#add(-1, "WaitGroup.done()");
   }
 
   /**

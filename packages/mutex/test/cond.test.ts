@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Cond, isUnlockOfUnlockedError, Mutex, RWMutex } from "../src/index.js";
+import {
+  Cond,
+  InvalidArgumentError,
+  isUnlockOfUnlockedError,
+  Mutex,
+  RWMutex,
+  type UnlockOfUnlockedError,
+} from "../src/index.js";
 import { flush, probe } from "./helpers.js";
 
 /** Starts a task that locks `mu`, waits on `cond` once, records `name`, and unlocks. */
@@ -157,5 +164,31 @@ describe("Cond", () => {
     await consumer;
     expect(received).toEqual([0, 1, 2, 3, 4]);
     nonEmpty.assertInvariants();
+  });
+});
+
+describe("Cond under misuse", () => {
+  it("new Cond(x) refuses what is not a Locker at once, instead of failing later in wait()", () => {
+    for (const bad of [5, undefined, null, {}, { lock() {} }]) {
+      expect(() => new Cond(bad as never)).toThrow(InvalidArgumentError);
+    }
+    expect(() => new Cond(5 as never)).toThrow(/^new Cond\(locker\): .*lock\(\) and unlock\(\).*\(got 5\)$/);
+  });
+
+  it("wait() without holding the lock names Cond.wait, and queues nothing", async () => {
+    const mu = new Mutex();
+    const cond = new Cond(mu);
+    let error: unknown;
+    try {
+      await cond.wait();
+    } catch (e) {
+      error = e;
+    }
+    expect(isUnlockOfUnlockedError(error)).toBe(true);
+    expect((error as UnlockOfUnlockedError).operation).toBe("Cond.wait");
+    expect((error as Error).message).toMatch(/^Cond\.wait: .*hold/);
+    expect((error as Error).cause).toBeDefined();
+    expect(cond.waiting).toBe(0);
+    expect(mu.locked).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Once, onceValue } from "../src/index.js";
+import { isInvalidArgumentError, Once, onceValue } from "../src/index.js";
 import { flush, probe } from "./helpers.js";
 
 describe("Once", () => {
@@ -127,5 +127,47 @@ describe("onceValue", () => {
     await expect(get()).rejects.toThrow("no config");
     await expect(get()).rejects.toThrow("no config");
     expect(calls).toBe(1);
+  });
+});
+
+describe("Once under misuse", () => {
+  it("a result whose then getter throws rejects that caller and completes the Once, instead of leaving it stuck", async () => {
+    const once = new Once();
+    const boom = new Error("then getter");
+    const hostile = {
+      get then(): never {
+        throw boom;
+      },
+    };
+    let outcome: unknown;
+    try {
+      await once.do(() => hostile);
+    } catch (error) {
+      outcome = error;
+    }
+    expect(outcome).toBe(boom);
+    expect(once.done).toBe(true);
+    // Later callers are not stuck behind a run that never finishes.
+    const later = probe(once.do(() => 1));
+    await flush();
+    expect(later.current.state).toBe("resolved");
+  });
+
+  it("do(undefined) rejects with InvalidArgumentError and changes nothing: the next do still runs its function", async () => {
+    const once = new Once();
+    let error: unknown;
+    try {
+      await once.do(undefined as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(isInvalidArgumentError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Once\.do\(fn\): fn must be a function \(got undefined\)/);
+    expect(once.done).toBe(false);
+    let ran = false;
+    await once.do(() => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
   });
 });

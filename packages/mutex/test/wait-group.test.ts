@@ -102,3 +102,35 @@ describe("WaitGroup", () => {
     expect(second.current.state).toBe("resolved");
   });
 });
+
+describe("WaitGroup under misuse", () => {
+  it("refuses an add that would take the counter past the largest safe integer, and keeps the counter", () => {
+    const wg = new WaitGroup();
+    wg.add(Number.MAX_SAFE_INTEGER);
+    expect(() => wg.add(Number.MAX_SAFE_INTEGER)).toThrow(InvalidArgumentError);
+    expect(() => wg.add(1)).toThrow(/counter is 9007199254740991/);
+    expect(wg.count).toBe(Number.MAX_SAFE_INTEGER);
+    wg.add(-Number.MAX_SAFE_INTEGER);
+    expect(wg.count).toBe(0);
+  });
+
+  it("done() below zero names done(), not add(-1)", () => {
+    const wg = new WaitGroup();
+    let error: unknown;
+    try {
+      wg.done();
+    } catch (e) {
+      error = e;
+    }
+    expect(isNegativeWaitGroupCounterError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^WaitGroup\.done\(\): /);
+    expect((error as Error).message).not.toContain("add(-1)");
+    expect(() => wg.add(-2)).toThrow(/^WaitGroup\.add\(-2\): /);
+  });
+
+  it("a fractional delta says a whole number is expected, without a meaningless lower bound", () => {
+    const wg = new WaitGroup();
+    expect(() => wg.add(1.5)).toThrow(/^WaitGroup\.add\(delta\): must be a whole number \(got 1\.5\)$/);
+    expect(() => wg.add("1" as never)).toThrow(/\(got the string "1"\)$/);
+  });
+});

@@ -19,8 +19,10 @@ export function refusedBySignal(signal: unknown, operation: string): Promise<nev
 /** Returns `n` if it is a whole number in [min, max]; otherwise throws {@link InvalidArgumentError}. */
 export function checkCount(where: string, n: unknown, min: number, max: number): number {
   if (typeof n === "number" && Number.isSafeInteger(n) && n >= min && n <= max) return n;
-  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-  throw new InvalidArgumentError(where, n, `must be a whole number ${range}`);
+  // The safe-integer bounds are implied by "whole number": stating them only confuses.
+  const range =
+    max !== Number.MAX_SAFE_INTEGER ? ` in [${min}, ${max}]` : min !== Number.MIN_SAFE_INTEGER ? ` >= ${min}` : "";
+  throw new InvalidArgumentError(where, n, `must be a whole number${range}`);
 }
 
 /**
