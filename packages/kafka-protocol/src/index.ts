@@ -14,6 +14,23 @@ export {
   NEVER_FLEXIBLE,
 } from "./api-keys.js";
 export {
+  COMPRESSION,
+  type CompressionCodec,
+  type CompressionName,
+  CompressionRegistry,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  defaultCompressionRegistry,
+  gzipCodec,
+  isXerialSnappy,
+  lz4Codec,
+  lz4FrameBound,
+  MAX_KAFKA_CODEC_ID,
+  snappyCodec,
+  snappyDecompressedLength,
+  zstdCodec,
+  zstdFrameBound,
+} from "./compression/index.js";
+export {
   crc32c,
   crc32cImplementation,
   crc32cJs,
@@ -176,6 +193,38 @@ export {
   type TopicProduceResponse,
 } from "./messages/produce.js";
 export { NULL_LENGTH, Reader, type TagHandler, uuidFromString, uuidToString } from "./reader.js";
+export {
+  CONTROL_RECORD_TYPE,
+  type ControlRecord,
+  type ControlRecordKind,
+  decodeControlRecord,
+  endTransactionMarker,
+  type KafkaRecord,
+  MIN_RECORD_BYTES,
+  type RecordHeader,
+  type RecordInput,
+} from "./record.js";
+export {
+  type BatchHeaderRewrite,
+  type DecodedRecordBatches,
+  type DecodeRecordBatchOptions,
+  decodeRecordBatch,
+  decodeRecordBatches,
+  type EncodeRecordBatchOptions,
+  encodeRecordBatch,
+  encodeRecordBatchSync,
+  type HeaderReadOptions,
+  RECORD_BATCH_HEADER_BYTES,
+  RECORD_BATCH_LOG_OVERHEAD,
+  RECORD_BATCH_MAGIC,
+  type RecordBatch,
+  type RecordBatchHeader,
+  type RecordBatchInput,
+  readBatchHeader,
+  readBatchHeaders,
+  rewriteBatchHeader,
+  type TimestampType,
+} from "./record-batch.js";
 export {
   type DecodedRequest,
   type DecodedResponse,
