@@ -9,7 +9,7 @@
  * - `#handle.buffer` is the buffer `#core.ring` works on.
  */
 
-import type { InvalidCapacityError, Option, WaitOptions } from "@csp-kit/channel";
+import type { InvalidCapacityError, Option, ValuesIterator, WaitOptions } from "@csp-kit/channel";
 import { ChannelIterator, checkBatchMax, checkSignal, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
 import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./internal/codec.js";
@@ -483,12 +483,12 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *   when aborted (the loop then throws); no value is lost.
    * @throws `InvalidSignalError` (at once) when `signal` is not an AbortSignal.
    */
-  values(options?: WaitOptions): AsyncIterableIterator<T, undefined, undefined> {
+  values(options?: WaitOptions): ValuesIterator<T> {
     return new ChannelIterator(this.#core, checkSignal(options?.signal, "SharedChannel.values"));
   }
 
   /** `for await (const v of ch)`: see {@link SharedChannel.values}. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<T, undefined, undefined> {
+  [Symbol.asyncIterator](): ValuesIterator<T> {
     return new ChannelIterator(this.#core, undefined);
   }
 }

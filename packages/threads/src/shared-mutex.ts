@@ -12,20 +12,35 @@
  * Threads sleep with `Atomics.wait` (`lockSync`, blocks the thread) or
  * `Atomics.waitAsync` (`lock`, never blocks the event loop).
  *
+ * Async waits, two levels (as SharedChannel's pumps): each instance keeps its
+ * waiting `lock()` calls in a local FIFO `queue` — one intrusive node per
+ * wait, watching its signal through the signal's one shared listener — and
+ * has at most one *pump*: one `Atomics.waitAsync` on the word, armed while the
+ * queue is non-empty. The pump takes the lock for the head of the queue (the
+ * exchange(→2) of the slow path) and grants it in the same synchronous turn,
+ * then waits again while waiters remain. An aborted wait leaves the queue at
+ * once (O(1)); only the pump's pending `waitAsync` cannot be withdrawn, and
+ * there is one per instance however many waits are aborted.
+ *
  * Invariants:
  * - a caller holds the lock iff its compareExchange(0→1) or exchange(→2) returned 0.
  * - a thread sleeps only on the value 2, and the word stays non-zero until an
  *   unlock, which sees 2 and wakes one sleeper — so no sleeper misses the unlock
  *   that concerns it. (A slow locker that takes the lock leaves 2 behind even if
  *   nobody sleeps; that costs one spurious notify, never a missed one.)
- * - an async `lock` that is aborted while asleep leaves its `waitAsync` behind
- *   (there is no way to withdraw it); if an unlock's wake-up lands on it, it is
- *   passed on with another notify, so an abort never swallows a wake-up.
+ * - if `#queue.size > 0` then `#pumping` (a queued wait always has a pump that
+ *   will serve it); `#pumping` is cleared only by a pump that found the queue
+ *   empty, so there is at most one pending `waitAsync` per instance.
+ * - every waiter in `#queue` is unsettled: it is removed in the same
+ *   synchronous turn in which it is granted or aborted.
+ * - a wake-up that reaches a pump whose queue is empty is passed on with
+ *   another notify, so an abort never swallows a wake-up meant for someone else.
+ * - `#holdsAlive` iff `#queue.size > 0`: a thread with a pending lock stays alive.
  */
 
 import { InvalidAtomicLayoutError } from "@csp-kit/atomic";
 import type { WaitOptions } from "@csp-kit/channel";
-import { signalFault } from "@csp-kit/channel/port";
+import { type AbortLinks, type Linked, signalFault, unwatchAbort, WaiterList, watchAbort } from "@csp-kit/channel/port";
 import { UnlockOfUnlockedError } from "./errors.js";
 import { keepAlive } from "./internal/keep-alive.js";
 import { waitAsync } from "./internal/wait-async.js";
@@ -36,9 +51,6 @@ const CONTENDED = 2;
 
 /** What an uncontended `lock()` returns: one shared resolved promise, no allocation. */
 const RESOLVED: Promise<void> = Promise.resolve();
-
-/** The outcome of a sleep that was cut short by abort. */
-const ABORTED: unique symbol = Symbol("csp-kit.shared-mutex.aborted");
 
 /**
  * A mutex shared by threads, over a SharedArrayBuffer — Go's `sync.Mutex` for
@@ -70,6 +82,11 @@ const ABORTED: unique symbol = Symbol("csp-kit.shared-mutex.aborted");
  * leaves it locked. An async waiter is woken through its thread's event loop: if
  * that thread is busy, the hand-off waits for it.
  *
+ * **Memory:** a waiting `lock()` is one small object, removed at once when its
+ * signal aborts; waits on one signal share one abort listener; an instance has
+ * at most one pending `Atomics.waitAsync`, however many waits were aborted.
+ * Async waiters of one instance are served in arrival order.
+ *
  * @example
  * ```ts
  * // main.ts
@@ -90,6 +107,23 @@ export class SharedMutex {
 
   /** A one-element view of exactly the lock word (`#word[0]`). Set at construction, never replaced. */
   readonly #word: Int32Array;
+  /** This instance's waiting `lock()` calls, oldest first. Added by `lock`; removed when granted or aborted. */
+  readonly #queue = new WaiterList<LockWaiter>();
+  /**
+   * Whether the pump runs: set by `#ensurePump` when the first waiter queues,
+   * cleared only by `#serve` / `#onWake` finding the queue empty. While set,
+   * a `waitAsync` may be pending (it is, unless `#serve` is on the stack).
+   */
+  #pumping = false;
+  /** Whether this instance holds the thread alive (keep-alive); follows "the queue is non-empty". */
+  #holdsAlive = false;
+  /** Bound once, so waiting allocates no closure. */
+  readonly #onWakeBound = (result: string): void => this.#onWake(result);
+  /** How an aborted waiter leaves the queue: O(1). Precondition: `w` is queued and unsettled. */
+  readonly #cancelBound = (w: LockWaiter): void => {
+    this.#queue.remove(w);
+    this.#settle();
+  };
 
   /**
    * Creates a SharedMutex. Without arguments it allocates its own 4-byte
@@ -165,50 +199,74 @@ export class SharedMutex {
     const fault = signalFault(signal, "SharedMutex.lock");
     if (fault !== undefined) return Promise.reject(fault);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.tryLock()) return RESOLVED;
-    return this.#lockSlow(signal);
+    // Waiters of this instance go first (local FIFO): the fast path is only for an empty queue.
+    if (this.#queue.size === 0 && this.tryLock()) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      const w = new LockWaiter(this.#cancelBound, resolve, reject);
+      this.#queue.push(w);
+      if (signal !== undefined) watchAbort(signal, w);
+      this.#settle();
+      this.#ensurePump();
+    });
+  }
+
+  /** Keeps `#holdsAlive` equal to "the queue is non-empty" (a pending waitAsync alone does not keep a Node thread alive). */
+  #settle(): void {
+    const want = this.#queue.size > 0;
+    if (want === this.#holdsAlive) return;
+    this.#holdsAlive = want;
+    keepAlive(want);
+  }
+
+  /** Precondition: the queue is non-empty. Starts the pump unless it runs already. */
+  #ensurePump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#serve();
   }
 
   /**
-   * The contended path of `lock`. Precondition: a tryLock just failed.
-   * Loop: announce contention with exchange(→2); a 0 back means we own the lock.
-   * Otherwise sleep while the word is 2, then try again.
+   * The pump: while waiters are queued, takes the lock for the head with the
+   * slow path's exchange(→2) and grants it (in the same synchronous turn), or —
+   * when the lock is held — starts one `waitAsync` on the value 2 and returns.
+   * Precondition: `#pumping`, and no wait of this pump is pending.
    */
-  async #lockSlow(signal: AbortSignal | undefined): Promise<void> {
-    // A pending waitAsync does not keep the thread alive: without this, a worker
-    // whose only work is this lock() would exit while it waits.
-    keepAlive(true);
-    try {
-      await this.#contend(signal);
-    } finally {
-      keepAlive(false);
-    }
-  }
-
-  async #contend(signal: AbortSignal | undefined): Promise<void> {
+  #serve(): void {
     const word = this.#word;
-    while (Atomics.exchange(word, 0, CONTENDED) !== UNLOCKED) {
+    const queue = this.#queue;
+    for (;;) {
+      const head = queue.peek();
+      if (head === undefined) {
+        this.#pumping = false;
+        return;
+      }
+      if (Atomics.exchange(word, 0, CONTENDED) === UNLOCKED) {
+        queue.shift();
+        this.#settle();
+        head.grant();
+        continue;
+      }
       const sleep = waitAsync(word, 0, CONTENDED);
       // Not a promise: the word was no longer 2 when we looked; retry at once.
       if (typeof sleep === "string") continue;
-      if (signal === undefined) {
-        await sleep;
-        continue;
-      }
-      const outcome = await wokenOrAborted(sleep, signal);
-      if (outcome === ABORTED) {
-        // Our sleep stays registered; a wake-up meant for a live waiter may land on it: pass it on.
-        void sleep.then((result) => {
-          if (result === "ok") Atomics.notify(word, 0, 1);
-        });
-        throw signal.reason;
-      }
-      if (signal.aborted) {
-        // Woken, but aborted before we could retry: abort wins (we took nothing); pass the wake-up on.
-        Atomics.notify(word, 0, 1);
-        throw signal.reason;
-      }
+      sleep.then(this.#onWakeBound);
+      return;
     }
+  }
+
+  /**
+   * The pump's wait ended. With waiters queued, serve them; with none (they
+   * were aborted, or granted by the fast path meanwhile), stop — and if this
+   * was an unlock's notify, pass it on: it may have been meant for a sleeper
+   * elsewhere.
+   */
+  #onWake(result: string): void {
+    if (this.#queue.size > 0) {
+      this.#serve();
+      return;
+    }
+    this.#pumping = false;
+    if (result === "ok") Atomics.notify(this.#word, 0, 1);
   }
 
   /**
@@ -323,16 +381,49 @@ class UnlockGuard implements Guard {
   }
 }
 
-/** Resolves with the sleep's result, or with ABORTED if `signal` aborts first. Removes its listener either way. */
-function wokenOrAborted<T>(sleep: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  return new Promise<T | typeof ABORTED>((resolve) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener("abort", onAbort, { once: true });
-    void sleep.then((result) => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(result);
-    });
-  });
+/**
+ * One waiting `lock()` call: a node of its mutex's queue and of its signal's
+ * watch list. Settles exactly once: `grant` (the pump took the lock for it)
+ * or `onAbort`, whichever sets `done` first; both leave the queue in the same
+ * synchronous turn.
+ */
+class LockWaiter implements Linked, AbortLinks {
+  /** @internal link owned by the mutex's queue. */
+  list: object | undefined = undefined;
+  /** @internal link owned by the mutex's queue. */
+  prev: Linked | undefined = undefined;
+  /** @internal link owned by the mutex's queue. */
+  next: Linked | undefined = undefined;
+  /** @internal link owned by the signal's watch list. */
+  abortList: object | undefined = undefined;
+  /** @internal link owned by the signal's watch list. */
+  abortPrev: AbortLinks | undefined = undefined;
+  /** @internal link owned by the signal's watch list. */
+  abortNext: AbortLinks | undefined = undefined;
+  /** Set once, by `grant` or `onAbort`. */
+  done = false;
+
+  constructor(
+    /** Takes this waiter off its mutex's queue. */
+    private readonly cancel: (w: LockWaiter) => void,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  /** The lock was taken for this waiter. Precondition: dequeued, not done. */
+  grant(): void {
+    this.done = true;
+    unwatchAbort(this);
+    this.resolve();
+  }
+
+  /** The signal aborted: atomic — a waiter already granted ignores it. */
+  onAbort(reason: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.cancel(this);
+    this.reject(reason);
+  }
 }
 
 /** Validates where a lock word goes: a 4-byte-aligned Int32 inside a SharedArrayBuffer. */
