@@ -34,7 +34,7 @@ async function corpus(): Promise<Uint8Array[]> {
   const fixtures = JSON.parse(
     readFileSync(new URL("../fixtures/kcat-record-batches.json", import.meta.url), "utf8"),
   ) as { batches: Array<{ hex: string }> };
-  const seeds = fixtures.batches.map((b) => new Uint8Array(Buffer.from(b.hex, "hex")));
+  const seeds: Uint8Array[] = fixtures.batches.map((b) => new Uint8Array(Buffer.from(b.hex, "hex")));
   const text = new TextEncoder();
   const records = Array.from({ length: 25 }, (_, i) => ({
     key: i % 3 === 0 ? null : text.encode(`key-${i}`),
