@@ -36,13 +36,18 @@ export class InvalidAtomicLayoutError extends RangeError {
   }
 }
 
+/** A value for an error message: numbers, bigints and booleans as themselves, the rest grammatically. */
 function describe(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return String(value);
   if (typeof value === "string")
     return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `a ${typeof value}`;
+  if (typeof value === "object") {
+    const ctor = (value as { constructor?: unknown }).constructor;
+    return `an object (${typeof ctor === "function" && ctor.name !== "" ? ctor.name : "no class"})`;
+  }
+  return `a ${typeof value}`; // "a symbol", "a function"
 }
 
 function hasName(error: unknown, name: string): boolean {

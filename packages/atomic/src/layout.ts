@@ -146,7 +146,16 @@ export class AtomicLayout<const S extends AtomicSchema> {
   bind(buffer: SharedArrayBuffer, byteOffset = 0): AtomicFields<S> {
     checkSlot("AtomicLayout.bind", buffer, byteOffset, this.byteLength, this.alignment);
     const fields: Record<string, AtomicKinds[AtomicKind]> = {};
-    for (const [name, { kind, offset }] of this.#offsets) fields[name] = KINDS[kind].from(buffer, byteOffset + offset);
+    // defineProperty, not assignment: a field named "__proto__" must be an own
+    // field, not the object's prototype (assignment would call the setter).
+    for (const [name, { kind, offset }] of this.#offsets) {
+      Object.defineProperty(fields, name, {
+        value: KINDS[kind].from(buffer, byteOffset + offset),
+        enumerable: true,
+        writable: false,
+        configurable: false,
+      });
+    }
     return Object.freeze(fields) as AtomicFields<S>;
   }
 }

@@ -78,4 +78,30 @@ describe("AtomicLayout", () => {
     const layout = new AtomicLayout({ x: "int32" });
     expect(Object.isFrozen(layout.bind(layout.allocate()))).toBe(true);
   });
+
+  it("a field named __proto__ is an ordinary field, not the prototype of what bind returns", () => {
+    const schema = JSON.parse('{"__proto__": "int32", "toString": "bool", "jobs": "int32"}') as Record<
+      string,
+      "int32" | "bool"
+    >;
+    const layout = new AtomicLayout(schema);
+    expect(layout.byteLength).toBe(12);
+    const fields = layout.bind(layout.allocate()) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.hasOwn(fields, "__proto__")).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(fields, "__proto__")?.value).toBeInstanceOf(AtomicInt32);
+    expect(fields.toString).toBeInstanceOf(AtomicBool);
+    expect(Object.keys(fields)).toEqual(["__proto__", "toString", "jobs"]);
+    expect(Object.isFrozen(fields)).toBe(true);
+  });
+});
+
+describe("atomic error messages", () => {
+  it("describe what was given grammatically", () => {
+    expect(() => new AtomicBool(undefined as unknown as boolean)).not.toThrow();
+    expect(() => new AtomicBool(Symbol("s") as unknown as boolean)).toThrow(/\(got a symbol\)$/);
+    expect(() => new AtomicBool({} as unknown as boolean)).toThrow(/\(got an object \(Object\)\)$/);
+    expect(() => new AtomicBool((() => true) as unknown as boolean)).toThrow(/\(got a function\)$/);
+    expect(() => new AtomicBool("yes" as unknown as boolean)).toThrow(/\(got the string "yes"\)$/);
+  });
 });
