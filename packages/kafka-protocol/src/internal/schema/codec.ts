@@ -140,8 +140,10 @@ export function defineMessage<T>(schema: MessageSchema, span?: VersionSpan): Mes
       try {
         return decodeStruct(r, plan) as T;
       } catch (e) {
-        if (!isProtocolError(e)) throw e;
-        throw new ProtocolError(e.kind, `${schema.name} v${version}: ${e.message}`, e.offset, { cause: e });
+        // Prefix the message in place: a second error would capture a second stack, and a
+        // broker fed garbage (or a fuzzer) pays for every one.
+        if (isProtocolError(e)) e.message = `${schema.name} v${version}: ${e.message}`;
+        throw e;
       }
     },
     defaults(version) {
