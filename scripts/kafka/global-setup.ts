@@ -7,7 +7,8 @@
  *   ApiVersions request), else prepares the jars and starts a broker of its own;
  * - provides `kafkaBootstrap` and `kcatPath` to the tests (vitest `inject`; typed
  *   in interop-support.ts) and exports CSP_KIT_KAFKA_BOOTSTRAP to the workers;
- * - its teardown stops the broker it started, never one it was given.
+ * - its teardown stops the broker it started, never one it was given; if vitest
+ *   exits without tearing down, an exit hook kills that JVM.
  */
 
 import type { TestProject } from "vitest/node";
@@ -50,7 +51,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const broker = await startKafka({ log });
     bootstrap = broker.bootstrap;
     log(`Kafka answered ApiVersions ${(broker.startupMs / 1000).toFixed(1)} s after launch, at ${bootstrap}`);
+    // If vitest exits without running the teardown (a crash, process.exit), do not leave the JVM behind.
+    const killOnExit = () => {
+      try {
+        process.kill(broker.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    process.once("exit", killOnExit);
     teardown = async () => {
+      process.off("exit", killOnExit);
       const result = await stopKafka(broker);
       log(`Kafka stopped in ${(result.elapsedMs / 1000).toFixed(1)} s${result.killed ? " (SIGKILL)" : ""}`);
     };
