@@ -11,7 +11,7 @@ describe("types", () => {
     // @ts-expect-error a number is not a bigint: write 1n
     a.add(1);
     expectTypeOf(new AtomicUint64().swap(1n)).toEqualTypeOf<bigint>();
-    expectTypeOf(AtomicInt64).constructorParameters.toEqualTypeOf<[initial?: bigint]>();
+    expectTypeOf(AtomicInt64).constructorParameters.toEqualTypeOf<[initial?: bigint | undefined]>();
   });
 
   it("the 32-bit atomics take and return number", () => {

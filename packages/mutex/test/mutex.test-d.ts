@@ -54,6 +54,6 @@ describe("types", () => {
     const mu = new Mutex();
     // @ts-expect-error a timeout number is not an option: use AbortSignal.timeout(ms)
     void mu.lock({ timeout: 5 });
-    expectTypeOf(mu.lock).parameter(0).toEqualTypeOf<{ readonly signal?: AbortSignal } | undefined>();
+    expectTypeOf(mu.lock).parameter(0).toEqualTypeOf<{ readonly signal?: AbortSignal | undefined } | undefined>();
   });
 });
