@@ -312,6 +312,18 @@ describe("PartitionLog.deleteRecordsBefore", () => {
   });
 });
 
+describe("PartitionLog segments below the log start", () => {
+  it("deletes the segment a roll leaves wholly below a log start moved to the log end", async () => {
+    const log = memoryLog({ segmentBytes: makeBatch().byteLength });
+    await log.append(makeBatch(), { now: NOW });
+    expect(log.deleteRecordsBefore(1)).toEqual({ kind: "deleted", logStartOffset: 1 });
+    expect(log.segmentBaseOffsets).toEqual([0]); // the active segment stays, even below the log start
+    await log.append(makeBatch(), { now: NOW });
+    expect(log.segmentBaseOffsets).toEqual([1]);
+    log.assertInvariants();
+  });
+});
+
 describe("a durable PartitionLog across a restart", () => {
   it("keeps its batches, log start and producer state", async () => {
     const dir = tempDir();

@@ -354,9 +354,12 @@ export class PartitionLog {
       placed.push({ position: h.position, size: h.size, baseOffset: next, lastOffset: next + h.lastOffsetDelta });
       next += h.lastOffsetDelta + 1;
     }
-    this.#guard(() => this.#write(records, headers, placed, now));
+    const rolled = this.#guard(() => this.#write(records, headers, placed, now));
     for (let i = 0; i < headers.length; i++) this.#producers.record(headers[i]!, placed[i]!.baseOffset);
     this.#logEnd = next;
+    // A roll can leave the old active segment wholly below a log start that
+    // deleteRecords moved to its end: it holds nothing readable, so it goes now.
+    if (rolled) this.#deleteOldest(this.#segmentsBelowLogStart());
     const result: AppendResult = {
       kind: "appended",
       baseOffset: placed[0]!.baseOffset,
@@ -370,10 +373,12 @@ export class PartitionLog {
   /**
    * Writes the placed batches into segments, rolling where the next batch
    * would take the active segment past `segmentBytes`. Precondition: offsets
-   * assigned; the batch index is updated as each run is stored.
+   * assigned; the batch index is updated as each run is stored. Returns
+   * whether a segment was rolled.
    */
-  #write(records: Uint8Array, headers: readonly BatchHeader[], placed: readonly PlacedBatch[], now: number): void {
+  #write(records: Uint8Array, headers: readonly BatchHeader[], placed: readonly PlacedBatch[], now: number): boolean {
     let active = this.#segments[this.#segments.length - 1]!;
+    let rolled = false;
     let run: PlacedBatch[] = [];
     const flushRun = (): void => {
       if (run.length > 0) this.#store.append(records, run);
@@ -386,6 +391,7 @@ export class PartitionLog {
         this.#store.roll(p.baseOffset);
         active = new SegmentMeta(p.baseOffset);
         this.#segments.push(active);
+        rolled = true;
       }
       run.push(p);
       const maxTimestamp = headers[i]!.maxTimestamp;
@@ -393,6 +399,7 @@ export class PartitionLog {
       this.#bytes += p.size;
     }
     flushRun();
+    return rolled;
   }
 
   /** `result` once the store says what came before is durable; a store failure takes the log offline. */
