@@ -114,7 +114,8 @@ export function cspKitBuild(): Options[] {
       entry: entries,
       format: ["esm"],
       splitting: true,
-      dts: { compilerOptions: { composite: false } },
+      // stripInternal: a member tagged `@internal` is not in the declarations (nor in the API reports).
+      dts: { compilerOptions: { composite: false, stripInternal: true } },
     },
     { ...common, entry: cjsEntry, format: ["cjs"], splitting: false, dts: false },
   ];

@@ -3,6 +3,7 @@
  * AtomicUint32, AtomicInt64 and AtomicUint64 on SharedArrayBuffer, shareable
  * with worker threads, and AtomicLayout to pack several in one buffer.
  * @packageDocumentation
+ * @module @csp-kit/atomic
  */
 
 export { AtomicBool } from "./atomic-bool.js";

@@ -90,7 +90,7 @@ export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: Combina
  *
  * **Cancellation:** `{ signal }` stops taking values (see the module).
  *
- * @throws {@link RangeError} (synchronously) for an empty `inputs`.
+ * @throws `RangeError` (synchronously) for an empty `inputs`.
  *
  * @example
  * ```ts
@@ -119,7 +119,7 @@ export function merge<T>(
  *
  * **Cancellation:** `{ signal }` stops taking values (see the module).
  *
- * @throws {@link RangeError} (synchronously) for an empty `outputs`.
+ * @throws `RangeError` (synchronously) for an empty `outputs`.
  *
  * @example
  * ```ts
@@ -146,7 +146,7 @@ export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], option
  * waits for that output even if another has room (each output's task holds at
  * most one such value).
  *
- * @throws {@link RangeError} (synchronously) for an empty `outputs`.
+ * @throws `RangeError` (synchronously) for an empty `outputs`.
  *
  * @example
  * ```ts

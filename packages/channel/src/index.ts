@@ -1,6 +1,7 @@
 /**
  * @csp-kit/channel — Go channels for TypeScript.
  * @packageDocumentation
+ * @module @csp-kit/channel
  */
 
 export { None, type Option, Some } from "ts-results-es";

@@ -3,6 +3,7 @@
  * Semaphore, WaitGroup, Once, Cond — abortable, FIFO-fair, with `using`. (The
  * cross-thread SharedMutex is in `@csp-kit/threads`.)
  * @packageDocumentation
+ * @module @csp-kit/mutex
  */
 
 export { Cond } from "./cond.js";

@@ -30,7 +30,7 @@ import type { Guard, Locker, WaitOptions } from "./types.js";
  *
  * **Gotchas:** like Go's, the mutex is not owned by a task: any code may unlock
  * it, and a task that locks it twice deadlocks with itself. It is for async tasks
- * on one thread; across worker threads use {@link SharedMutex}.
+ * on one thread; across worker threads use {@link @csp-kit/threads!SharedMutex | SharedMutex}.
  *
  * @example
  * ```ts
@@ -43,7 +43,7 @@ import type { Guard, Locker, WaitOptions } from "./types.js";
  * }
  * ```
  *
- * @see {@link RWMutex}, {@link Semaphore}, {@link SharedMutex}.
+ * @see {@link RWMutex}, {@link Semaphore}, {@link @csp-kit/threads!SharedMutex | SharedMutex}.
  */
 export class Mutex implements Locker {
   /** The engine: a semaphore of one. Set at construction, never replaced. */

@@ -22,7 +22,7 @@ export interface WaitOptions {
 
 /**
  * Anything that can be locked and unlocked — Go's `sync.Locker`. {@link Mutex},
- * {@link SharedMutex}, {@link RWMutex} (write side) and `RWMutex.rLocker()` (read
+ * {@link @csp-kit/threads!SharedMutex | SharedMutex}, {@link RWMutex} (write side) and `RWMutex.rLocker()` (read
  * side) implement it; {@link Cond} takes one.
  */
 export interface Locker {

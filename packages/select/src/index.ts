@@ -3,6 +3,7 @@
  * chosen uniformly at random among the ready ones (or by priority), abortable,
  * with a result type that narrows on the case name.
  * @packageDocumentation
+ * @module @csp-kit/select
  */
 
 export {

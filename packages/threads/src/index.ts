@@ -4,6 +4,7 @@
  * SharedArrayBuffer with the close, abort, select and iteration semantics of
  * `Channel`; and `SharedMutex`, Go's `sync.Mutex` over one shared word.
  * @packageDocumentation
+ * @module @csp-kit/threads
  */
 
 export { InvalidAtomicLayoutError, isInvalidAtomicLayoutError } from "@csp-kit/atomic";

@@ -2,6 +2,7 @@
  * @csp-kit/timers — Go's timers for csp-kit: `after`, `Timer`, `Ticker`,
  * `sleep` and `done` channels, lazily armed and leak-free, on an injectable clock.
  * @packageDocumentation
+ * @module @csp-kit/timers
  */
 
 export { type Clock, type ClockHandle, type ClockOptions, realClock } from "./clock.js";

@@ -111,7 +111,7 @@ export class ManualClock implements Clock {
 
   /**
    * @param start - the initial time in ms (default 0).
-   * @throws {@link InvalidDurationError} if `start` is not a finite number.
+   * @throws {@link @csp-kit/timers!InvalidDurationError | InvalidDurationError} if `start` is not a finite number.
    */
   constructor(start = 0) {
     this.#now = checkFinite("new ManualClock(start)", start, "start");
@@ -162,7 +162,7 @@ export class ManualClock implements Clock {
    * the class); the clock then ends at the later of the two targets.
    *
    * @returns how many callbacks ran.
-   * @throws {@link InvalidDurationError} if `ms` is negative or not finite.
+   * @throws {@link @csp-kit/timers!InvalidDurationError | InvalidDurationError} if `ms` is negative or not finite.
    */
   advance(ms: number): number {
     const delta = checkFinite("ManualClock.advance(ms)", ms, "ms");
@@ -174,7 +174,7 @@ export class ManualClock implements Clock {
    * Moves time forward to `time`, running every callback due at or before it.
    *
    * @returns how many callbacks ran.
-   * @throws {@link InvalidDurationError} if `time` is before `now()` or not finite.
+   * @throws {@link @csp-kit/timers!InvalidDurationError | InvalidDurationError} if `time` is before `now()` or not finite.
    */
   advanceTo(time: number): number {
     const target = this.#checkTarget("ManualClock.advanceTo(time)", time);

@@ -2,6 +2,7 @@
  * @csp-kit/timers/testing — a manual clock for deterministic tests of code
  * with timeouts, and `settle()` to let promise reactions run.
  * @packageDocumentation
+ * @module @csp-kit/timers/testing
  */
 
 export type { Clock } from "./clock.js";

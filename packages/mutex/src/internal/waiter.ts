@@ -37,19 +37,19 @@ export interface WaiterOwner {
 }
 
 export class Waiter<R> implements Linked, AbortLinks {
-  /** @internal link owned by the owner's queue. */
+  /** Link owned by the owner's queue; never write it (declared for `Linked`). */
   list: object | undefined = undefined;
-  /** @internal link owned by the owner's queue. */
+  /** Link owned by the owner's queue; never write it (declared for `Linked`). */
   prev: Linked | undefined = undefined;
-  /** @internal link owned by the owner's queue. */
+  /** Link owned by the owner's queue; never write it (declared for `Linked`). */
   next: Linked | undefined = undefined;
   /** False while queued; set once by `tryGrant` or `onAbort`, never reset. */
   settled = false;
-  /** @internal link owned by the signal's abort watch list. */
+  /** Link owned by the signal's abort watch list; never write it (declared for `AbortLinks`). */
   abortList: object | undefined = undefined;
-  /** @internal link owned by the signal's abort watch list. */
+  /** Link owned by the signal's abort watch list; never write it (declared for `AbortLinks`). */
   abortPrev: AbortLinks | undefined = undefined;
-  /** @internal link owned by the signal's abort watch list. */
+  /** Link owned by the signal's abort watch list; never write it (declared for `AbortLinks`). */
   abortNext: AbortLinks | undefined = undefined;
 
   /**
