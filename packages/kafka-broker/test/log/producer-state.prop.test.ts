@@ -8,26 +8,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_SEQUENCE, ProducerStateTable } from "../../src/internal/log/producer-state.js";
-import { type ModelBatch, ProducerModel } from "./support/producer-model.js";
-
-type SeqKind = "next" | "cached" | "gap" | "zero" | "random" | "wrap";
-
-interface Intent {
-  readonly pid: 0 | 1 | 2;
-  readonly epochStep: -1 | 0 | 1;
-  readonly seq: SeqKind;
-  readonly records: number;
-  readonly pick: number;
-}
-
-const intent = fc.record({
-  pid: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2, 2),
-  epochStep: fc.constantFrom<-1 | 0 | 1>(0, 0, 0, 0, 1, -1),
-  seq: fc.constantFrom<SeqKind>("next", "next", "next", "cached", "cached", "gap", "zero", "random", "wrap"),
-  records: fc.integer({ min: 1, max: 4 }),
-  pick: fc.nat(),
-});
+import { ProducerStateTable } from "../../src/internal/log/producer-state.js";
+import { type Intent, intent, ProducerModel, resolveIntent } from "./support/producer-model.js";
 
 type Command =
   | { readonly op: "append"; readonly batches: readonly Intent[] }
@@ -40,47 +22,6 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.nat().map((pick) => ({ op: "forget" as const, pick })) },
 );
-
-const PIDS = [-1n, 10n, 11n];
-
-/** Turns an intent into a batch, relative to the model's state (and to earlier batches of the same append). */
-function resolve(model: ProducerModel, it: Intent, pending: Map<bigint, { epoch: number; next: number }>): ModelBatch {
-  const producerId = PIDS[it.pid]!;
-  const known = model.producers.get(producerId);
-  const state =
-    pending.get(producerId) ??
-    (known ? { epoch: known.epoch, next: (known.lastSeq + 1) % 2 ** 31 } : { epoch: 0, next: 0 });
-  const producerEpoch = Math.max(0, state.epoch + it.epochStep);
-  let baseSequence: number;
-  let records = it.records;
-  switch (it.seq) {
-    case "next":
-      baseSequence = producerEpoch > state.epoch ? 0 : state.next;
-      break;
-    case "cached": {
-      const cached = known?.cached ?? [];
-      const c = cached[it.pick % Math.max(1, cached.length)];
-      baseSequence = c?.firstSeq ?? state.next;
-      if (c !== undefined) records = ((c.lastSeq - c.firstSeq + 2 ** 31) % 2 ** 31) + 1;
-      break;
-    }
-    case "gap":
-      baseSequence = (state.next + 1 + (it.pick % 3)) % 2 ** 31;
-      break;
-    case "zero":
-      baseSequence = 0;
-      break;
-    case "random":
-      baseSequence = it.pick % 40;
-      break;
-    case "wrap":
-      baseSequence = MAX_SEQUENCE - (it.pick % 4);
-      break;
-  }
-  const batch = { producerId, producerEpoch, baseSequence, lastOffsetDelta: records - 1, maxTimestamp: it.pick % 1000 };
-  pending.set(producerId, { epoch: producerEpoch, next: (baseSequence + records) % 2 ** 31 });
-  return batch;
-}
 
 describe("ProducerStateTable against the §3 reference model", () => {
   it("agrees on every verdict and every state", () => {
@@ -96,7 +37,7 @@ describe("ProducerStateTable against the §3 reference model", () => {
             model.forgetBelow(offset);
           } else {
             const pending = new Map<bigint, { epoch: number; next: number }>();
-            const batches = c.batches.map((i) => resolve(model, i, pending));
+            const batches = c.batches.map((i) => resolveIntent(model, i, pending));
             const expected = model.check(batches);
             const actual = table.check(batches);
             expect(actual.kind).toBe(expected.kind);
@@ -127,7 +68,7 @@ describe("ProducerStateTable against the §3 reference model", () => {
         for (const c of commands) {
           if (c.op !== "append") continue;
           const pending = new Map<bigint, { epoch: number; next: number }>();
-          const batches = c.batches.map((i) => resolve(model, i, pending));
+          const batches = c.batches.map((i) => resolveIntent(model, i, pending));
           const v = model.check(batches);
           seen.add(v.kind === "rejected" ? String(v.errorCode) : v.kind);
           if (v.kind === "ok")

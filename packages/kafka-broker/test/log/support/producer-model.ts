@@ -5,6 +5,9 @@
  * helper): per append, a scratch copy of the state is updated batch by batch.
  */
 
+import fc from "fast-check";
+import { MAX_SEQUENCE } from "../../../src/internal/log/producer-state.js";
+
 export interface ModelBatch {
   readonly producerId: bigint;
   readonly producerEpoch: number;
@@ -103,4 +106,69 @@ export class ProducerModel {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([producerId, p]) => ({ producerId, epoch: p.epoch, lastSeq: p.lastSeq, batches: p.cached }));
   }
+}
+
+export type SeqKind = "next" | "cached" | "gap" | "zero" | "random" | "wrap";
+
+export interface Intent {
+  readonly pid: 0 | 1 | 2;
+  readonly epochStep: -1 | 0 | 1;
+  readonly seq: SeqKind;
+  readonly records: number;
+  readonly pick: number;
+}
+
+/** A batch to be, described relative to the model state it will meet. */
+export const intent: fc.Arbitrary<Intent> = fc.record({
+  pid: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2, 2),
+  epochStep: fc.constantFrom<-1 | 0 | 1>(0, 0, 0, 1, -1, -1),
+  seq: fc.constantFrom<SeqKind>("next", "next", "next", "cached", "cached", "gap", "zero", "random", "wrap"),
+  records: fc.integer({ min: 1, max: 4 }),
+  pick: fc.nat(),
+});
+
+/** Intent pid 0, 1, 2: not idempotent, and two producers. */
+export const PIDS = [-1n, 10n, 11n];
+
+/** Turns an intent into a batch, relative to the model's state (and to earlier batches of the same append). */
+export function resolveIntent(
+  model: ProducerModel,
+  it: Intent,
+  pending: Map<bigint, { epoch: number; next: number }>,
+): ModelBatch {
+  const producerId = PIDS[it.pid]!;
+  const known = model.producers.get(producerId);
+  const state =
+    pending.get(producerId) ??
+    (known ? { epoch: known.epoch, next: (known.lastSeq + 1) % 2 ** 31 } : { epoch: 0, next: 0 });
+  const producerEpoch = Math.max(0, state.epoch + it.epochStep);
+  let baseSequence: number;
+  let records = it.records;
+  switch (it.seq) {
+    case "next":
+      baseSequence = producerEpoch > state.epoch ? 0 : state.next;
+      break;
+    case "cached": {
+      const cached = known?.cached ?? [];
+      const c = cached[it.pick % Math.max(1, cached.length)];
+      baseSequence = c?.firstSeq ?? state.next;
+      if (c !== undefined) records = ((c.lastSeq - c.firstSeq + 2 ** 31) % 2 ** 31) + 1;
+      break;
+    }
+    case "gap":
+      baseSequence = (state.next + 1 + (it.pick % 3)) % 2 ** 31;
+      break;
+    case "zero":
+      baseSequence = 0;
+      break;
+    case "random":
+      baseSequence = it.pick % 40;
+      break;
+    case "wrap":
+      baseSequence = MAX_SEQUENCE - (it.pick % 4);
+      break;
+  }
+  const batch = { producerId, producerEpoch, baseSequence, lastOffsetDelta: records - 1, maxTimestamp: it.pick % 1000 };
+  pending.set(producerId, { epoch: producerEpoch, next: (baseSequence + records) % 2 ** 31 });
+  return batch;
 }
