@@ -34,11 +34,11 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promise
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { apiVersionsV0Request, parseApiVersionsV0Response, rawRequest } from "../../packages/testkit/src/kafka/wire.js";
 import { KafkaStartError } from "./errors.js";
 import { prepareKafka } from "./prepare.js";
 import { requireJava } from "./tools.js";
 import { kafkaHome } from "./version.js";
-import { apiVersionsV0Request, parseApiVersionsV0Response, rawRequest } from "./wire.js";
 
 /** The only interface the broker binds. */
 export const KAFKA_HOST = "127.0.0.1";

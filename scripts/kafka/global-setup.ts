@@ -6,17 +6,18 @@
  * - reuses the broker named by CSP_KIT_KAFKA_BOOTSTRAP when set (checked with one
  *   ApiVersions request), else prepares the jars and starts a broker of its own;
  * - provides `kafkaBootstrap` and `kcatPath` to the tests (vitest `inject`; typed
- *   in interop-support.ts) and exports CSP_KIT_KAFKA_BOOTSTRAP to the workers;
+ *   in packages/testkit/src/kafka/interop-support.ts) and exports
+ *   CSP_KIT_KAFKA_BOOTSTRAP to the workers;
  * - its teardown stops the broker it started, never one it was given; if vitest
  *   exits without tearing down, an exit hook kills that JVM.
  */
 
 import type { TestProject } from "vitest/node";
-import { parseBootstrap } from "./bootstrap.js";
+import { parseBootstrap } from "../../packages/testkit/src/kafka/bootstrap.js";
+import { apiVersionsV0Request, parseApiVersionsV0Response, rawRequest } from "../../packages/testkit/src/kafka/wire.js";
 import { startKafka, stopKafka } from "./broker.js";
 import { KafkaStartError } from "./errors.js";
 import { requireKcat } from "./tools.js";
-import { apiVersionsV0Request, parseApiVersionsV0Response, rawRequest } from "./wire.js";
 
 const log = (line: string) => process.stderr.write(`[interop] ${line}\n`);
 

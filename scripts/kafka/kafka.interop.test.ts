@@ -16,7 +16,7 @@ import {
   requestHeader,
   responseCorrelationId,
   startRecordingProxy,
-} from "./interop-support.js";
+} from "../../packages/testkit/src/kafka.js";
 
 const PRODUCE_KEY = 0;
 const METADATA_KEY = 3;

@@ -11,7 +11,7 @@
  * Invariants: `.packs/` holds exactly the tarballs of this run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -38,10 +38,15 @@ function unpackedSize(tarball: string): number {
 const only = process.argv.includes("--packages") ? process.argv[process.argv.indexOf("--packages") + 1] : undefined;
 const filter =
   only === undefined ? ["--filter", "./packages/*"] : only.split(",").flatMap((p) => ["--filter", `./packages/${p}`]);
+/** Private packages (packages/testkit: test support) are never packed: pnpm would pack them. */
+const skipPrivate = readdirSync(join(root, "packages"))
+  .filter((p) => existsSync(join(root, "packages", p, "package.json")))
+  .filter((p) => JSON.parse(readFileSync(join(root, "packages", p, "package.json"), "utf8")).private === true)
+  .flatMap((p) => ["--filter", `!./packages/${p}`]);
 
 rmSync(PACKS, { recursive: true, force: true });
 mkdirSync(PACKS, { recursive: true });
-execFileSync("npx", ["-y", "pnpm@10.34.8", "-r", ...filter, "pack", "--pack-destination", PACKS], {
+execFileSync("npx", ["-y", "pnpm@10.34.8", "-r", ...filter, ...skipPrivate, "pack", "--pack-destination", PACKS], {
   cwd: root,
   stdio: ["ignore", "ignore", "inherit"],
 });

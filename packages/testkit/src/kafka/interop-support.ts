@@ -16,27 +16,6 @@ import { inject } from "vitest";
 import { parseBootstrap } from "./bootstrap.js";
 import { InvalidBootstrapError, ProcessTimeoutError } from "./errors.js";
 
-export { parseBootstrap } from "./bootstrap.js";
-export {
-  isFrameSizeError,
-  isInvalidBootstrapError,
-  isProcessTimeoutError,
-  isRawRequestError,
-} from "./errors.js";
-export { type RecordedFrame, type RecordingProxy, startRecordingProxy } from "./recording-proxy.js";
-export {
-  API_VERSIONS_KEY,
-  type ApiVersionRange,
-  type ApiVersionsV0Response,
-  apiVersionsV0Request,
-  FrameSplitter,
-  parseApiVersionsV0Response,
-  type RawRequestOptions,
-  rawRequest,
-  requestHeader,
-  responseCorrelationId,
-} from "./wire.js";
-
 declare module "vitest" {
   /** What scripts/kafka/global-setup.ts provides to every interop test. */
   export interface ProvidedContext {

@@ -5,8 +5,13 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { isFrameSizeError } from "./errors.js";
-import { apiVersionsV0Request, FrameSplitter, parseApiVersionsV0Response, requestHeader } from "./wire.js";
+import { isFrameSizeError } from "../../src/kafka/errors.js";
+import {
+  apiVersionsV0Request,
+  FrameSplitter,
+  parseApiVersionsV0Response,
+  requestHeader,
+} from "../../src/kafka/wire.js";
 
 function frame(body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + body.length);
