@@ -26,6 +26,11 @@
  * `@node-rs/crc32`), which @platformatic/kafka uses whenever it is installed
  * (it is here: one of its optional dependencies).
  *
+ * Peers: kafkajs 2.2.4 (its internal protocol modules, required by path);
+ * @platformatic/kafka 1.35 — the newest 1.x: 2.x needs Node 22, 1.x runs on
+ * Node >= 20.19.4 and pulls in @platformatic/dynamic-buffer, wasm-utils, ajv,
+ * avsc, debug, fastq, mnemonist and scule (optional: @node-rs/crc32, protobufjs).
+ *
  * Method: untimed warm-up (at least 300 ms per implementation), then `runs`
  * rounds; each round times every implementation once, in a rotating order,
  * each timing a loop long enough to take ~100 ms; the table shows the median
