@@ -133,6 +133,21 @@ export abstract class RecvWaiter<T> implements Linked, CommitToken {
    * Must not run user code synchronously (see the module notes on re-entrancy).
    */
   abstract complete(value: T | undefined, ok: boolean): void;
+
+  /**
+   * Called instead of {@link RecvWaiter.complete}, exactly once, by a port that
+   * committed this waiter (it set `token.done`) but cannot deliver the value it
+   * took for it — a SharedChannel value that does not decode on this thread.
+   * The operation must fail with `error`. Must not run user code synchronously.
+   * The default rethrows `error` from a microtask, so a waiter that does not
+   * override it still reports the failure (as an uncaught error) rather than
+   * hanging; `select`'s and {@link PendingReceive}'s waiters reject instead.
+   */
+  fail(error: unknown): void {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }
 
 /**
@@ -176,7 +191,7 @@ export class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
   }
 
   /** The value committed to this waiter could not be delivered (say, not decoded): reject instead. Precondition: committed. */
-  fail(error: unknown): void {
+  override fail(error: unknown): void {
     unwatchAbort(this);
     this.reject(error);
   }
@@ -235,6 +250,16 @@ export abstract class SendWaiter<T> implements Linked, CommitToken {
 export function commitRecv<T>(w: RecvWaiter<T>, value: T | undefined, ok: boolean): void {
   w.token.done = true;
   w.complete(value, ok);
+}
+
+/**
+ * Commits `w` with a failure: marks its operation done, then calls
+ * {@link RecvWaiter.fail}. For a port that took a value for `w` but cannot
+ * deliver it (a value that does not decode). Precondition: as {@link commitRecv}.
+ */
+export function failRecv<T>(w: RecvWaiter<T>, error: unknown): void {
+  w.token.done = true;
+  w.fail(error);
 }
 
 /** The send-side counterpart of {@link commitRecv}. */

@@ -38,7 +38,7 @@
  * bimodal, and a slower consumer that keeps the ring non-empty (SharedChannel's
  * `tryRecv` loop) sometimes beats it. Compare medians of several runs.
  *
- * Run: npx tsx packages/channel/test/shared/bench-w8.ts [N] [runs] [only]
+ * Run: npx tsx --conditions=@csp-kit/source packages/threads/test/bench-w8.ts [N] [runs] [only]
  * (`only`: a comma-separated subset of the contenders' keys, e.g. `port,await-recv`,
  * for profiling one of them; keys are printed in the table.)
  */

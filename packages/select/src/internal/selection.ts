@@ -92,6 +92,10 @@ class CaseRecv extends RecvWaiter<unknown> {
   complete(value: unknown, ok: boolean): void {
     this.sel.win(this, value, ok);
   }
+  /** Called by the port after it set `sel.done` when the value it took cannot be delivered: the select rejects. */
+  override fail(error: unknown): void {
+    this.sel.lose(this, error);
+  }
   enqueue(): void {
     this.port.enqueueRecv(this);
   }
@@ -369,6 +373,22 @@ export class Selection implements CommitToken, AbortLinks {
     unwatchAbort(this);
     if (this.failed()) (this.reject as (reason: unknown) => void)(this.closedError());
     else resolve(this.result());
+  }
+
+  /**
+   * Called by a port that committed `w` (it set `done` and dequeued `w`) but
+   * could not deliver the value it took for it — a SharedChannel value that
+   * does not decode on this thread: the select rejects with `error`, after
+   * cancelling the other waiters, as `win` does. While polling, a port throws
+   * instead and the poll pass propagates it, so this runs while waiting; if it
+   * is called while polling, it throws `error` into that poll.
+   */
+  lose(w: CaseWaiter, error: unknown): void {
+    const reject = this.reject;
+    if (reject === undefined) throw error;
+    this.cancelPass(w);
+    unwatchAbort(this);
+    reject(error);
   }
 
   /** Removes every waiter except `winner` from its port. O(cases); safe on the port that is calling us. */

@@ -393,16 +393,29 @@ export class SharedRing {
 
   /**
    * Claims up to `max` consecutive full positions with one CAS and appends
-   * their values to `out` (raw, as `dequeue` returns them). Returns how many it
-   * took (>= 1), or EMPTY / CLOSED exactly as `dequeue` would. Precondition:
+   * their values to `out`, decoded (`codec.finish`). Returns how many it took
+   * (>= 1), or EMPTY / CLOSED exactly as `dequeue` would. Precondition:
    * `max >= 1`. Stops at the first position that is not full yet, so it never
    * waits for a value still being written.
+   *
+   * Values are decoded before they are claimed (a full slot does not change
+   * until it is claimed, and a torn read is discarded when the claim fails),
+   * so a value that does not decode is never taken as part of a batch: the
+   * batch ends before it. If the *first* value does not decode, it is claimed
+   * alone and the decoder's error is thrown when `claimFailing` (the receive
+   * that takes it fails, as `dequeue` + `finish` would), and EMPTY is returned
+   * without claiming anything otherwise (for the rest of a batch whose first
+   * value was already taken).
+   *
+   * @throws the decoder's error, for an undecodable first value with `claimFailing`.
    */
-  dequeueMany(max: number, out: unknown[]): number | typeof EMPTY | typeof CLOSED {
+  dequeueMany(max: number, out: unknown[], claimFailing: boolean): number | typeof EMPTY | typeof CLOSED {
     const ctl = this.ctl;
     const limit = this.posLimit;
     const capacity = this.capacity;
+    const codec = this.codec;
     const room = Math.min(max, capacity);
+    const from = out.length;
     let pos = this.deqHint;
     for (;;) {
       const base = this.slotOf(pos);
@@ -413,23 +426,38 @@ export class SharedRing {
         for (let q = pos + 1 === limit ? 0 : pos + 1; k < room; k++, q = q + 1 === limit ? 0 : q + 1) {
           if ((Atomics.load(ctl, this.slotOf(q) >> 2) & SEQ_MASK) !== 2 * q + 1) break;
         }
-        const end = pos + k >= limit ? pos + k - limit : pos + k;
+        // Decode before claiming: stop before the first value that does not decode.
+        let failure: { error: unknown } | undefined;
+        let take = k;
+        for (let j = 0, q = pos; j < k; j++, q = q + 1 === limit ? 0 : q + 1) {
+          try {
+            out.push(codec.finish(codec.read(this.slotOf(q))));
+          } catch (error) {
+            failure = { error };
+            take = j;
+            break;
+          }
+        }
+        if (take === 0) {
+          if (!claimFailing) return EMPTY;
+          take = 1;
+        }
+        const end = pos + take >= limit ? pos + take - limit : pos + take;
         const seen = Atomics.compareExchange(ctl, W_DEQ, pos, end);
         if (seen !== pos) {
+          out.length = from;
           pos = seen;
           continue;
         }
         this.deqHint = end;
-        const codec = this.codec;
         let bits = 0;
-        for (let j = 0, q = pos; j < k; j++, q = q + 1 === limit ? 0 : q + 1) {
-          const at = this.slotOf(q);
-          out.push(codec.read(at));
+        for (let j = 0, q = pos; j < take; j++, q = q + 1 === limit ? 0 : q + 1) {
           const free = q + capacity;
-          bits |= Atomics.exchange(ctl, at >> 2, 2 * (free >= limit ? free - limit : free));
+          bits |= Atomics.exchange(ctl, this.slotOf(q) >> 2, 2 * (free >= limit ? free - limit : free));
         }
-        if ((bits & WAIT_BITS) !== 0) this.wakeFor(bits, k);
-        return k;
+        if ((bits & WAIT_BITS) !== 0) this.wakeFor(bits, take);
+        if (failure !== undefined && out.length === from) throw failure.error;
+        return take;
       }
       if (d < 0) {
         const fresh = Atomics.load(ctl, W_DEQ);

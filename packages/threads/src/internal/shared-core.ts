@@ -75,6 +75,7 @@ import {
   type AbortLinks,
   commitRecv,
   commitSend,
+  failRecv,
   PendingReceive,
   type Port,
   type RecvWaiter,
@@ -194,34 +195,30 @@ export class SharedCore<T> implements Port<T> {
   /**
    * Receives up to `max` values now if it can, appending them to `out`: the
    * number taken (>= 1), EMPTY or CLOSED. Older local receivers go first, as in
-   * {@link SharedCore.take}. Serialized values are finished after their slots
-   * were released.
+   * {@link SharedCore.take}. The batch ends before a value that does not
+   * decode (it stays first in the channel).
    *
-   * @throws whatever the serializer's `deserialize` throws (the values were taken).
+   * @throws whatever the serializer's `deserialize` throws when the first value
+   *   does not decode (that value was taken).
    */
   takeMany(max: number, out: T[]): number | typeof EMPTY | typeof CLOSED {
     if (this.recvq.size > 0) {
       this.serveRecv();
       if (this.recvq.size > 0) return EMPTY;
     }
-    return this.drain(max, out);
+    return this.drain(max, out, true);
   }
 
   /**
    * The ring part of {@link SharedCore.takeMany}, without serving local
-   * receivers first: for a batch receiver that was itself just served (its
-   * completion takes the rest of its batch; it is older than anything queued).
+   * receivers first: also for a batch receiver that was itself just served
+   * (its completion takes the rest of its batch; it is older than anything
+   * queued), which passes `claimFailing = false`: an undecodable value then
+   * ends the batch without being taken, and nothing throws.
    */
-  private drain(max: number, out: T[]): number | typeof EMPTY | typeof CLOSED {
-    const from = out.length;
-    const n = this.ring.dequeueMany(max, out);
-    if (n === EMPTY || n === CLOSED) return n;
-    if (this.sendq.size > 0) this.serveSend();
-    const codec = this.ring.codec;
-    for (let i = from; i < out.length; i++) {
-      const raw = out[i];
-      if (typeof raw === "object" && raw !== null) out[i] = codec.finish(raw) as T;
-    }
+  private drain(max: number, out: T[], claimFailing: boolean): number | typeof EMPTY | typeof CLOSED {
+    const n = this.ring.dequeueMany(max, out, claimFailing);
+    if (n !== EMPTY && n !== CLOSED && this.sendq.size > 0) this.serveSend();
     return n;
   }
 
@@ -268,17 +265,10 @@ export class SharedCore<T> implements Port<T> {
         value = ring.codec.finish(raw) as T;
       } catch (error) {
         // The bytes cannot be decoded here (the threads disagree on the serializer): that value is
-        // gone. Our own waiter rejects with the error; a foreign one (select's) has no error path, so
-        // it stays queued for the next value and the error is rethrown outside this turn.
-        if (w instanceof PendingReceive) {
-          recvq.shift();
-          w.token.done = true;
-          w.fail(error);
-        } else {
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
+        // gone, and the receive that took it fails with the decoder's error (`fail` of the port
+        // protocol: our own waiters and select's reject).
+        recvq.shift();
+        failRecv(w, error);
         continue;
       }
       recvq.shift();
@@ -539,16 +529,8 @@ export class SharedCore<T> implements Port<T> {
     const wrap = (value: T | undefined, ok: boolean): Option<T[]> => {
       if (!ok) return None;
       out.push(value as T);
-      if (max > 1) {
-        try {
-          this.drain(max - 1, out);
-        } catch (error) {
-          // Undecodable values (threads disagree on the serializer) are gone; keep what decoded.
-          queueMicrotask(() => {
-            throw error;
-          });
-        }
-      }
+      // The rest of the batch: ends before a value that does not decode (never throws).
+      if (max > 1) this.drain(max - 1, out, false);
       return new Some(out);
     };
     return new Promise<Option<T[]>>((resolve, reject) => {

@@ -55,7 +55,7 @@ describe("SharedRing wake-ups", () => {
       expect(sender!.enqueue(3)).toBe(FULL);
       expect(sender!.armRoom()).toBe(true);
       sender!.assertInvariants();
-      if (batch) expect(receiver!.dequeueMany(2, [])).toBe(2);
+      if (batch) expect(receiver!.dequeueMany(2, [], true)).toBe(2);
       else expect(receiver!.dequeue()).toBe(1);
       expect(sender!.wakeWords.room).toBe(key + 1);
       sender!.unregisterSender();
