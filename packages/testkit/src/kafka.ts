@@ -16,6 +16,7 @@ export {
   type RecordedFrame,
   type RecordingProxy,
   type RecordingProxyOptions,
+  type ResponseRewriter,
   startRecordingProxy,
 } from "./kafka/recording-proxy.js";
 export {

@@ -5,7 +5,10 @@
  *
  * Invariants:
  * - bytes are forwarded as they arrive, never held back for framing; recording is
- *   a side copy, so the proxy changes no timing beyond one event-loop hop.
+ *   a side copy, so the proxy changes no timing beyond one event-loop hop. The one
+ *   exception is opt-in: with `rewriteResponse`, responses are forwarded frame by
+ *   frame (each as the hook returns it), while the recording keeps the bytes the
+ *   broker sent.
  * - a request frame is recorded before it is forwarded, and a response frame
  *   before it is forwarded back, so once a client has read a response, that
  *   response (and the request it answers) are in `frames()`.
@@ -16,7 +19,7 @@
  */
 
 import { createServer, connect as netConnect, type Socket } from "node:net";
-import { FrameSplitter } from "./wire.js";
+import { FrameSplitter, requestHeader, responseCorrelationId } from "./wire.js";
 
 /** One recorded Kafka frame; `bytes` include the 4-byte size prefix. */
 export interface RecordedFrame {
@@ -37,10 +40,26 @@ export interface RecordingProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Replaces a response frame before it is forwarded to the client. `response` is the
+ * frame the broker sent (size prefix included); `request` the request frame with the
+ * same correlation id on the same connection (`undefined` if there is none). Return
+ * `response` itself to forward it unchanged.
+ */
+export type ResponseRewriter = (response: Uint8Array, request: Uint8Array | undefined) => Uint8Array;
+
 /** Options of {@link startRecordingProxy}. */
 export interface RecordingProxyOptions {
   /** Where to forward each connection (a Kafka broker). */
   readonly target: { readonly host: string; readonly port: number };
+  /**
+   * Rewrites response frames on their way to the client (the recording keeps the
+   * original). The use: a broker advertises its own address in Metadata, so a client
+   * would open its later connections around the proxy; rewriting the advertised port
+   * to the proxy's keeps every connection in the recording. A hook that throws ends
+   * the connection pair.
+   */
+  readonly rewriteResponse?: ResponseRewriter;
 }
 
 /**
@@ -48,7 +67,8 @@ export interface RecordingProxyOptions {
  *
  * Gotchas: a Kafka client learns the broker's advertised address from Metadata and
  * may open later connections to it directly, around the proxy; only what goes
- * through the bootstrap connection (ApiVersions, Metadata) is then recorded.
+ * through the bootstrap connection (ApiVersions, Metadata) is then recorded —
+ * unless `rewriteResponse` points the advertised address at the proxy.
  *
  * @example
  * const proxy = await startRecordingProxy({ target: kafkaBootstrap() });
@@ -67,14 +87,36 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     const upstream = netConnect({ host: options.target.host, port: options.target.port });
     sockets.add(client);
     sockets.add(upstream);
+    /** This connection's requests by correlation id, for `rewriteResponse`; written by the request pipe. */
+    const requests = new Map<number, Uint8Array>();
     const pipe = (from: Socket, to: Socket, direction: RecordedFrame["direction"]) => {
       const splitter = new FrameSplitter();
+      const rewrite = direction === "response" ? options.rewriteResponse : undefined;
       let framing = true;
       from.on("data", (chunk: Buffer) => {
         if (framing) {
           try {
-            for (const bytes of splitter.push(chunk)) records.push({ connection, direction, bytes });
+            const frames = splitter.push(chunk);
+            for (const bytes of frames) {
+              records.push({ connection, direction, bytes });
+              const header = direction === "request" ? requestHeader(bytes) : undefined;
+              if (header !== undefined && options.rewriteResponse !== undefined)
+                requests.set(header.correlationId, bytes);
+            }
+            if (rewrite !== undefined) {
+              for (const bytes of frames) {
+                const id = responseCorrelationId(bytes);
+                const request = id === undefined ? undefined : requests.get(id);
+                if (id !== undefined) requests.delete(id);
+                to.write(rewrite(bytes, request));
+              }
+              return;
+            }
           } catch {
+            if (rewrite !== undefined) {
+              from.destroy(); // a bad frame or a failing hook: nothing sensible can be forwarded
+              return;
+            }
             framing = false; // not Kafka framing: keep forwarding, stop recording this direction
           }
         }
