@@ -285,71 +285,11 @@ export function writeRecords(w: Writer, records: readonly RecordInput[], total: 
 
 // ---- decoding -----------------------------------------------------------------
 
-/**
- * The position after the varint that {@link varint32} or {@link varlong}
- * last read. Written by them, read by the caller right after the call (no
- * user code can run in between); meaningless otherwise.
- */
-let cursor = 0;
-
-/** The slow path of {@link varint32}: three or more bytes, or the end of the bytes; through {@link Reader}. */
-function varint32Slow(b: Uint8Array, o: number, end: number): number {
-  const r = new Reader(b, o, end);
-  const v = r.varint();
-  cursor = r.offset;
-  return v;
-}
-
-/**
- * A zigzag varint (int32) at `b[o]`, read no further than `end`; sets
- * {@link cursor}. One- and two-byte varints (every length below 4,096 and
- * every small delta) are read inline. Throws a `truncated` or `bad-varint` ProtocolError.
- */
-function varint32(b: Uint8Array, o: number, end: number): number {
-  if (o + 1 < end) {
-    const x = b[o]!;
-    if (x < 0x80) {
-      cursor = o + 1;
-      return (x >>> 1) ^ -(x & 1);
-    }
-    const y = b[o + 1]!;
-    if (y < 0x80) {
-      cursor = o + 2;
-      const u = (x & 0x7f) | (y << 7);
-      return (u >>> 1) ^ -(u & 1);
-    }
-  }
-  return varint32Slow(b, o, end);
-}
-
-/** A zigzag varlong as a safe integer, as {@link varint32} (the long form through {@link Reader.varlong}). */
-function varlong(b: Uint8Array, o: number, end: number): number {
-  if (o < end) {
-    const x = b[o]!;
-    if (x < 0x80) {
-      cursor = o + 1;
-      return (x >>> 1) ^ -(x & 1);
-    }
-  }
-  const r = new Reader(b, o, end);
-  const v = r.varlong();
-  cursor = r.offset;
-  return v;
-}
-
-/** A varint length field at `o` (-1 for null), checked: below -1 is malformed, beyond `end` truncated. Sets {@link cursor}. */
-function lengthAt(b: Uint8Array, o: number, end: number, what: string, record: number): number {
-  const n = varint32(b, o, end);
-  if (n < NULL_LENGTH) {
-    throw new ProtocolError("invalid-value", `record ${record}: ${what} length ${n} is negative`, o);
-  }
-  if (n > end - cursor) {
-    throw new ProtocolError(
-      "truncated",
-      `record ${record}: ${what} length ${n} runs past the record (${end - cursor} byte(s) left)`,
-      o,
-    );
-  }
+/** A varint length field: -1 for null, otherwise a length; anything below -1 is malformed. */
+function lengthField(r: Reader, what: string): number {
+  const at = r.offset;
+  const n = r.varint();
+  if (n < NULL_LENGTH) throw new ProtocolError("invalid-value", `${what} length ${n} is negative`, at);
   return n;
 }
 
@@ -372,13 +312,9 @@ function utf8(bytes: Uint8Array): string {
  * them. Throws a {@link ProtocolError}: `truncated` when the section cannot
  * hold `count` records or a record runs past its length or the section;
  * `invalid-value` for a negative length, a record whose fields do not fill
- * its declared length exactly, or bytes left after the last record;
- * `bad-varint` for a varint longer than its type.
- *
- * Every field is read inside its record (`[record start, record end)`), so
- * a malformed record can never reach into the next one.
+ * its declared length exactly, or bytes left after the last record.
  */
-export function readRecords(input: Uint8Array, start: number, end: number, count: number): KafkaRecord[] {
+export function readRecords(bytes: Uint8Array, start: number, end: number, count: number): KafkaRecord[] {
   if (count < 0) throw new ProtocolError("invalid-value", `a batch declares ${count} records`, start);
   if (count * MIN_RECORD_BYTES > end - start) {
     throw new ProtocolError(
@@ -388,91 +324,63 @@ export function readRecords(input: Uint8Array, start: number, end: number, count
       start,
     );
   }
-  // A plain Uint8Array over the same memory: its subarrays are cheaper than a Node Buffer's.
-  const b = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  const r = new Reader(bytes, start, end);
   const records: KafkaRecord[] = new Array(count);
-  let o = start;
   for (let i = 0; i < count; i++) {
-    const lengthAt0 = o;
-    const length = varint32(b, o, end);
-    o = cursor;
+    const lengthAt = r.offset;
+    const length = r.varint();
+    const bodyAt = r.offset;
     if (length < MIN_RECORD_BYTES - 1) {
       throw new ProtocolError(
         "invalid-value",
         `record ${i} declares ${length} bytes, fewer than a record takes`,
-        lengthAt0,
+        lengthAt,
       );
     }
-    if (length > end - o) {
-      throw new ProtocolError("truncated", `record ${i} declares ${length} bytes but ${end - o} remain`, lengthAt0);
+    if (length > end - bodyAt) {
+      throw new ProtocolError("truncated", `record ${i} declares ${length} bytes but ${end - bodyAt} remain`, lengthAt);
     }
-    const recordEnd = o + length;
-    const attributes = (b[o]! << 24) >> 24;
-    const timestampDelta = varlong(b, o + 1, recordEnd);
-    const offsetDelta = varint32(b, cursor, recordEnd);
-    const keyLength = lengthAt(b, cursor, recordEnd, "key", i);
-    o = cursor;
-    let key: Uint8Array | null = null;
-    if (keyLength !== NULL_LENGTH) {
-      key = b.subarray(o, o + keyLength);
-      o += keyLength;
-    }
-    const valueLength = lengthAt(b, o, recordEnd, "value", i);
-    o = cursor;
-    let value: Uint8Array | null = null;
-    if (valueLength !== NULL_LENGTH) {
-      value = b.subarray(o, o + valueLength);
-      o += valueLength;
-    }
-    const headersAt = o;
-    const headerCount = varint32(b, o, recordEnd);
-    o = cursor;
+    const recordEnd = bodyAt + length;
+    const attributes = r.int8();
+    const timestampDelta = r.varlong();
+    const offsetDelta = r.varint();
+    const keyLength = lengthField(r, "key");
+    const key = keyLength === NULL_LENGTH ? null : r.raw(keyLength);
+    const valueLength = lengthField(r, "value");
+    const value = valueLength === NULL_LENGTH ? null : r.raw(valueLength);
+    const headersAt = r.offset;
+    const headerCount = r.varint();
     let headers: readonly RecordHeader[] = NO_HEADERS;
     if (headerCount !== 0) {
-      if (headerCount < 0 || headerCount * 2 > recordEnd - o) {
+      if (headerCount < 0 || headerCount * 2 > recordEnd - r.offset) {
         throw new ProtocolError(
           headerCount < 0 ? "invalid-value" : "truncated",
-          `record ${i} declares ${headerCount} headers in ${recordEnd - o} bytes`,
+          `record ${i} declares ${headerCount} headers in ${recordEnd - r.offset} bytes`,
           headersAt,
         );
       }
       const list: RecordHeader[] = new Array(headerCount);
       for (let h = 0; h < headerCount; h++) {
-        const keyAt = o;
-        const hk = lengthAt(b, o, recordEnd, "header key", i);
-        if (hk === NULL_LENGTH) {
+        const keyAt = r.offset;
+        const hk = lengthField(r, "header key");
+        if (hk === NULL_LENGTH)
           throw new ProtocolError("invalid-value", `record ${i}: header ${h} has a null key`, keyAt);
-        }
-        o = cursor;
-        const name = utf8(b.subarray(o, o + hk));
-        o += hk;
-        const hv = lengthAt(b, o, recordEnd, "header value", i);
-        o = cursor;
-        let hvalue: Uint8Array | null = null;
-        if (hv !== NULL_LENGTH) {
-          hvalue = b.subarray(o, o + hv);
-          o += hv;
-        }
-        list[h] = { key: name, value: hvalue };
+        const name = utf8(r.raw(hk));
+        const hv = lengthField(r, "header value");
+        list[h] = { key: name, value: hv === NULL_LENGTH ? null : r.raw(hv) };
       }
       headers = list;
     }
-    if (o !== recordEnd) {
+    if (r.offset !== recordEnd) {
       throw new ProtocolError(
         "invalid-value",
-        `record ${i} declares ${length} bytes but its fields take ${o - (recordEnd - length)}`,
-        lengthAt0,
+        `record ${i} declares ${length} bytes but its fields take ${r.offset - bodyAt}`,
+        lengthAt,
       );
     }
     records[i] = { attributes, timestampDelta, offsetDelta, key, value, headers };
   }
-  if (o !== end) {
-    throw new ProtocolError(
-      "invalid-value",
-      `the records of a batch: ${end - o} unexpected trailing byte(s) after the last record`,
-      o,
-    );
-  }
+  r.complete("the records of a batch");
   return records;
 }
 
