@@ -135,6 +135,7 @@ describe("Once under misuse", () => {
     const once = new Once();
     const boom = new Error("then getter");
     const hostile = {
+      // biome-ignore lint/suspicious/noThenProperty: the hostile thenable is what this test is about
       get then(): never {
         throw boom;
       },

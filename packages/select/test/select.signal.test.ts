@@ -107,4 +107,3 @@ describe("select error messages", () => {
     expect(() => trySelect(undefined as never)).toThrow(/got undefined$/);
   });
 });
-
