@@ -13,6 +13,12 @@
  *    TYPESCRIPTS (the oldest supported, the workspace's, the newest), and runs
  *    the node16 build of the workspace's compiler.
  *
+ * 3. compiles the packages' own type tests (every `.test-d.ts` under `packages/<name>/test/`)
+ *    against the installed declarations with the oldest supported and the
+ *    newest TypeScript (vitest runs them with the workspace's): each file's
+ *    `../src/<entry>.js` import becomes `@csp-kit/<package>[/<subpath>]`;
+ *    `vitest` resolves to the workspace's copy.
+ *
  * Usage: `tsx scripts/consumer-smoke/run.ts [--packs DIR] [--keep]`
  * (`--keep` leaves the scratch project and prints where it is).
  *
@@ -21,11 +27,21 @@
  * printing that step's output.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { entryPoints } from "../pack/tsup-preset.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const programs = fileURLToPath(new URL("./programs/", import.meta.url));
@@ -119,6 +135,72 @@ for (const [label, pkg] of TYPESCRIPTS) {
     );
   }
   if (pkg === "typescript") step("TypeScript program (node out/main.js)", process.execPath, ["out/main.js"], scratch);
+}
+
+// 3. The packages' type tests against the installed declarations.
+const typeTests = join(scratch, "type-tests");
+mkdirSync(typeTests);
+const installed = new Set(readdirSync(join(scratch, "node_modules", "@csp-kit")));
+const skipped: string[] = [];
+let copied = 0;
+for (const folder of readdirSync(join(root, "packages"))) {
+  const testDir = join(root, "packages", folder, "test");
+  if (!installed.has(folder) || !existsSync(testDir)) continue;
+  const bySource = new Map(
+    Object.entries(entryPoints(join(root, "packages", folder))).map(([name, source]) => [
+      source.replace(/^src\//, "").replace(/\.ts$/, ""),
+      name === "index" ? `@csp-kit/${folder}` : `@csp-kit/${folder}/${name}`,
+    ]),
+  );
+  for (const file of readdirSync(testDir, { recursive: true }) as string[]) {
+    if (!file.endsWith(".test-d.ts")) continue;
+    let internal = false;
+    const text = readFileSync(join(testDir, file), "utf8").replace(
+      /from "((?:\.\.\/)+)src\/([^"]+)\.js"/g,
+      (m, _up, path) => {
+        const specifier = bySource.get(path);
+        if (specifier === undefined) internal = true;
+        return specifier === undefined ? m : `from "${specifier}"`;
+      },
+    );
+    if (internal) skipped.push(`packages/${folder}/test/${file}`);
+    else {
+      writeFileSync(join(typeTests, `${folder}-${file.replaceAll("/", "-")}`), text);
+      copied++;
+    }
+  }
+}
+writeFileSync(
+  join(typeTests, "tsconfig.json"),
+  `${JSON.stringify(
+    {
+      compilerOptions: {
+        ...compilerOptions,
+        lib: ["ES2022", "DOM"],
+        module: "Node16",
+        moduleResolution: "Node16",
+        noEmit: true,
+        // vitest's own declarations are not ours to check on old compilers; ours were checked above.
+        skipLibCheck: true,
+        paths: { vitest: [join(root, "node_modules", "vitest")] },
+      },
+      include: ["*.test-d.ts"],
+    },
+    null,
+    2,
+  )}\n`,
+);
+if (skipped.length > 0)
+  console.log(`note: type tests that import internals, not compiled against dist: ${skipped.join(", ")}`);
+for (const [label, pkg] of TYPESCRIPTS) {
+  if (pkg === "typescript") continue; // vitest runs the type tests with the workspace's compiler
+  const tsc = tscOf(pkg);
+  step(
+    `type tests (${copied} files), tsc ${tsc.version} (${label})`,
+    process.execPath,
+    [tsc.bin, "-p", "type-tests"],
+    scratch,
+  );
 }
 
 if (keep) console.log(`scratch project kept in ${scratch}`);

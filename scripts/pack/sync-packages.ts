@@ -127,6 +127,43 @@ function absoluteLinks(folder: string, markdown: string): string {
   });
 }
 
+const INSTALL_START = "<!-- install: written by scripts/pack/sync-packages.ts; edit it there -->";
+const INSTALL_END = "<!-- /install -->";
+
+/** The managed part of a package README's Install section. */
+function installBlock(name: string, dependencies: string[]): string {
+  const also = dependencies.length > 0 ? ` (it brings ${dependencies.map((d) => `\`${d}\``).join(", ")})` : "";
+  return `${INSTALL_START}
+Not on the npm registry yet: \`npm install ${name}\` answers 404 until the
+first release. Until then, build and pack every package from a clone, then
+install the tarballs into your project:
+
+\`\`\`sh
+git clone ${REPOSITORY}.git && cd csp-kit
+npx -y pnpm@10.34.8 install && npx -y pnpm@10.34.8 pack:all   # writes .packs/*.tgz
+cd /path/to/your-project && npm install /path/to/csp-kit/.packs/*.tgz
+\`\`\`
+
+Once published: \`npm install ${name}\`${also}. Node >= 20; ESM and
+CommonJS builds; TypeScript >= 5.0 (the declarations are tested on 5.0, 5.9 and
+7.0, with \`skipLibCheck\` off, under \`moduleResolution\` node16 and bundler;
+node10 resolves every subpath through \`typesVersions\`).
+${INSTALL_END}`;
+}
+
+/** A README with its Install section's managed block written (inserted after the heading, or replaced). */
+function withInstallBlock(markdown: string, block: string): string {
+  const start = markdown.indexOf(INSTALL_START);
+  if (start >= 0) {
+    const end = markdown.indexOf(INSTALL_END, start);
+    return markdown.slice(0, start) + block + markdown.slice(end + INSTALL_END.length);
+  }
+  const heading = markdown.indexOf("\n## Install\n");
+  if (heading < 0) return markdown;
+  const at = heading + "\n## Install\n".length;
+  return `${markdown.slice(0, at)}\n${block}\n${markdown.slice(at)}`;
+}
+
 /** Writes `text` to `path`, or in check mode records a problem when the file differs. */
 function put(path: string, text: string, what: string): void {
   const current = existsSync(path) ? readFileSync(path, "utf8") : undefined;
@@ -163,12 +200,13 @@ for (const folder of folders) {
   put(join(dir, "tsup.config.ts"), TSUP_CONFIG, "not the shared cspKitBuild() config");
 
   const readme = join(dir, "README.md");
-  if (existsSync(readme))
-    put(
-      readme,
-      absoluteLinks(folder, readFileSync(readme, "utf8")),
-      "relative links (they break on the registry's page)",
+  if (existsSync(readme)) {
+    const deps = Object.keys((pkg.dependencies as Record<string, string> | undefined) ?? {}).filter((d) =>
+      d.startsWith("@csp-kit/"),
     );
+    const text = withInstallBlock(absoluteLinks(folder, readFileSync(readme, "utf8")), installBlock(pkg.name, deps));
+    put(readme, text, "relative links (they break on the registry's page) or a stale Install block");
+  }
 
   for (const source of Object.values(entryPoints(dir))) typedocEntries.push(`packages/${folder}/${source}`);
 }
