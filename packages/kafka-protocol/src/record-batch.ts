@@ -134,29 +134,29 @@ export interface RecordBatchHeader extends BatchFields {
 /** Options of {@link encodeRecordBatch}. */
 export interface EncodeRecordBatchOptions {
   /** The codec: a name or id (default "none"). */
-  readonly compression?: CompressionName | string | number;
+  readonly compression?: CompressionName | string | number | undefined;
   /** The codec's level (gzip 1–9, zstd 1–22; ignored by snappy and lz4). */
-  readonly level?: number;
+  readonly level?: number | undefined;
   /** Where codecs are looked up (default {@link defaultCompressionRegistry}). */
-  readonly codecs?: CompressionRegistry;
+  readonly codecs?: CompressionRegistry | undefined;
 }
 
 /** Options of {@link readBatchHeader} and {@link readBatchHeaders}. */
 export interface HeaderReadOptions {
   /** Whether to check the CRC-32C (default true). */
-  readonly verifyCrc?: boolean;
+  readonly verifyCrc?: boolean | undefined;
   /** Codec ids 5–7 are accepted when registered here (default: only Kafka's 0–4). */
-  readonly codecs?: CompressionRegistry;
+  readonly codecs?: CompressionRegistry | undefined;
 }
 
 /** Options of the decoders. */
 export interface DecodeRecordBatchOptions {
   /** Where codecs are looked up (default {@link defaultCompressionRegistry}). */
-  readonly codecs?: CompressionRegistry;
+  readonly codecs?: CompressionRegistry | undefined;
   /** The most bytes one batch may decompress to (default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}). */
-  readonly maxDecompressedBytes?: number;
+  readonly maxDecompressedBytes?: number | undefined;
   /** Whether to check each batch's CRC-32C (default true). */
-  readonly verifyCrc?: boolean;
+  readonly verifyCrc?: boolean | undefined;
 }
 
 /** The result of {@link decodeRecordBatches}. */
