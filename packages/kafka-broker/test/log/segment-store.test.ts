@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { ManualClock, settle } from "@csp-kit/timers/testing";
 import { describe, expect, it } from "vitest";
 import { isInvalidLogConfigError, isLogStorageError } from "../../src/errors.js";
-import { viewOf, writeBaseOffset } from "../../src/internal/log/batch-view.js";
+import { assignOffset } from "../../src/internal/log/batch-view.js";
 import type { SyncIo } from "../../src/internal/log/group-sync.js";
 import { LOG_START_FILE, SegmentStore, type SegmentStoreOptions } from "../../src/internal/log/segment-store.js";
 import type { PlacedBatch } from "../../src/internal/log/store.js";
@@ -24,7 +24,7 @@ const tempDir = useTempDirs();
 /** One 2-record batch at `offset`, placed. */
 function batchAt(offset: number): { bytes: Uint8Array; placed: PlacedBatch[] } {
   const bytes = makeBatch({ values: valuesOf(offset, offset + 1) });
-  writeBaseOffset(viewOf(bytes), 0, offset);
+  assignOffset(bytes, 0, offset, 0);
   return { bytes, placed: [{ position: 0, size: bytes.byteLength, baseOffset: offset, lastOffset: offset + 1 }] };
 }
 

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { isLogClosedError } from "../../src/errors.js";
-import { viewOf, writeBaseOffset } from "../../src/internal/log/batch-view.js";
+import { assignOffset } from "../../src/internal/log/batch-view.js";
 import { MemoryStore } from "../../src/internal/log/memory-store.js";
 import { SegmentStore } from "../../src/internal/log/segment-store.js";
 import type { LogStore, PlacedBatch } from "../../src/internal/log/store.js";
@@ -51,7 +51,7 @@ function batches(base: number, n: number, recordsEach = 2): { bytes: Uint8Array;
   let offset = base;
   for (let i = 0; i < n; i++) {
     const part = makeBatch({ values: valuesOf(...Array.from({ length: recordsEach }, (_, r) => offset + r)) });
-    writeBaseOffset(viewOf(part), 0, offset);
+    assignOffset(part, 0, offset, 0);
     parts.push(part);
     placed.push({ position, size: part.byteLength, baseOffset: offset, lastOffset: offset + recordsEach - 1 });
     position += part.byteLength;

@@ -29,7 +29,7 @@
  */
 
 import { InvalidLogArgumentError, isLogStorageError, LogClosedError, type LogStorageError } from "../../errors.js";
-import { type BatchHeader, parseBatches, viewOf, writeBaseOffset, writePartitionLeaderEpoch } from "./batch-view.js";
+import { assignOffset, type BatchHeader, parseBatches } from "./batch-view.js";
 import { LogErrorCode } from "./error-codes.js";
 import { type LogConfig, type PartitionLogOptions, validateLogConfig } from "./log-config.js";
 import { type ProducerSnapshot, ProducerStateTable } from "./producer-state.js";
@@ -345,12 +345,10 @@ export class PartitionLog {
       throw new InvalidLogArgumentError("PartitionLog.append(records)", recordCount, "offsets would pass 2^53 - 1");
 
     // Assign offsets in place: the CRC does not cover these two fields.
-    const view = viewOf(records);
     const placed: PlacedBatch[] = [];
     let next = this.#logEnd;
     for (const h of headers) {
-      writeBaseOffset(view, h.position, next);
-      writePartitionLeaderEpoch(view, h.position, leaderEpoch);
+      assignOffset(records, h.position, next, leaderEpoch);
       placed.push({ position: h.position, size: h.size, baseOffset: next, lastOffset: next + h.lastOffsetDelta });
       next += h.lastOffsetDelta + 1;
     }

@@ -69,10 +69,9 @@ import {
   BATCH_HEADER_SIZE,
   BatchField,
   type BatchHeader,
-  batchCrcMatches,
-  frameProblem,
+  headerAt,
   LOG_OVERHEAD,
-  readBatchHeader,
+  MIN_BATCH_LENGTH,
 } from "./batch-view.js";
 import { GroupSync, type SyncIo } from "./group-sync.js";
 import {
@@ -656,30 +655,23 @@ function scanSegment(fd: number, fileSize: number, baseOffset: number, checkCrc:
   const headers: BatchHeader[] = [];
   let expected = baseOffset;
   let pos = 0;
+  const stop = (problem: string): ScanResult => ({ headers, validBytes: pos, problem: `at byte ${pos}: ${problem}` });
   while (pos < fileSize) {
     const left = fileSize - pos;
-    let rel = ensure(pos, Math.min(left, BATCH_HEADER_SIZE));
-    // The end passed is the file's end in window terms; frameProblem reads only
-    // the first 61 bytes, and only once it knows the file holds them.
-    const problem = frameProblem(view, rel, rel + left);
-    if (problem !== undefined) return { headers, validBytes: pos, problem: `at byte ${pos}: ${problem}` };
-    const header = readBatchHeader(view, rel, pos);
-    if (header.baseOffset !== expected)
-      return {
-        headers,
-        validBytes: pos,
-        problem: `at byte ${pos}: base offset ${header.baseOffset} where ${expected} was expected`,
-      };
-    if (header.lastOffsetDelta < 0)
-      return { headers, validBytes: pos, problem: `at byte ${pos}: lastOffsetDelta ${header.lastOffsetDelta}` };
-    if (checkCrc) {
-      rel = ensure(pos, header.size);
-      if (!batchCrcMatches(buffer, view, rel, header.size))
-        return { headers, validBytes: pos, problem: `at byte ${pos}: CRC-32C does not match` };
-    }
+    if (left < LOG_OVERHEAD) return stop(`${left} bytes left, fewer than a batch's length fields (12)`);
+    let rel = ensure(pos, LOG_OVERHEAD);
+    const batchLength = view.getInt32(rel + BatchField.batchLength);
+    if (batchLength < MIN_BATCH_LENGTH) return stop(`batchLength ${batchLength} is below the header's own 49 bytes`);
+    const size = LOG_OVERHEAD + batchLength;
+    if (size > left) return stop(`batchLength ${batchLength} runs past the end of the file (${left} bytes left)`);
+    rel = ensure(pos, size);
+    const header = headerAt(buffer, rel, checkCrc, pos);
+    if ("problem" in header) return stop(header.problem);
+    if (header.baseOffset !== expected) return stop(`base offset ${header.baseOffset} where ${expected} was expected`);
+    if (header.lastOffsetDelta < 0) return stop(`lastOffsetDelta ${header.lastOffsetDelta}`);
     headers.push(header);
     expected = header.baseOffset + header.lastOffsetDelta + 1;
-    pos += header.size;
+    pos += size;
   }
   return { headers, validBytes: pos, problem: undefined };
 }

@@ -4,8 +4,8 @@
  * log's opaque checks see what a client would send.
  */
 
+import { crc32c } from "@csp-kit/kafka-protocol";
 import { BATCH_HEADER_SIZE, BatchField, LOG_OVERHEAD, viewOf } from "../../../src/internal/log/batch-view.js";
-import { crc32c } from "../../../src/internal/log/crc32c.js";
 
 /** What a test batch carries; everything has a default. */
 export interface BatchSpec {
@@ -79,7 +79,7 @@ export function makeBatch(spec: BatchSpec = {}): Uint8Array {
 export function resealCrc(bytes: Uint8Array, pos: number): void {
   const view = viewOf(bytes);
   const size = LOG_OVERHEAD + view.getInt32(pos + BatchField.batchLength);
-  view.setUint32(pos + BatchField.crc, crc32c(bytes, pos + BatchField.attributes, pos + size));
+  view.setUint32(pos + BatchField.crc, crc32c(bytes.subarray(pos + BatchField.attributes, pos + size)));
 }
 
 /** `n` one-record batches with values 0..n-1 (one byte each), or the given values. */
