@@ -116,6 +116,36 @@ describe("kcat's batches (librdkafka 2.0.2, captured)", () => {
   );
 });
 
+describe("batches written by other clients' encoders", () => {
+  const peers = JSON.parse(readFileSync(new URL("./fixtures/peer-record-batches.json", import.meta.url), "utf8")) as {
+    batches: Array<{ name: string; hex: string }>;
+  };
+
+  it.each(peers.batches.map((b) => [b.name, b.hex] as const))("decodes %s", async (name, hexBytes) => {
+    const bytes = new Uint8Array(Buffer.from(hexBytes, "hex"));
+    const batch = await decodeRecordBatch(bytes);
+    expect(batch.compression).toBe(name.endsWith("gzip") ? 1 : 0);
+    expect(batch.baseTimestamp).toBe(1_760_000_000_000);
+    expect(batch.lastOffsetDelta).toBe(2);
+    expect(batch.producerId).toBe(-1n);
+    const show = (b: Uint8Array | null) => (b === null ? null : utf8.decode(b));
+    expect(
+      batch.records.map((r) => [
+        show(r.key),
+        show(r.value),
+        r.offsetDelta,
+        r.timestampDelta,
+        r.headers.map((h) => `${h.key}=${show(h.value)}`),
+      ]),
+    ).toEqual([
+      ["k1", "hello", 0, 0, ["h1=v1"]],
+      [null, "world", 1, 10, []],
+      ["k3", null, 2, 20, ["a=1", "b=2"]],
+    ]);
+    if (batch.compression === 0) expect(hex(encodeRecordBatchSync(batch))).toBe(hexBytes);
+  });
+});
+
 describe("encodeRecordBatch", () => {
   it("fills in the documented defaults", async () => {
     const bytes = await encodeRecordBatch({
