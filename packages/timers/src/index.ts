@@ -18,4 +18,5 @@ export {
 export type { Receiver } from "./receiver.js";
 export { type SleepOptions, sleep } from "./sleep.js";
 export { Ticker } from "./ticker.js";
+export { type TimeoutSignal, timeoutSignal } from "./timeout-signal.js";
 export { after, Timer } from "./timer.js";
