@@ -17,15 +17,20 @@
  */
 
 import {
+  ApiKey,
   apiName,
   type DecodedRequest,
   type DecodedResponse,
+  decodeRecordBatches,
   decodeRequest,
   decodeResponse,
   encodeRequest,
   encodeResponse,
   type MessageApiKey,
   REQUEST_CODECS,
+  type RecordBatch,
+  type ResponseBodies,
+  readBatchHeaders,
 } from "../../src/index.js";
 
 /** A recorded frame, as the testkit's recording proxy returns it. */
@@ -177,3 +182,43 @@ export function toFixture(exchange: Exchange, batchCodecs?: readonly number[]): 
     response: exchange.response === null ? null : Buffer.from(exchange.response).toString("hex"),
   };
 }
+
+// ---- record batches inside an exchange -------------------------------------------
+
+/**
+ * The codec id of every record batch a checked exchange carries, in order: a
+ * Produce request's batches, or a Fetch response's; `undefined` for other APIs.
+ * Each batch's CRC-32C is verified on the way.
+ */
+export function batchCodecsOf(checked: CheckedExchange): number[] | undefined {
+  const records = recordsOf(checked);
+  if (records === undefined) return undefined;
+  return records.flatMap((bytes) => readBatchHeaders(bytes).headers.map((h) => h.compression));
+}
+
+/** Every batch a checked exchange carries, decoded (decompressed, CRC verified); `[]` for other APIs. */
+export async function batchesOf(checked: CheckedExchange): Promise<RecordBatch[]> {
+  const out: RecordBatch[] = [];
+  for (const bytes of recordsOf(checked) ?? []) {
+    const { batches, incomplete } = await decodeRecordBatches(bytes);
+    if (incomplete !== null)
+      throw new Error(`a partial batch of ${incomplete.length} bytes at the end of a records field`);
+    out.push(...batches);
+  }
+  return out;
+}
+
+/** The non-empty `records` fields of a Produce request or a Fetch response, in wire order. */
+function recordsOf(checked: CheckedExchange): Uint8Array[] | undefined {
+  const { request, response } = checked;
+  if (request.apiKey === ApiKey.Produce) {
+    return request.body.topicData.flatMap((t) => t.partitionData.map((p) => p.records)).filter(nonEmpty);
+  }
+  if (request.apiKey === ApiKey.Fetch && response !== null) {
+    const body = response.body as ResponseBodies[1];
+    return body.responses.flatMap((t) => t.partitions.map((p) => p.records)).filter(nonEmpty);
+  }
+  return undefined;
+}
+
+const nonEmpty = (r: Uint8Array | null): r is Uint8Array => r !== null && r.length > 0;
