@@ -17,6 +17,8 @@ export interface RunInfo {
   /** Operations per run when overridden with --n; otherwise each workload's own N. */
   readonly n: number | undefined;
   readonly smoke: boolean;
+  /** What csp-kit's columns loaded: its source (default, and in old raw runs), or the built ESM or CommonJS package. */
+  readonly build?: "source" | "esm" | "cjs";
   /** The `go version` line, or why the Go column is absent. */
   readonly go: string;
 }
@@ -54,7 +56,13 @@ export function renderReport(r: Results, info: RunInfo): string {
     `- **Date:** ${info.date}`,
     `- **Machine:** ${info.machine.cpu}, ${info.machine.cores} cores, ${info.machine.memoryGiB} GiB, ${info.machine.platform}; ` +
       `load average ${info.machine.load.toFixed(2)} at start (a shared machine: compare ratios within this run, not absolute numbers across runs)`,
-    `- **Node:** ${info.machine.node}; csp-kit measured from its TypeScript source (condition \`@csp-kit/source\`, compiled by tsx/esbuild)`,
+    `- **Node:** ${info.machine.node}; csp-kit measured from ${
+      info.build === "esm"
+        ? "its built ESM package (dist/*.js, what `import` loads)"
+        : info.build === "cjs"
+          ? "its built CommonJS package (dist/*.cjs, what `require()` loads)"
+          : "its TypeScript source (condition `@csp-kit/source`, compiled by tsx/esbuild)"
+    }`,
     `- **Runs:** ${rounds} round${rounds > 1 ? "s" : ""}; in each, every implementation × workload runs in a child process of its own (the workload's implementations one after another, each round starting one implementation later, so a shared machine's drift is spread over all columns): ${info.smoke ? "no warm-up" : "untimed full-size warm-up runs (one, and up to three while under a second)"}, then ${info.runs} timed run${info.runs > 1 ? "s" : ""} back to back (no forced \`gc()\`: a full collection between runs would drop the optimized code of the freed channels' classes and time re-optimization instead); the table shows the median of all ${rounds * info.runs} runs`,
     `- **N:** ${info.n === undefined ? "each workload's own (1,000,000 messages, hops or locks; W7: 100,000 selects)" : info.n.toLocaleString("en-US")}`,
     `- **Go:** ${info.go}`,

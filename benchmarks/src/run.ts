@@ -18,6 +18,11 @@
  *     --timeout S      per child process (default 120; 60 with --smoke). A child past it
  *                      is shown as "did not finish" (a failure only with --smoke).
  *     --render FILE    re-render RESULTS.md and the chart from a raw run in .runs/ (no measuring)
+ *     --build B        what csp-kit's columns load: "source" (default: the TypeScript
+ *                      source through the @csp-kit/source condition, no build needed),
+ *                      "esm" (the built dist/*.js, as an `import` user gets it) or
+ *                      "cjs" (the built dist/*.cjs, as a `require()` user gets it;
+ *                      src/builds/cjs-hooks.mjs). esm and cjs need `pnpm build` first.
  *
  * Each implementation × workload runs in its own child process (in --smoke
  * mode one child per workload runs all its implementations, to stay fast);
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     write: { type: "boolean", default: false },
     timeout: { type: "string" },
     render: { type: "string" },
+    build: { type: "string", default: "source" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -111,6 +117,18 @@ function pick<T extends { id: string }>(list: string | undefined, known: readonl
     throw new Error(`unknown ${what}: ${unknown.join(", ")} (known: ${known.map((k) => k.id).join(", ")})`);
   }
   return known.filter((k) => ids.some((id) => id.toLowerCase() === k.id.toLowerCase()));
+}
+
+/** What csp-kit resolves to in the children (see --build). */
+const BUILDS = ["source", "esm", "cjs"] as const;
+const build = values.build as (typeof BUILDS)[number];
+if (!BUILDS.includes(build)) throw new RangeError(`--build must be one of ${BUILDS.join(", ")} (got ${values.build})`);
+
+/** Node flags that make `@csp-kit/*` resolve to the build chosen by --build. */
+function buildFlags(which: (typeof BUILDS)[number]): string[] {
+  if (which === "source") return [`--conditions=${SOURCE_CONDITION}`];
+  if (which === "cjs") return ["--import", fileURLToPath(new URL("./builds/register-cjs.mjs", import.meta.url))];
+  return [];
 }
 
 const smoke = values.smoke;
@@ -182,7 +200,7 @@ function runChild(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Samp
 function nodeChild(w: Workload, implIds: readonly string[], n: number): string[] {
   return [
     process.execPath,
-    `--conditions=${SOURCE_CONDITION}`,
+    ...buildFlags(build),
     "--import",
     "tsx",
     fileURLToPath(w.module),
@@ -345,6 +363,7 @@ const info: RunInfo = {
   rounds,
   n: nOverride,
   smoke,
+  build,
   go: goInfo,
 };
 const report = renderReport(results, info);

@@ -214,7 +214,7 @@ export async function standalone(w: Workload): Promise<void> {
       process.stdout.write(
         `${w.id} ${impl.padEnd(12)} n=${n}  median ${formatNs(med)} ns/${w.unit}  ${formatRate(1e9 / med)} ${w.unit}/s` +
           `  (${runs} run${runs > 1 ? "s" : ""}: ${per.map(formatNs).join(" ")})  checksum ok` +
-          `${measuresSource() ? "" : "  [csp-kit from dist]"}` +
+          `${measuresSource() ? "" : import.meta.resolve("@csp-kit/channel").endsWith(".cjs") ? "  [csp-kit from dist, CommonJS]" : "  [csp-kit from dist, ESM]"}` +
           `${leaked > 0 ? `  LEAK: ${leaked} timers still pending after ${totalOps} operations` : ""}\n`,
       );
     }
