@@ -38,6 +38,7 @@ import {
 import { KafkaConnection } from "./connection.js";
 import { checkExchange } from "./golden.js";
 import { Matrix } from "./matrix.js";
+import { createTopics, until, ZERO_UUID } from "./topics.js";
 
 /** The broker this matrix is written against (the interop tier's; scripts/kafka/version.ts). */
 const BROKER = "Apache Kafka 4.1.1 (one KRaft node on loopback)";
@@ -67,7 +68,6 @@ const ADVERTISED: Readonly<Record<ImplementedApi, readonly [number, number]>> = 
  */
 const REFUSED: Partial<Record<ImplementedApi, readonly [number, number]>> = { Produce: [0, 2] };
 
-const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
 const INT32_MIN = -(2 ** 31);
 const CODECS = ["none", "gzip", "snappy", "lz4", "zstd"] as const;
 const text = new TextEncoder();
@@ -111,15 +111,6 @@ async function call<K extends MessageApiKey>(
     response,
   });
   return x.response.body;
-}
-
-/** Polls `probe` until it returns true, at most `tries` times, 100 ms apart. */
-async function until(what: string, probe: () => Promise<boolean>, tries = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what}: still not so after ${tries} tries`);
 }
 
 function expectAdvertised(api: ImplementedApi, version: number): void {
@@ -177,21 +168,7 @@ beforeAll(async () => {
   conn = await KafkaConnection.open(broker.host, broker.port);
   const versionsAnswer = await call(18, 3, { clientSoftwareName: "csp-kit", clientSoftwareVersion: "0.1.0" });
   advertised = new Map(versionsAnswer.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion] as const]));
-  const answer = await call(19, 7, {
-    topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 30_000,
-    validateOnly: false,
-  });
-  expect(answer.topics[0]?.errorCode).toBe(0);
-  topicId = answer.topics[0]!.topicId;
-  await until(`${topic} has a leader`, async () => {
-    const m = await call(3, 12, {
-      ...metadataRequest.defaults(12),
-      topics: [{ topicId: ZERO_UUID, name: topic }],
-      allowAutoTopicCreation: false,
-    });
-    return m.topics[0]?.errorCode === 0 && m.topics[0].partitions[0]?.leaderId === NODE_ID;
-  });
+  topicId = (await createTopics(conn, [topic])).get(topic)!;
 });
 
 afterAll(async () => {
