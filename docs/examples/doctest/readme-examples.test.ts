@@ -1,5 +1,5 @@
 /**
- * Doctests: the Usage example of every package README, and every guide block
+ * Doctests: every ```ts sample of the root README, the Usage example of every package README, and every guide block
  * fenced as ```ts run, is executed, so the documentation cannot drift from the
  * code. Each block is written to a temporary module and imported; a block
  * asserts its own result by throwing.
@@ -33,6 +33,11 @@ const guides = readdirSync(`${root}docs/guide`)
   }))
   .filter((g) => g.blocks.length > 0);
 
+/** The root README's samples: every ```ts block is a complete program. */
+const frontPage = [...readFileSync(`${root}README.md`, "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map(
+  (m) => m[1] as string,
+);
+
 async function run(name: string, code: string): Promise<void> {
   mkdirSync(scratch, { recursive: true });
   const file = `${scratch}${name}.ts`;
@@ -52,6 +57,15 @@ describe("package README usage examples run as written", () => {
       it(`@csp-kit/${name} usage example ${i + 1}`, () => run(`${name}-${i + 1}`, code));
     });
   }
+});
+
+describe("the root README's samples run as written", () => {
+  it("the README has a sample", () => {
+    expect(frontPage.length).toBeGreaterThan(0);
+  });
+  frontPage.forEach((code, i) => {
+    it(`README.md sample ${i + 1}`, () => run(`root-readme-${i + 1}`, code));
+  });
 });
 
 describe("guide examples marked `ts run` run as written", () => {

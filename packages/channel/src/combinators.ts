@@ -7,7 +7,7 @@
  * returns a promise that settles when the work ends, so a caller can await it
  * and see its errors.
  *
- * One contract for all four, chosen so that no value is ever lost:
+ * One contract for all six, chosen so that no value is ever lost:
  * - **Completion:** resolves once every input is closed and drained and every
  *   value taken from it was delivered; then closes the output(s), unless
  *   `{ close: false }` (eapache's "weak" variants).
