@@ -11,16 +11,9 @@
 
 import type { InvalidCapacityError, Option, ValuesIterator, WaitOptions } from "@csp-kit/channel";
 import { ChannelIterator, checkBatchMax, checkSignal, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
-import { InvalidSharedHandleError, InvalidTimeoutError, type SharedChannelBrokenError } from "./errors.js";
+import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./internal/codec.js";
-import {
-  createRingBuffer,
-  DEFAULT_MAX_VALUE_BYTES,
-  DEFAULT_STALL_TIMEOUT_MS,
-  MAX_STALL_TIMEOUT_MS,
-  readRingShape,
-  SharedRing,
-} from "./internal/ring.js";
+import { createRingBuffer, DEFAULT_MAX_VALUE_BYTES, readRingShape, SharedRing } from "./internal/ring.js";
 import { SharedCore, type SharedTrySendResult, TIMED_OUT } from "./internal/shared-core.js";
 
 export type { Serializer } from "./internal/codec.js";
@@ -76,18 +69,6 @@ export interface SharedChannelOptions extends SharedChannelAttachOptions {
    * {@link SharedValueTooLargeError}. Memory: about `capacity × (maxValueBytes + 8)` bytes, allocated up front.
    */
   readonly maxValueBytes?: number;
-  /**
-   * How long (milliseconds, > 0; default 1000) a send that claimed a slot may
-   * take to publish it before the other threads presume its thread dead
-   * (terminated) and recover: a claim not yet begun is skipped (nothing is
-   * lost); a value caught half-written breaks the channel with
-   * {@link SharedChannelBrokenError}. Waiting threads also re-check the
-   * channel at least this often, which covers wake-ups a dead thread would
-   * have passed on. `Infinity`: never presume a thread dead (a terminated
-   * sender can then wedge the channel). The same for every thread: it is kept
-   * in the shared buffer. See docs/design/shared-channel.md, "Failure model".
-   */
-  readonly stallTimeout?: number;
 }
 
 /** The core that `SharedChannel.from` hands to the constructor (set and consumed in one synchronous call). */
@@ -154,13 +135,14 @@ let attaching: SharedCore<unknown> | undefined;
  *
  * @example
  * ```ts
- * // main thread
+ * // main.ts — the worker file has this file's extension: worker.ts under tsx, worker.js once compiled
  * const jobs = new SharedChannel<number>(1024);
- * const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: jobs.handle });
+ * const workerFile = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url);
+ * const worker = new Worker(workerFile, { workerData: jobs.handle });
  * for (let i = 0; i < 100; i++) await jobs.send(i);
  * jobs.close();
  *
- * // worker.js
+ * // worker.ts
  * const jobs = SharedChannel.from<number>(workerData);
  * for (let r = jobs.recvSync(); r.isSome(); r = jobs.recvSync()) work(r.value);
  * ```
@@ -185,9 +167,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
     let core = attaching as SharedCore<T> | undefined;
     attaching = undefined;
     if (core === undefined) {
-      const buffer = createRingBuffer(capacity, options?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, {
-        stallTimeoutMs: checkStallTimeout(options?.stallTimeout),
-      });
+      const buffer = createRingBuffer(capacity, options?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, undefined);
       core = buildCore<T>(buffer, options?.serializer);
     }
     this.#core = core;
@@ -519,14 +499,6 @@ function checkTimeout(method: string, timeout: number | undefined): number {
   if (timeout === undefined) return Number.POSITIVE_INFINITY;
   if (typeof timeout === "number" && timeout >= 0) return timeout; // NaN fails the comparison
   throw new InvalidTimeoutError(method, timeout);
-}
-
-/** Validates `stallTimeout`: ms in (0, 2^31 - 1] (rounded up to whole ms), or Infinity (stored as 0: never). */
-function checkStallTimeout(timeout: number | undefined): number {
-  if (timeout === undefined) return DEFAULT_STALL_TIMEOUT_MS;
-  if (timeout === Number.POSITIVE_INFINITY) return 0;
-  if (typeof timeout === "number" && timeout > 0 && timeout <= MAX_STALL_TIMEOUT_MS) return Math.ceil(timeout);
-  throw new InvalidTimeoutError("constructor", timeout, { option: "stallTimeout" });
 }
 
 /** Builds this thread's engine over `buffer`. @throws {@link InvalidSharedHandleError} for a buffer that is not a channel's. */
