@@ -31,13 +31,23 @@ export default defineConfig({
           testTimeout: 30_000,
           // Memory tests call global.gc() to measure what a channel keeps.
           execArgv: ["--expose-gc"],
-          typecheck: {
-            enabled: true,
-            include: ["test/**/*.test-d.ts"],
-            tsconfig: `${root}packages/${name}/tsconfig.json`,
-          },
         },
       })),
+      {
+        // Every package's type tests (*.test-d.ts) in one project and one tsc run: vitest
+        // prints its "type testing is experimental" warning once per project that enables it.
+        test: {
+          name: "types",
+          root,
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ["packages/*/test/**/*.test-d.ts"],
+            tsconfig: `${root}tsconfig.typetests.json`,
+          },
+        },
+      },
       {
         resolve: { alias },
         test: {
