@@ -1,19 +1,25 @@
 import type { Option } from "ts-results-es";
 import type { Receiver, Sender, ValuesIterator } from "./directions.js";
-import { InvalidCapacityError } from "./errors.js";
+import { InvalidCapacityError, InvalidOptionError } from "./errors.js";
 import { checkBatchMax } from "./internal/batch.js";
-import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./internal/buffers/buffer.js";
+import {
+  type ChannelBuffer,
+  type ChannelKind,
+  type DropCallback,
+  type DropReason,
+  UNBOUNDED,
+} from "./internal/buffers/buffer.js";
 import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
 import { NoBuffer } from "./internal/buffers/no-buffer.js";
 import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
 import { RingBuffer } from "./internal/buffers/ring-buffer.js";
 import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
-import { signalFault } from "./internal/check-signal.js";
+import { describeValue, signalFault } from "./internal/check-signal.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
 import { ChannelIterator } from "./internal/iterator.js";
 import { PORT, type Port } from "./port.js";
 
-export type { ChannelKind } from "./internal/buffers/buffer.js";
+export type { ChannelKind, DropReason } from "./internal/buffers/buffer.js";
 export { UNBOUNDED } from "./internal/buffers/buffer.js";
 export type { TrySendResult } from "./internal/core.js";
 
@@ -28,6 +34,38 @@ export interface WaitOptions {
    * `InvalidSignalError` before the operation touches the channel.
    */
   readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Options of the dropping kinds, `Channel.ring(n, options)` and
+ * `Channel.overflowing(n, options)`.
+ *
+ * @typeParam T - the values carried.
+ */
+export interface DroppingChannelOptions<T> {
+  /**
+   * Called with each value the channel discards by its policy — Kotlin's
+   * `onUndeliveredElement` — so that a value holding a resource (a buffer from
+   * a pool, a file handle) can be released: `reason` is `"ring-overwrite"`
+   * (a ring evicted its OLDEST value to store a new one) or `"overflow"` (an
+   * overflowing channel refused the NEW value).
+   *
+   * **When:** synchronously, inside the send that caused the drop, once the
+   * channel's state is complete (the new value is stored or refused,
+   * `dropped` counted), before that send returns; for a `select` send case,
+   * before the select reports the case. The callback may use the channel.
+   *
+   * **What it is never called for:** a value that was not accepted — a send
+   * on a closed channel, a blocked send failed by `close()` (its value is in
+   * the `ChannelClosedError`), an aborted send (it did not happen): those
+   * values never left the sender, who still owns them. `close()` discards
+   * nothing: buffered values stay receivable. So every value a send handed
+   * over is received, reported here, or still buffered — exactly one of the three.
+   *
+   * **If it throws:** the send still succeeded and the channel is intact; the
+   * error is rethrown from a microtask, as an uncaught exception.
+   */
+  readonly onDrop?: ((value: T, reason: DropReason) => void) | undefined;
 }
 
 /** What a non-blocking receive reports: `Some(value)`, `None` (closed and drained) or `"would-block"`. */
@@ -124,23 +162,43 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   /**
    * A channel of at most `capacity` values whose sends never wait: a send to a
    * full ring drops the OLDEST buffered value (eapache's RingChannel,
-   * core.async's sliding buffer). {@link Channel.dropped} counts the drops.
+   * core.async's sliding buffer). {@link Channel.dropped} counts the drops;
+   * `options.onDrop` is told of each evicted value (reason `"ring-overwrite"`).
    *
+   * @param options - `{ onDrop }`, see {@link DroppingChannelOptions}.
    * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
+   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined.
+   *
+   * @example
+   * ```ts
+   * const frames = Channel.ring<Frame>(8, { onDrop: (frame) => pool.release(frame) });
+   * ```
    */
-  static ring<T>(capacity: number): Channel<T> {
-    return Channel.#withBuffer(new RingBuffer<T>(checkCapacity("Channel.ring(capacity)", capacity, 1)));
+  static ring<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
+    const cap = checkCapacity("Channel.ring(capacity)", capacity, 1);
+    return Channel.#withBuffer(new RingBuffer<T>(cap, checkOnDrop("Channel.ring(capacity, options)", options)));
   }
 
   /**
    * A channel of at most `capacity` values whose sends never wait: a send to a
    * full channel discards the NEW value (eapache's OverflowingChannel,
-   * core.async's dropping buffer). {@link Channel.dropped} counts the discards.
+   * core.async's dropping buffer). {@link Channel.dropped} counts the discards;
+   * `options.onDrop` is told of each discarded value (reason `"overflow"`).
    *
+   * @param options - `{ onDrop }`, see {@link DroppingChannelOptions}.
    * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
+   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined.
+   *
+   * @example
+   * ```ts
+   * const latest = Channel.overflowing<Buffer>(64, { onDrop: (buf, reason) => pool.release(buf) });
+   * ```
    */
-  static overflowing<T>(capacity: number): Channel<T> {
-    return Channel.#withBuffer(new OverflowingBuffer<T>(checkCapacity("Channel.overflowing(capacity)", capacity, 1)));
+  static overflowing<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
+    const cap = checkCapacity("Channel.overflowing(capacity)", capacity, 1);
+    return Channel.#withBuffer(
+      new OverflowingBuffer<T>(cap, checkOnDrop("Channel.overflowing(capacity, options)", options)),
+    );
   }
 
   /**
@@ -438,4 +496,23 @@ function checkCapacity(where: string, capacity: unknown, min: number): number {
         ? "; use 0 for an unbuffered channel"
         : "";
   throw new InvalidCapacityError(`${where}: capacity must be a whole number >= ${min} (got ${got})${hint}`, capacity);
+}
+
+/** Validates the options of a dropping kind; returns its `onDrop` (undefined when none). */
+function checkOnDrop<T>(where: string, options: DroppingChannelOptions<T> | undefined): DropCallback<T> | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new InvalidOptionError(
+      `${where}: options must be an object such as { onDrop } or undefined (got ${describeValue(options)})`,
+      where,
+      options,
+    );
+  }
+  const onDrop = options.onDrop;
+  if (onDrop === undefined || typeof onDrop === "function") return onDrop;
+  throw new InvalidOptionError(
+    `${where}: onDrop must be a function (value, reason) => void, or undefined (got ${describeValue(onDrop)})`,
+    `${where}.onDrop`,
+    onDrop,
+  );
 }

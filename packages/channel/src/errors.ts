@@ -73,6 +73,24 @@ export class InvalidSignalError extends TypeError {
   }
 }
 
+/**
+ * An options object given to a channel factory holds a member of the wrong
+ * type — an `onDrop` that is not a function, say. Raised before the channel
+ * exists, so nothing was created.
+ */
+export class InvalidOptionError extends TypeError {
+  override name = "InvalidOptionError";
+  /** The option that was rejected, e.g. `"Channel.ring(capacity, options).onDrop"`. */
+  readonly option: string;
+  /** The value given for it. */
+  readonly value: unknown;
+  constructor(message: string, option: string, value: unknown, options?: ErrorOptions) {
+    super(message, options);
+    this.option = option;
+    this.value = value;
+  }
+}
+
 function hasName(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }
@@ -130,4 +148,9 @@ export function isInvalidCapacityError(error: unknown): error is InvalidCapacity
 /** Whether `error` is an {@link InvalidSignalError} (a `signal` option that is not an AbortSignal). */
 export function isInvalidSignalError(error: unknown): error is InvalidSignalError {
   return error instanceof InvalidSignalError || hasName(error, "InvalidSignalError");
+}
+
+/** Whether `error` is an {@link InvalidOptionError} (a channel option of the wrong type). */
+export function isInvalidOptionError(error: unknown): error is InvalidOptionError {
+  return error instanceof InvalidOptionError || hasName(error, "InvalidOptionError");
 }

@@ -3,8 +3,12 @@
  * against a small sequential model of Go's channel rules; after every command
  * the microtask queue is flushed and everything observable is compared —
  * try-operation results, which blocking operations settled and how, the values
- * they got (FIFO), len / cap / closed / dropped, the queued waiters — and the
- * engine's `assertInvariants()` is called.
+ * they got (FIFO), len / cap / closed / dropped, the queued waiters, the values
+ * a dropping channel reported to `onDrop` (with their reasons, in order) — and
+ * the engine's `assertInvariants()` is called. After every command, and in full
+ * once the channel is drained at the end of a run, the values are conserved:
+ * every value a send handed over was received, reported dropped, or is still
+ * buffered — exactly one of the three.
  *
  * The model is deliberately naive: a buffer array plus two FIFO arrays of
  * pending operation ids, with each kind's rule written out as a `switch`.
@@ -17,6 +21,7 @@ import {
   ChannelAlreadyClosedError,
   ChannelClosedError,
   type ChannelKind,
+  type DropReason,
   type ResizableChannel,
 } from "../src/index.js";
 import type { ChannelCore } from "../src/internal/core.js";
@@ -56,12 +61,20 @@ interface ModelOp {
 
 const PENDING: Outcome = { state: "pending" };
 
+/** One call of `onDrop`. */
+interface Drop {
+  readonly value: number;
+  readonly reason: DropReason;
+}
+
 /** Go's channel rules, sequentially, over plain arrays. */
 class ChannelModel {
   closed = false;
   /** Buffered values, oldest first. */
   readonly buffer: number[] = [];
   dropped = 0;
+  /** Every value the policy discarded, in order, with the reason `onDrop` must report. */
+  readonly dropLog: Drop[] = [];
   /** Ids (indices into `ops`) of blocked senders / receivers, oldest first. */
   sendq: number[] = [];
   recvq: number[] = [];
@@ -105,14 +118,16 @@ class ChannelModel {
         return "sent";
       case "ring":
         if (this.buffer.length >= this.cap) {
-          this.buffer.shift();
+          this.dropLog.push({ value: this.buffer.shift() as number, reason: "ring-overwrite" });
           this.dropped++;
         }
         this.buffer.push(v);
         return "sent";
       case "overflowing":
-        if (this.buffer.length >= this.cap) this.dropped++;
-        else this.buffer.push(v);
+        if (this.buffer.length >= this.cap) {
+          this.dropLog.push({ value: v, reason: "overflow" });
+          this.dropped++;
+        } else this.buffer.push(v);
         return "sent";
     }
   }
@@ -264,6 +279,12 @@ interface Real {
   readonly ch: Channel<number>;
   readonly core: ChannelCore<number>;
   readonly ops: RealOp[];
+  /** What the channel reported to `onDrop`, in call order. */
+  readonly dropLog: Drop[];
+  /** Values `trySend` handed over ("sent"). */
+  readonly trySent: number[];
+  /** Values `tryRecv` / `tryRecvBatch` returned. */
+  readonly tryReceived: number[];
 }
 
 function startReal(
@@ -300,6 +321,7 @@ function compareState(m: ChannelModel, r: Real): void {
     len: r.ch.len,
     dropped: r.ch.dropped,
     waiting: r.core.waiting,
+    drops: r.dropLog,
   }).toEqual({
     kind: m.kind,
     cap: m.cap,
@@ -307,7 +329,29 @@ function compareState(m: ChannelModel, r: Real): void {
     len: m.buffer.length,
     dropped: m.dropped,
     waiting: { receivers: m.recvq.length, senders: m.sendq.length },
+    drops: m.dropLog,
   });
+}
+
+/**
+ * Conservation, on the real side: the values sends handed over (trySend
+ * "sent", resolved sends) are exactly the values received, reported to
+ * `onDrop`, and still buffered (`buffered`, oldest first), each in one place
+ * only. Values are unique (1, 2, 3, …), so multisets are sets.
+ */
+function checkConservation(m: ChannelModel, r: Real, buffered: readonly number[]): void {
+  const accepted = [...r.trySent];
+  const received = [...r.tryReceived];
+  r.ops.forEach((op, id) => {
+    const s = op.settled;
+    if (s === undefined || !s.ok) return;
+    if (s.result === "void") accepted.push((m.ops[id] as ModelOp).value);
+    else if (s.result !== "none") received.push(...("batch" in s.result ? s.result.batch : [s.result.some]));
+  });
+  const dropped = r.dropLog.map((d) => d.value);
+  const accounted = [...received, ...dropped, ...buffered];
+  expect(new Set(accounted).size, "a value was received, dropped or buffered twice").toBe(accounted.length);
+  expect(accounted.sort((a, b) => a - b)).toEqual(accepted.sort((a, b) => a - b));
 }
 
 /** The model's prediction for one operation, as a line of text (so a mismatch reads as a diff). */
@@ -350,6 +394,7 @@ async function settleAndCompare(m: ChannelModel, r: Real): Promise<void> {
   compareState(m, r);
   await flush();
   compareState(m, r);
+  checkConservation(m, r, m.buffer);
   expect(r.ops.length).toBe(m.ops.length);
   const actual = m.ops.map((op, id) => describeActual(op, r.ops[id] as RealOp, id));
   expect(actual).toEqual(m.ops.map(describeExpected));
@@ -368,7 +413,9 @@ class TrySend implements ChannelCommand {
   async run(m: ChannelModel, r: Real): Promise<void> {
     const v = m.nextValue++;
     const expected = m.offer(v);
-    expect(r.ch.trySend(v)).toBe(expected);
+    const actual = r.ch.trySend(v);
+    if (actual === "sent") r.trySent.push(v);
+    expect(actual).toBe(expected);
     await settleAndCompare(m, r);
   }
   toString(): string {
@@ -383,6 +430,7 @@ class TryRecv implements ChannelCommand {
   async run(m: ChannelModel, r: Real): Promise<void> {
     const expected = m.take();
     const actual = r.ch.tryRecv();
+    if (actual !== "would-block" && actual.isSome()) r.tryReceived.push(actual.value);
     if (expected === "would-block") expect(actual).toBe("would-block");
     else if (expected === "drained") expect(actual !== "would-block" && actual.isNone()).toBe(true);
     else expect(actual !== "would-block" && actual.isSome() ? actual.value : "not Some").toBe(expected.value);
@@ -401,6 +449,7 @@ class TryRecvBatch implements ChannelCommand {
   async run(m: ChannelModel, r: Real): Promise<void> {
     const expected = m.takeBatch(this.max);
     const actual = r.ch.tryRecvBatch(this.max);
+    if (actual !== "would-block" && actual.isSome()) r.tryReceived.push(...actual.value);
     if (expected === "would-block") expect(actual).toBe("would-block");
     else if (expected === "drained") expect(actual !== "would-block" && actual.isNone()).toBe(true);
     else expect(actual !== "would-block" && actual.isSome() ? actual.value : "not Some").toEqual(expected);
@@ -567,14 +616,25 @@ const commandArbs = [
 function runModel(spec: KindSpec): Promise<void> {
   return fc.assert(
     fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 50, size: "max" }), async (cmds) => {
+      let last: { model: ChannelModel; real: Real } | undefined;
       const setup = () => {
-        const ch = spec.make();
-        return {
+        const dropLog: Drop[] = [];
+        const ch = spec.make((value, reason) => dropLog.push({ value, reason }));
+        last = {
           model: new ChannelModel(spec.kind, spec.cap, spec.resizable === true),
-          real: { ch, core: coreOf(ch), ops: [] as RealOp[] },
+          real: { ch, core: coreOf(ch), ops: [], dropLog, trySent: [], tryReceived: [] },
         };
+        return last;
       };
       await fc.asyncModelRun(setup, cmds);
+      // Drain what is left (values of blocked senders too) on the real side alone, then account for everything.
+      const { model, real } = last as { model: ChannelModel; real: Real };
+      for (let batch = real.ch.tryRecvBatch(); batch !== "would-block" && batch.isSome(); ) {
+        real.tryReceived.push(...batch.value);
+        batch = real.ch.tryRecvBatch();
+      }
+      await flush();
+      checkConservation(model, real, []);
     }),
     { numRuns: 100 },
   );

@@ -1,6 +1,6 @@
 import type { None, Option } from "ts-results-es";
 import { describe, expectTypeOf, it } from "vitest";
-import { Channel, type TryRecvResult, type TrySendResult } from "../src/index.js";
+import { Channel, type DropReason, type TryRecvResult, type TrySendResult } from "../src/index.js";
 
 describe("Channel types", () => {
   it("recv resolves an Option of the element type", () => {
@@ -25,6 +25,19 @@ describe("Channel types", () => {
     const r = ch.tryRecvBatch(10);
     expectTypeOf(r).toEqualTypeOf<TryRecvResult<string[]>>();
     if (r !== "would-block" && r.isSome()) expectTypeOf(r.value).toEqualTypeOf<string[]>();
+  });
+
+  it("onDrop gets the element type and a DropReason, and exists only on the dropping kinds", () => {
+    Channel.ring<Uint8Array>(4, {
+      onDrop: (value, reason) => {
+        expectTypeOf(value).toEqualTypeOf<Uint8Array>();
+        expectTypeOf(reason).toEqualTypeOf<DropReason>();
+        expectTypeOf(reason).toEqualTypeOf<"ring-overwrite" | "overflow">();
+      },
+    });
+    Channel.overflowing<string>(4, { onDrop: (value) => expectTypeOf(value).toEqualTypeOf<string>() });
+    // @ts-expect-error a buffered channel never drops: it takes no onDrop
+    Channel.buffered<string>(4, { onDrop: () => {} });
   });
 
   it("only a resizable channel can be resized", () => {

@@ -3,7 +3,7 @@
  * of the five kinds, with small capacities so that "full" is reached often.
  */
 
-import { Channel, type ChannelKind } from "../../src/index.js";
+import { Channel, type ChannelKind, type DropReason } from "../../src/index.js";
 import type { ChannelCore } from "../../src/internal/core.js";
 import { portOf } from "../../src/port.js";
 
@@ -15,8 +15,12 @@ export interface KindSpec {
   readonly kind: ChannelKind;
   /** The capacity the channel must report (`Infinity` for infinite). */
   readonly cap: number;
-  /** Creates a fresh channel of this configuration. */
-  readonly make: () => Channel<number>;
+  /**
+   * Creates a fresh channel of this configuration; a dropping kind (`ring`,
+   * `overflowing`) reports each value it discards to `onDrop`, the others
+   * never drop and ignore it.
+   */
+  readonly make: (onDrop?: (value: number, reason: DropReason) => void) => Channel<number>;
   /** A `Channel.resizable` channel (it behaves as `kind` until resized). */
   readonly resizable?: boolean;
 }
@@ -33,14 +37,19 @@ export const KINDS: readonly KindSpec[] = [
   { label: "resizable(0)", kind: "unbuffered", cap: 0, resizable: true, make: () => Channel.resizable<number>(0) },
   { label: "resizable(2)", kind: "buffered", cap: 2, resizable: true, make: () => Channel.resizable<number>(2) },
   ...SMALL_CAPACITIES.map(
-    (n): KindSpec => ({ label: `ring(${n})`, kind: "ring", cap: n, make: () => Channel.ring<number>(n) }),
+    (n): KindSpec => ({
+      label: `ring(${n})`,
+      kind: "ring",
+      cap: n,
+      make: (onDrop) => Channel.ring<number>(n, { onDrop }),
+    }),
   ),
   ...SMALL_CAPACITIES.map(
     (n): KindSpec => ({
       label: `overflowing(${n})`,
       kind: "overflowing",
       cap: n,
-      make: () => Channel.overflowing<number>(n),
+      make: (onDrop) => Channel.overflowing<number>(n, { onDrop }),
     }),
   ),
 ];

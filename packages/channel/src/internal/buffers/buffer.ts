@@ -14,7 +14,9 @@
  *   (`unbuffered`, `buffered`) are ever full; the others never block a sender.
  * - `add(v)` is called only when `full()` is false. A policy at capacity that
  *   never blocks makes room by its own rule (`ring` drops the oldest value,
- *   `overflowing` drops `v`) and counts what it dropped in `dropped`.
+ *   `overflowing` drops `v`) and counts what it dropped in `dropped`; then,
+ *   with its own state complete, it reports the dropped value to its
+ *   {@link DropCallback} if it was given one ({@link reportDrop}).
  * - `remove()` is called only when `length > 0` and returns the oldest value.
  * - memory follows `length`, never `capacity`.
  */
@@ -38,6 +40,33 @@ export interface ChannelBuffer<T> {
   add(value: T): void;
   /** Removes and returns the oldest value. Precondition: `length > 0`. */
   remove(): T;
+}
+
+/**
+ * Why a dropping channel discarded a value: `"ring-overwrite"` — a send to a
+ * full `ring` evicted the OLDEST buffered value; `"overflow"` — a send to a
+ * full `overflowing` channel refused the NEW value.
+ */
+export type DropReason = "ring-overwrite" | "overflow";
+
+/** Called with each value a dropping policy discards (see {@link reportDrop}). */
+export type DropCallback<T> = (value: T, reason: DropReason) => void;
+
+/**
+ * Calls `onDrop(value, reason)`. Precondition: the policy's state is complete
+ * (the value is already out, `dropped` counted), so the callback sees a
+ * consistent channel and may use it. A callback that throws does not undo or
+ * interrupt the send that caused the drop: its error is rethrown from a
+ * microtask, as an uncaught exception (loud, like a Go panic, never swallowed).
+ */
+export function reportDrop<T>(onDrop: DropCallback<T>, value: T, reason: DropReason): void {
+  try {
+    onDrop(value, reason);
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }
 
 /** The five channel kinds. */

@@ -1,17 +1,25 @@
 import { Deque } from "../deque.js";
-import type { ChannelBuffer } from "./buffer.js";
+import { type ChannelBuffer, type DropCallback, reportDrop } from "./buffer.js";
 
 /**
  * The `overflowing(n)` policy (core.async's dropping buffer, eapache's
  * OverflowingChannel): never full; adding to a buffer that holds `n` values
- * discards the NEW value and keeps what is buffered.
+ * discards the NEW value, keeps what is buffered, and reports the discarded
+ * value to `onDrop` (reason `"overflow"`).
  */
 export class OverflowingBuffer<T> implements ChannelBuffer<T> {
   readonly kind = "overflowing" as const;
   /** Values discarded because the buffer was at capacity. */
   dropped = 0;
   readonly items = new Deque<T>();
-  constructor(readonly capacity: number) {}
+  /**
+   * @param capacity - validated by the caller (>= 1).
+   * @param onDrop - told of each discarded value; undefined: nobody is told (no cost).
+   */
+  constructor(
+    readonly capacity: number,
+    private readonly onDrop: DropCallback<T> | undefined = undefined,
+  ) {}
   get length(): number {
     return this.items.length;
   }
@@ -19,8 +27,12 @@ export class OverflowingBuffer<T> implements ChannelBuffer<T> {
     return false;
   }
   add(value: T): void {
-    if (this.items.length >= this.capacity) this.dropped++;
-    else this.items.push(value);
+    if (this.items.length < this.capacity) {
+      this.items.push(value);
+      return;
+    }
+    this.dropped++;
+    if (this.onDrop !== undefined) reportDrop(this.onDrop, value, "overflow");
   }
   remove(): T {
     return this.items.shift();
