@@ -1,11 +1,4 @@
-import { defineConfig } from "tsup";
+// The shared build of every @csp-kit package: see scripts/pack/tsup-preset.ts.
+import { cspKitBuild } from "../../scripts/pack/tsup-preset.js";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: { compilerOptions: { composite: false } },
-  sourcemap: true,
-  clean: true,
-  target: "es2022",
-  splitting: true,
-});
+export default cspKitBuild();

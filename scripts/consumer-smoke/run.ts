@@ -182,7 +182,7 @@ writeFileSync(
         noEmit: true,
         // vitest's own declarations are not ours to check on old compilers; ours were checked above.
         skipLibCheck: true,
-        paths: { vitest: [join(root, "node_modules", "vitest")] },
+        paths: { vitest: [join(root, "node_modules", "vitest", "dist", "index.d.ts")] },
       },
       include: ["*.test-d.ts"],
     },

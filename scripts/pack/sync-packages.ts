@@ -65,6 +65,7 @@ const ORDER = [
   "module",
   "types",
   "typesVersions",
+  "bin",
   "files",
   "scripts",
   "publishConfig",
@@ -101,7 +102,17 @@ function expectedManifest(folder: string, pkg: Manifest): Manifest {
     main: "./dist/index.cjs",
     module: "./dist/index.js",
     types: "./dist/index.d.cts",
-    files: ["dist", "src", "README.md", "LICENSE", "CHANGELOG.md"],
+    // The pattern's files, then any the package adds (a CLI's bin/).
+    files: [
+      ...new Set([
+        "dist",
+        "src",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        ...(Array.isArray(pkg.files) ? (pkg.files as string[]) : []),
+      ]),
+    ],
     scripts: { ...pkg.scripts, build: BUILD, prepack: BUILD },
     publishConfig: { access: "public" },
   };
