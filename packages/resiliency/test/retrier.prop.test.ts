@@ -78,7 +78,7 @@ describe("Retrier properties", () => {
           await clock.runAllAsync();
           const want = expected(backoff, jitter, randoms, script, infinite);
           expect(times.length).toBe(want.times.length);
-          times.forEach((t, i) => expect(t).toBeCloseTo(want.times[i] as number, 6));
+          for (const [i, t] of times.entries()) expect(t).toBeCloseTo(want.times[i] as number, 6);
           const lastReturned = script[want.last]?.[1] ?? true;
           expect(await settled).toEqual(
             lastReturned ? { ok: true, v: `value ${want.last}` } : { ok: false, e: new Error(`error ${want.last}`) },
