@@ -64,9 +64,18 @@ export interface TimeoutSignal extends AbortSignal {
  *   {@link InvalidClockError} if `clock` is not a Clock.
  * @see {@link sleep}, {@link done}
  * @example
- * ```ts
- * using signal = timeoutSignal(1000);
- * const r = await jobs.recv({ signal }); // rejects with a TimeoutError after 1 s; the process waits for it
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { timeoutSignal } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const jobs = new Channel<string>();
+ * const pending = jobs.recv({ signal: timeoutSignal(1000, { clock }) }); // nobody sends
+ * clock.advance(1000);
+ * const error = await pending.catch((e: unknown) => e);
+ * console.log((error as DOMException).name); // TimeoutError
+ * if ((error as DOMException).name !== "TimeoutError") throw new Error(`got ${String(error)}`);
  * ```
  */
 export function timeoutSignal(ms: number, options?: ClockOptions): TimeoutSignal {
