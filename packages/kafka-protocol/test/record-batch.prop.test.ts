@@ -113,7 +113,7 @@ describe("concatenated and cut batches", () => {
           const complete = cut === whole.length ? encoded.length : encoded.length - 1;
           expect(got).toHaveLength(complete);
           expect(incomplete?.length ?? 0).toBe(cut - (whole.length - (cut === whole.length ? 0 : last.length)));
-          got.forEach((g, i) => expect(g.baseOffset).toBe(batches[i]!.baseOffset));
+          for (const [i, g] of got.entries()) expect(g.baseOffset).toBe(batches[i]!.baseOffset);
         },
       ),
       { numRuns: 150 },
