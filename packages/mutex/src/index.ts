@@ -1,12 +1,19 @@
 /**
  * @csp-kit/mutex — Go's `sync` for TypeScript: Mutex, RWMutex, weighted
- * Semaphore, WaitGroup, Once, Cond — abortable, FIFO-fair, with `using`. (The
+ * Semaphore, WaitGroup, Once, Cond, and x/sync's ErrGroup — abortable, FIFO-fair, with `using`. (The
  * cross-thread SharedMutex is in `@csp-kit/threads`.)
  * @packageDocumentation
  * @module @csp-kit/mutex
  */
 
 export { Cond } from "./cond.js";
+export {
+  ErrGroup,
+  ErrGroupActiveError,
+  type ErrGroupOptions,
+  type GroupTask,
+  isErrGroupActiveError,
+} from "./err-group.js";
 export {
   InvalidArgumentError,
   isInvalidArgumentError,

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
   Cond,
+  ErrGroup,
   type Guard,
   type Locker,
   Mutex,
@@ -55,5 +56,15 @@ describe("types", () => {
     // @ts-expect-error a timeout number is not an option: use AbortSignal.timeout(ms)
     void mu.lock({ timeout: 5 });
     expectTypeOf(mu.lock).parameter(0).toEqualTypeOf<{ readonly signal?: AbortSignal | undefined } | undefined>();
+  });
+
+  it("an ErrGroup task takes the group signal and may return anything; wait() resolves void", () => {
+    const g = new ErrGroup({ limit: 2 });
+    expectTypeOf(g.go(async (signal) => signal.aborted)).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(g.tryGo(() => 42)).toEqualTypeOf<boolean>();
+    expectTypeOf(g.wait()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(g.signal).toEqualTypeOf<AbortSignal>();
+    // @ts-expect-error the limit is a number (Infinity for none), not a string
+    void new ErrGroup({ limit: "4" });
   });
 });
