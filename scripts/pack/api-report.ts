@@ -55,7 +55,12 @@ for (const folder of folders) {
         mainEntryPointFilePath: entry,
         compiler: {
           overrideTsconfig: {
-            compilerOptions: { target: "ES2022", lib: ["ES2022", "ESNext.Disposable", "DOM"], types: ["node"], strict: true },
+            compilerOptions: {
+              target: "ES2022",
+              lib: ["ES2022", "ESNext.Disposable", "DOM"],
+              types: ["node"],
+              strict: true,
+            },
             files: [entry],
           },
         },

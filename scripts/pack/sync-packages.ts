@@ -22,6 +22,7 @@
  * dependencies of every kind, other scripts) are kept as they are; running it
  * twice writes nothing the second time.
  */
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -226,7 +227,16 @@ const typedocPath = join(root, "typedoc.json");
 if (existsSync(typedocPath)) {
   const typedoc = JSON.parse(readFileSync(typedocPath, "utf8")) as Record<string, unknown>;
   typedoc.entryPoints = typedocEntries;
-  put(typedocPath, `${JSON.stringify(typedoc, null, 2)}\n`, "entryPoints are not every package's subpaths");
+  // Formatted as biome formats it, so `biome check` and this script agree on the file.
+  const text = execFileSync(
+    join(root, "node_modules", ".bin", "biome"),
+    ["format", `--stdin-file-path=${typedocPath}`],
+    {
+      input: JSON.stringify(typedoc, null, 2),
+      encoding: "utf8",
+    },
+  );
+  put(typedocPath, text, "entryPoints are not every package's subpaths");
 }
 
 if (problems.length > 0) {
