@@ -99,9 +99,20 @@ const HALF_OPEN: BreakerState = Object.freeze({ kind: "half-open", successes: 0 
  *
  * @see {@link BreakerState}, {@link BreakerOpenError}
  * @example
- * ```ts
- * const breaker = new CircuitBreaker({ errorThreshold: 3, successThreshold: 1, timeout: 10_000 });
- * const metadata = await breaker.run(() => client.metadata(topics)); // rejects with BreakerOpenError while open
+ * ```ts run
+ * import { CircuitBreaker, isBreakerOpenError } from "@csp-kit/resiliency";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const breaker = new CircuitBreaker({ errorThreshold: 2, successThreshold: 1, timeout: 10_000, clock });
+ * const down = () => Promise.reject(new Error("broker not available"));
+ * for (let i = 0; i < 2; i++) await breaker.run(down).catch(() => {}); // two failures: open
+ * const refused = await breaker.run(() => "not called").catch((e: unknown) => e);
+ * if (!isBreakerOpenError(refused) || refused.retryAfter !== 10_000) throw new Error(`got ${String(refused)}`);
+ * clock.advance(10_000);
+ * console.log(breaker.state.kind); // half-open: the next call is a probe
+ * const probe = await breaker.run(() => "metadata");
+ * if (probe !== "metadata" || breaker.state.kind !== "closed") throw new Error(`got ${probe}, ${breaker.state.kind}`);
  * ```
  */
 export class CircuitBreaker {

@@ -79,6 +79,19 @@ export interface DeadlineOptions extends ClockOptions {
  * ```ts
  * const res = await deadline(2_000, (signal) => fetch(url, { signal })); // DeadlineExceededError after 2 s
  * ```
+ * @example
+ * ```ts run
+ * import { deadline, isDeadlineExceededError } from "@csp-kit/resiliency";
+ * import { sleep } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const slow = deadline(2_000, (signal) => sleep(5_000, { signal, clock }), { clock });
+ * clock.advance(2_000); // the signal aborts; the sleep's timer is cleared
+ * const error = await slow.catch((e: unknown) => e);
+ * console.log(isDeadlineExceededError(error)); // true
+ * if (!isDeadlineExceededError(error) || clock.pending !== 0) throw new Error(`got ${String(error)}`);
+ * ```
  */
 export function deadline<T>(
   ms: number,
