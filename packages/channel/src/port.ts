@@ -57,6 +57,7 @@
  * signal never leaves a waiter behind.
  *
  * @packageDocumentation
+ * @module @csp-kit/channel/port
  */
 
 import { type AbortLinks, unwatchAbort, watchAbort } from "./internal/abort-watch.js";
@@ -110,11 +111,11 @@ export interface CommitToken {
  * waiter; never write them.
  */
 export abstract class RecvWaiter<T> implements Linked, CommitToken {
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   list: object | undefined = undefined;
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   prev: Linked | undefined = undefined;
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   next: Linked | undefined = undefined;
   /** Used as the commit flag when this waiter is its own token. */
   done = false;
@@ -163,11 +164,11 @@ export abstract class RecvWaiter<T> implements Linked, CommitToken {
  * @typeParam R - what the promise resolves with: `wrap(value, ok)`.
  */
 export class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
-  /** @internal link owned by the signal's watch list. */
+  /** Link owned by the signal's watch list; never write it (declared for `AbortLinks`). */
   abortList: object | undefined = undefined;
-  /** @internal link owned by the signal's watch list. */
+  /** Link owned by the signal's watch list; never write it (declared for `AbortLinks`). */
   abortPrev: AbortLinks | undefined = undefined;
-  /** @internal link owned by the signal's watch list. */
+  /** Link owned by the signal's watch list; never write it (declared for `AbortLinks`). */
   abortNext: AbortLinks | undefined = undefined;
 
   constructor(
@@ -210,11 +211,11 @@ export class PendingReceive<T, R> extends RecvWaiter<T> implements AbortLinks {
  * implement {@link SendWaiter.complete}.
  */
 export abstract class SendWaiter<T> implements Linked, CommitToken {
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   list: object | undefined = undefined;
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   prev: Linked | undefined = undefined;
-  /** @internal link owned by the port's wait queue. */
+  /** Link owned by the port's wait queue; never write it (declared for `Linked`). */
   next: Linked | undefined = undefined;
   /** Used as the commit flag when this waiter is its own token. */
   done = false;
