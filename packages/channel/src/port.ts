@@ -241,6 +241,20 @@ export abstract class SendWaiter<T> implements Linked, CommitToken {
    * Must not run user code synchronously.
    */
   abstract complete(ok: boolean): void;
+
+  /**
+   * Called instead of {@link SendWaiter.complete}, exactly once, by a port that
+   * committed this waiter (it set `token.done`) but can take no value and
+   * reports why with a typed error other than "closed" — a SharedChannel that
+   * broke because a sending thread died. The value was not sent; the
+   * operation must fail with `error`. Must not run user code synchronously.
+   * The default rethrows `error` from a microtask, like {@link RecvWaiter.fail}.
+   */
+  fail(error: unknown): void {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
 }
 
 /**
@@ -267,6 +281,12 @@ export function failRecv<T>(w: RecvWaiter<T>, error: unknown): void {
 export function commitSend<T>(w: SendWaiter<T>, ok: boolean): void {
   w.token.done = true;
   w.complete(ok);
+}
+
+/** The send-side counterpart of {@link failRecv}: commits `w` with a failure ({@link SendWaiter.fail}). */
+export function failSend<T>(w: SendWaiter<T>, error: unknown): void {
+  w.token.done = true;
+  w.fail(error);
 }
 
 /**

@@ -96,6 +96,39 @@ export class InvalidSerializerResultError extends TypeError {
   }
 }
 
+/**
+ * A SharedChannel can no longer be used: a sending thread stopped in the
+ * middle of copying a value into its slot (it was terminated, or frozen for
+ * longer than the channel's `stallTimeout`), so that slot can never be reused
+ * safely. Every send on every thread fails with this error from then on;
+ * receivers first get every value that was completely sent, then this error
+ * instead of `None`. No value whose send succeeded is lost, and the value of
+ * the stopped send was not delivered (if its thread was only frozen, its
+ * `send` fails with this error too). Receivers never break a channel: a
+ * thread terminated while receiving takes at most the values of that receive
+ * with it.
+ *
+ * What to do: create a new channel. To shut workers down without this, close
+ * the channel and let them finish instead of terminating them mid-send.
+ */
+export class SharedChannelBrokenError extends ChannelError {
+  override name = "SharedChannelBrokenError";
+  /** Which side stopped: always a sender (see the class notes). */
+  readonly side = "sender" as const;
+  /** The position in the channel's sequence of sends whose write was abandoned. */
+  readonly position: number;
+  constructor(position: number, stallTimeoutMs: number, options?: ErrorOptions) {
+    super(
+      `SharedChannel is broken: a sending thread stopped while writing the value of send #${position} ` +
+        `into its slot (terminated, or frozen for longer than stallTimeout = ${stallTimeoutMs} ms), ` +
+        "so the slot cannot be reused; every value sent before it was delivered. Create a new channel; " +
+        "to stop workers without this, close the channel and let them finish instead of terminating them",
+      options,
+    );
+    this.position = position;
+  }
+}
+
 /** `SharedChannel.from(handle)` was given something that is not a SharedChannel's `handle`. */
 export class InvalidSharedHandleError extends TypeError {
   override name = "InvalidSharedHandleError";
@@ -126,18 +159,27 @@ export class SharedBlockingOnMainThreadError extends ChannelError {
 }
 
 /**
- * A blocking call's `timeout` was not a number of milliseconds >= 0 (it may be
- * `Infinity`, which is the same as giving none). A RangeError.
+ * A timeout option was not a number of milliseconds in its range: a blocking
+ * call's `timeout` (>= 0; `Infinity` is the same as giving none), or a new
+ * channel's `stallTimeout` (> 0 and at most 2^31 - 1; `Infinity`: never). A RangeError.
  */
 export class InvalidTimeoutError extends RangeError {
   override name = "InvalidTimeoutError";
   /** The timeout that was rejected. */
   readonly timeout: unknown;
-  constructor(method: string, timeout: unknown, options?: ErrorOptions) {
+  /**
+   * @param method - the call, e.g. `"sendSync"`; its option is `{ timeout }` unless `option` says otherwise.
+   * @param timeout - the rejected value.
+   */
+  constructor(method: string, timeout: unknown, options?: ErrorOptions & { readonly option?: "stallTimeout" }) {
     const got = typeof timeout === "number" ? String(timeout) : `a ${typeof timeout}`;
     super(
-      `SharedChannel.${method}({ timeout }): timeout must be a number of milliseconds >= 0 (got ${got}); ` +
-        "omit it, or pass Infinity, to wait without a limit",
+      options?.option === "stallTimeout"
+        ? `new SharedChannel(capacity, { stallTimeout }): stallTimeout must be a number of milliseconds > 0 and ` +
+            `at most 2147483647 (got ${got}); omit it for the default (1000), or pass Infinity to never presume ` +
+            "a thread dead"
+        : `SharedChannel.${method}({ timeout }): timeout must be a number of milliseconds >= 0 (got ${got}); ` +
+            "omit it, or pass Infinity, to wait without a limit",
       options,
     );
     this.timeout = timeout;
@@ -207,4 +249,9 @@ export function isSharedSerializationError(error: unknown): error is SharedSeria
 /** Whether `error` is an {@link InvalidSerializerResultError}. */
 export function isInvalidSerializerResultError(error: unknown): error is InvalidSerializerResultError {
   return error instanceof InvalidSerializerResultError || hasName(error, "InvalidSerializerResultError");
+}
+
+/** Whether `error` is a {@link SharedChannelBrokenError}. */
+export function isSharedChannelBrokenError(error: unknown): error is SharedChannelBrokenError {
+  return error instanceof SharedChannelBrokenError || hasName(error, "SharedChannelBrokenError");
 }

@@ -11,9 +11,16 @@
 
 import type { InvalidCapacityError, Option, ValuesIterator, WaitOptions } from "@csp-kit/channel";
 import { ChannelIterator, checkBatchMax, checkSignal, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
-import { InvalidSharedHandleError, InvalidTimeoutError } from "./errors.js";
+import { InvalidSharedHandleError, InvalidTimeoutError, type SharedChannelBrokenError } from "./errors.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./internal/codec.js";
-import { createRingBuffer, DEFAULT_MAX_VALUE_BYTES, readRingShape, SharedRing } from "./internal/ring.js";
+import {
+  createRingBuffer,
+  DEFAULT_MAX_VALUE_BYTES,
+  DEFAULT_STALL_TIMEOUT_MS,
+  MAX_STALL_TIMEOUT_MS,
+  readRingShape,
+  SharedRing,
+} from "./internal/ring.js";
 import { SharedCore, type SharedTrySendResult, TIMED_OUT } from "./internal/shared-core.js";
 
 export type { Serializer } from "./internal/codec.js";
@@ -69,6 +76,18 @@ export interface SharedChannelOptions extends SharedChannelAttachOptions {
    * {@link SharedValueTooLargeError}. Memory: about `capacity × (maxValueBytes + 8)` bytes, allocated up front.
    */
   readonly maxValueBytes?: number;
+  /**
+   * How long (milliseconds, > 0; default 1000) a send that claimed a slot may
+   * take to publish it before the other threads presume its thread dead
+   * (terminated) and recover: a claim not yet begun is skipped (nothing is
+   * lost); a value caught half-written breaks the channel with
+   * {@link SharedChannelBrokenError}. Waiting threads also re-check the
+   * channel at least this often, which covers wake-ups a dead thread would
+   * have passed on. `Infinity`: never presume a thread dead (a terminated
+   * sender can then wedge the channel). The same for every thread: it is kept
+   * in the shared buffer. See docs/design/shared-channel.md, "Failure model".
+   */
+  readonly stallTimeout?: number;
 }
 
 /** The core that `SharedChannel.from` hands to the constructor (set and consumed in one synchronous call). */
@@ -123,12 +142,21 @@ let attaching: SharedCore<unknown> | undefined;
  * per thread, O(1) per waiting operation and at most one pending
  * `Atomics.waitAsync` per direction, however many waits are aborted.
  *
+ * **Terminated threads** (`worker.terminate()` at any point): a receiver
+ * takes at most the values of the receive it was in with it, and leaves
+ * nothing that blocks anyone; a sender that claimed a slot but was stopped
+ * before its write began is skipped after `stallTimeout` (nothing
+ * acknowledged is lost); one stopped while copying its value in — a few
+ * stores, which `terminate()` practically never interrupts — breaks the
+ * channel: every operation then fails with {@link SharedChannelBrokenError},
+ * after receivers got every value that was completely sent. Waiting threads
+ * re-check the channel at least every `stallTimeout`, so a wake-up a dead
+ * thread owed is not lost either. See docs/design/shared-channel.md.
+ *
  * Gotchas: a SharedArrayBuffer, a function or a class instance's prototype does
- * not travel (structured clone rules). A thread terminated in the middle of a
- * send (`worker.terminate()`) can leave a claimed slot unwritten, and receivers
- * then wait at that slot forever — close the channel and let workers finish
- * instead. A thread waiting on a SharedChannel stays alive, like a MessagePort
- * with a listener. Blocking calls refuse to run on the main thread.
+ * not travel (structured clone rules). A thread waiting on a SharedChannel
+ * stays alive, like a MessagePort with a listener. Blocking calls refuse to
+ * run on the main thread.
  *
  * @typeParam T - the values carried; structured-clonable.
  * @see `Channel` — the single-thread channel whose rules this one follows.
@@ -167,7 +195,9 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
     let core = attaching as SharedCore<T> | undefined;
     attaching = undefined;
     if (core === undefined) {
-      const buffer = createRingBuffer(capacity, options?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, undefined);
+      const buffer = createRingBuffer(capacity, options?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, {
+        stallTimeoutMs: checkStallTimeout(options?.stallTimeout),
+      });
       core = buildCore<T>(buffer, options?.serializer);
     }
     this.#core = core;
@@ -247,6 +277,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * **On close:** rejects with {@link ChannelClosedError} (its `value` is the
    * unsent value) if the channel is closed, or is closed while this send waits.
+   * **Broken** (a sending thread died mid-write; see the class): rejects with {@link SharedChannelBrokenError}.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting send at once and
    * rejects with `signal.reason`; the value was then not sent. A `signal` that
@@ -271,6 +302,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * with this thread's other waiting receivers.
    *
    * **On close:** returns the buffered values first, then `None` forever.
+   * **Broken**: after the values completely sent, rejects with {@link SharedChannelBrokenError} instead of `None`.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting receive at once
    * and rejects with `signal.reason`; no value was taken. A `signal` that is not
@@ -301,6 +333,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * buffered at that moment (it never waits to fill the batch).
    *
    * **On close:** returns what is buffered, then `None` forever.
+   * **Broken**: after the values completely sent, rejects with {@link SharedChannelBrokenError} instead of `None`.
    *
    * **Cancellation:** `{ signal }` — abort removes the waiting receive at once
    * and rejects with `signal.reason`; no value was taken. A `signal` that is not
@@ -342,6 +375,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * Gotchas: `"would-block"` may be momentary: a receiver on another thread
    * may have claimed the oldest slot without having released it yet.
    *
+   * @throws {@link SharedChannelBrokenError} when the channel is broken (see the class).
    * @returns `"sent"`, `"would-block"` (the channel is full; nothing happened)
    *   or `"closed"` (nothing happened; unlike `send`, this does not throw).
    * @throws {@link SharedValueTooLargeError}, `SharedSerializationError` or `InvalidSerializerResultError` when the value cannot be encoded; nothing happened.
@@ -360,6 +394,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * middle of writing (it is claimed but not yet readable).
    *
    * @returns `Some(value)`, `None` (closed and drained) or `"would-block"`.
+   * @throws {@link SharedChannelBrokenError} when the channel is broken and drained (see the class).
    *
    * @example
    * ```ts
@@ -381,6 +416,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * that many milliseconds.
    *
    * **On close:** throws {@link ChannelClosedError} if the channel is closed, or is closed while this call blocks.
+   * Broken (see the class): throws {@link SharedChannelBrokenError}.
    *
    * **Cancellation:** `{ timeout }`; or close the channel to release it.
    *
@@ -420,6 +456,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * milliseconds.
    *
    * **On close:** returns the buffered values first, then `None` forever.
+   * **Broken**: after the values completely sent, throws {@link SharedChannelBrokenError} instead of returning `None`.
    *
    * **Cancellation:** `{ timeout }`; or close the channel to release it.
    *
@@ -463,6 +500,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * racing to close succeeds.
    *
    * @throws {@link ChannelAlreadyClosedError} if any thread already closed it.
+   * @throws {@link SharedChannelBrokenError} if the channel is broken (see the class).
    */
   close(): void {
     this.#core.close();
@@ -499,6 +537,14 @@ function checkTimeout(method: string, timeout: number | undefined): number {
   if (timeout === undefined) return Number.POSITIVE_INFINITY;
   if (typeof timeout === "number" && timeout >= 0) return timeout; // NaN fails the comparison
   throw new InvalidTimeoutError(method, timeout);
+}
+
+/** Validates `stallTimeout`: ms in (0, 2^31 - 1] (rounded up to whole ms), or Infinity (stored as 0: never). */
+function checkStallTimeout(timeout: number | undefined): number {
+  if (timeout === undefined) return DEFAULT_STALL_TIMEOUT_MS;
+  if (timeout === Number.POSITIVE_INFINITY) return 0;
+  if (typeof timeout === "number" && timeout > 0 && timeout <= MAX_STALL_TIMEOUT_MS) return Math.ceil(timeout);
+  throw new InvalidTimeoutError("constructor", timeout, { option: "stallTimeout" });
 }
 
 /** Builds this thread's engine over `buffer`. @throws {@link InvalidSharedHandleError} for a buffer that is not a channel's. */

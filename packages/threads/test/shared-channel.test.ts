@@ -68,8 +68,8 @@ describe("SharedChannel basics", () => {
   });
 
   it("keeps FIFO order across many wrap-arounds of the position counter", () => {
-    // A ring whose positions wrap every 4 × capacity operations (the default wraps after ~2^29).
-    const buffer = createRingBuffer(3, 8, 12);
+    // A ring whose positions wrap every 4 × capacity operations (the default wraps after ~2^28).
+    const buffer = createRingBuffer(3, 8, { posLimit: 12 });
     const ch = SharedChannel.from<number>({ kind: "@csp-kit/threads.shared-channel", buffer });
     let next = 0;
     let expected = 0;

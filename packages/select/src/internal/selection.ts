@@ -122,6 +122,10 @@ class CaseSend extends SendWaiter<unknown> {
   complete(ok: boolean): void {
     this.sel.win(this, undefined, ok);
   }
+  /** Called by the port after it set `sel.done` when it can take no value and says why (nothing was sent): the select rejects. */
+  override fail(error: unknown): void {
+    this.sel.lose(this, error);
+  }
   enqueue(): void {
     this.port.enqueueSend(this);
   }
@@ -377,8 +381,8 @@ export class Selection implements CommitToken, AbortLinks {
 
   /**
    * Called by a port that committed `w` (it set `done` and dequeued `w`) but
-   * could not deliver the value it took for it — a SharedChannel value that
-   * does not decode on this thread: the select rejects with `error`, after
+   * could not complete it — a SharedChannel value that does not decode on
+   * this thread, a SharedChannel broken by a dead sender: the select rejects with `error`, after
    * cancelling the other waiters, as `win` does. While polling, a port throws
    * instead and the poll pass propagates it, so this runs while waiting; if it
    * is called while polling, it throws `error` into that poll.

@@ -23,19 +23,28 @@
  * cannot. Copying code units keeps every string exactly, and short ASCII strings
  * (the common case) still cost one byte per character.
  *
- * Encoding is split in two so that nothing can fail after a slot is claimed:
- * {@link SlotCodec.prepare} runs before the claim and does everything that may
- * throw (size checks, serialization); {@link SlotCodec.write} runs after it and
- * cannot throw. Likewise {@link SlotCodec.read} only copies bytes out of the slot
- * (so the slot can be released at once); {@link SlotCodec.finish} deserializes
- * afterwards.
+ * Encoding is split in three so that nothing can fail, and nothing can stop a
+ * thread, after a slot is claimed: {@link SlotCodec.prepare} runs when the send
+ * starts and does everything that may throw (size checks, serialization);
+ * {@link SlotCodec.stage} runs just before the claim and leaves the payload
+ * ready to copy (a number in `stagedNumber`, the bytes or code units of
+ * anything else in `stagedBytes` / `stagedUnits`); the ring then copies it into
+ * the claimed slot with one typed-array store or one `set` — no function call
+ * of ours and no loop, so a `worker.terminate()`, which takes effect only at a
+ * function entry or a loop back-edge, cannot stop a sender half-way through
+ * (see the failure model in ring.ts). Likewise {@link SlotCodec.read} only
+ * copies bytes out of a slot; {@link SlotCodec.finish} deserializes.
  *
  * Invariants:
  * - `prepare(v)` returns either `v` itself (number, boolean, null, undefined, or
  *   a string that fits) or a {@link Serialized} whose `bytes.byteLength <=
- *   maxValueBytes`; for any such result, `write` fits in the slot.
- * - `finish(read(base))` after `write(base, prepare(v))` is a structured clone
- *   of `v` (for the fast-path types: `Object.is`-equal to `v`).
+ *   maxValueBytes`; for any such result, the staged payload fits in the slot.
+ * - after `stage(p)` returned `header`: if `header` is the number tag,
+ *   `stagedNumber === p`; otherwise at most one of `stagedBytes` (a Uint8Array)
+ *   and `stagedUnits` (a Uint16Array) is set and holds exactly the payload.
+ *   The staged fields are valid until the next `stage` on this thread.
+ * - `finish(read(base))` after staging `prepare(v)` and copying it at `base` is
+ *   a structured clone of `v` (for the fast-path types: `Object.is`-equal to `v`).
  */
 
 import {
@@ -86,6 +95,8 @@ const TAG_MASK = (1 << TAG_BITS) - 1;
 
 /** Bytes of a slot before its payload: the sequence number and the header. */
 export const SLOT_HEADER_BYTES = 8;
+/** The header of a number (its payload is one float64): the ring tests it to pick the store. */
+export const NUMBER_HEADER = TAG_NUMBER;
 /** Largest payload a slot may be configured with: the header keeps the length in 27 bits. */
 export const MAX_VALUE_BYTES_LIMIT = 1 << 26;
 
@@ -123,11 +134,21 @@ export function getDefaultSerializer(): Serializer | undefined {
  * (per thread); it holds only views and configuration, no mutable state.
  */
 export class SlotCodec {
-  /** Views over the whole buffer; slot offsets index into them directly. */
+  /** Views over the whole buffer; slot offsets index into them directly. The ring writes payloads through them. */
   private readonly i32: Int32Array;
-  private readonly f64: Float64Array;
-  private readonly u8: Uint8Array;
-  private readonly u16: Uint16Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  /** Private (not shared) room for one string's payload, encoded by `stage` before the claim. */
+  private readonly scratch: ArrayBuffer;
+  private readonly scratchU8: Uint8Array;
+  private readonly scratchU16: Uint16Array;
+  /** Set by `stage`: the number to store, when the header is the number tag. */
+  stagedNumber = 0;
+  /** Set by `stage`: the payload bytes to copy (Latin-1 code units or a serialization), or undefined. */
+  stagedBytes: Uint8Array | undefined = undefined;
+  /** Set by `stage`: the UTF-16 code units to copy, or undefined. */
+  stagedUnits: Uint16Array | undefined = undefined;
 
   /**
    * @param buffer - the channel's buffer (its length a multiple of 8).
@@ -143,6 +164,9 @@ export class SlotCodec {
     this.f64 = new Float64Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.u16 = new Uint16Array(buffer);
+    this.scratch = new ArrayBuffer(Math.ceil(maxValueBytes / 8) * 8);
+    this.scratchU8 = new Uint8Array(this.scratch);
+    this.scratchU16 = new Uint16Array(this.scratch);
   }
 
   /**
@@ -191,52 +215,53 @@ export class SlotCodec {
     }
   }
 
-  /** Writes a prepared value into the slot at `base`. Precondition: the caller owns the slot; `p` came from `prepare`. Never throws. */
-  write(base: number, p: unknown): void {
-    const header = (base >> 2) + 1;
-    const off = base + SLOT_HEADER_BYTES;
+  /**
+   * Makes the prepared value `p` ready to copy into a slot and returns the slot
+   * header for it. Runs before the claim (it loops over a string's code units
+   * and allocates a view); the copy after the claim is then one store or one
+   * `set` (see the file notes). Precondition: `p` came from `prepare`. Never throws.
+   */
+  stage(p: unknown): number {
+    this.stagedBytes = undefined;
+    this.stagedUnits = undefined;
     if (typeof p === "number") {
-      this.f64[off >> 3] = p;
-      this.i32[header] = TAG_NUMBER;
-    } else if (typeof p === "string") {
-      this.i32[header] = this.writeString(off, p);
-    } else if (p === undefined) {
-      this.i32[header] = TAG_UNDEFINED;
-    } else if (p === null) {
-      this.i32[header] = TAG_NULL;
-    } else if (p === true) {
-      this.i32[header] = TAG_TRUE;
-    } else if (p === false) {
-      this.i32[header] = TAG_FALSE;
-    } else {
-      const bytes = (p as Serialized).bytes;
-      this.u8.set(bytes, off);
-      this.i32[header] = TAG_SERIALIZED | (bytes.byteLength << TAG_BITS);
+      this.stagedNumber = p;
+      return TAG_NUMBER;
     }
+    if (typeof p === "string") return this.stageString(p);
+    if (p === undefined) return TAG_UNDEFINED;
+    if (p === null) return TAG_NULL;
+    if (p === true) return TAG_TRUE;
+    if (p === false) return TAG_FALSE;
+    const bytes = (p as Serialized).bytes;
+    this.stagedBytes = bytes;
+    return TAG_SERIALIZED | (bytes.byteLength << TAG_BITS);
   }
 
   /**
-   * Writes `s` at byte offset `off`; returns the slot header. Precondition: `s`
-   * passed `prepare` (so it fits as Latin-1, or as UTF-16 when `2 * length <= max`).
-   * Tries Latin-1 first and restarts as UTF-16 at the first wide code unit.
+   * Encodes `s` into the scratch buffer; returns the slot header. Precondition:
+   * `s` passed `prepare` (so it fits as Latin-1, or as UTF-16 when
+   * `2 * length <= max`). Tries Latin-1 first and restarts as UTF-16 at the
+   * first wide code unit.
    */
-  private writeString(off: number, s: string): number {
+  private stageString(s: string): number {
     const n = s.length;
-    const u8 = this.u8;
+    const u8 = this.scratchU8;
     for (let k = 0; k < n; k++) {
       const c = s.charCodeAt(k);
-      if (c > 0xff) return this.writeUtf16(off, s);
-      u8[off + k] = c;
+      if (c > 0xff) return this.stageUtf16(s);
+      u8[k] = c;
     }
+    if (n > 0) this.stagedBytes = new Uint8Array(this.scratch, 0, n);
     return TAG_LATIN1 | (n << TAG_BITS);
   }
 
   /** Precondition: `2 * s.length <= maxValueBytes` (prepare guarantees it for non-Latin-1 strings). */
-  private writeUtf16(off: number, s: string): number {
+  private stageUtf16(s: string): number {
     const n = s.length;
-    const u16 = this.u16;
-    const at = off >> 1;
-    for (let k = 0; k < n; k++) u16[at + k] = s.charCodeAt(k);
+    const u16 = this.scratchU16;
+    for (let k = 0; k < n; k++) u16[k] = s.charCodeAt(k);
+    this.stagedUnits = new Uint16Array(this.scratch, 0, n);
     return TAG_UTF16 | (n << TAG_BITS);
   }
 

@@ -27,8 +27,8 @@
  * ## Commit-once across threads (why this is a correct Port)
  *
  * A receive is committed only inside one synchronous turn of this thread that
- * (1) checks `!w.token.done`, (2) claims a value with the ring's CAS on `DEQ`,
- * (3) sets `token.done` and completes `w`. No other code of this thread can run
+ * (1) checks `!w.token.done`, (2) takes a value with the ring's CAS on the
+ * slot of `DEQ`, (3) sets `token.done` and completes `w`. No other code of this thread can run
  * between (1) and (3), so no abort or sibling case can commit the operation in
  * between; and the CAS in (2) gives the value to exactly one claimant across
  * all threads. If (2) finds nothing, nothing happened and `w` stays queued.
@@ -76,6 +76,7 @@ import {
   commitRecv,
   commitSend,
   failRecv,
+  failSend,
   PendingReceive,
   type Port,
   type RecvWaiter,
@@ -85,10 +86,10 @@ import {
   WaiterList,
   watchAbort,
 } from "@csp-kit/channel/port";
-import { SharedBlockingOnMainThreadError } from "../errors.js";
+import { SharedBlockingOnMainThreadError, SharedChannelBrokenError } from "../errors.js";
 import { keepAlive } from "./keep-alive.js";
 import { onMainThread } from "./main-thread.js";
-import { CLOSED, EMPTY, FULL, SENT, type SharedRing } from "./ring.js";
+import { BROKEN, CLOSED, EMPTY, FULL, SENT, type SharedRing } from "./ring.js";
 
 // ---------------------------------------------------------------------------
 // 1. Sentinels
@@ -167,6 +168,11 @@ export class SharedCore<T> implements Port<T> {
     return this.ring.closed;
   }
 
+  /** The error every operation of a broken ring fails with (ring.ts, "The failure model"). Precondition: broken. */
+  brokenError(): SharedChannelBrokenError {
+    return new SharedChannelBrokenError(this.ring.brokenAt?.position ?? -1, this.ring.stallTimeoutMs);
+  }
+
   // --- Immediate paths: complete synchronously, no await between check and act.
 
   /**
@@ -178,6 +184,7 @@ export class SharedCore<T> implements Port<T> {
    * queued, the ring had nothing more and the answer is EMPTY.
    *
    * @throws whatever the serializer's `deserialize` throws (the value was taken).
+   * @throws {@link SharedChannelBrokenError} when the ring is broken and drained.
    */
   take(): T | typeof EMPTY | typeof CLOSED {
     if (this.recvq.size > 0) {
@@ -186,6 +193,7 @@ export class SharedCore<T> implements Port<T> {
     }
     const raw = this.ring.dequeue();
     if (raw === EMPTY || raw === CLOSED) return raw;
+    if (raw === BROKEN) throw this.brokenError();
     // The slot just freed may be what a queued sender of this thread waits for: fill it now,
     // as Channel's refill does, rather than one event-loop turn later through the pump.
     if (this.sendq.size > 0) this.serveSend();
@@ -200,6 +208,7 @@ export class SharedCore<T> implements Port<T> {
    *
    * @throws whatever the serializer's `deserialize` throws when the first value
    *   does not decode (that value was taken).
+   * @throws {@link SharedChannelBrokenError} when the ring is broken and drained.
    */
   takeMany(max: number, out: T[]): number | typeof EMPTY | typeof CLOSED {
     if (this.recvq.size > 0) {
@@ -218,15 +227,17 @@ export class SharedCore<T> implements Port<T> {
    */
   private drain(max: number, out: T[], claimFailing: boolean): number | typeof EMPTY | typeof CLOSED {
     const n = this.ring.dequeueMany(max, out, claimFailing);
+    if (n === BROKEN) throw this.brokenError();
     if (n !== EMPTY && n !== CLOSED && this.sendq.size > 0) this.serveSend();
     return n;
   }
 
   /**
    * Sends the prepared value `p` now if it can. Older local senders go first,
-   * for the same reason as in {@link SharedCore.take}.
+   * for the same reason as in {@link SharedCore.take}. BROKEN: nothing was
+   * sent and nothing ever will be.
    */
-  give(p: unknown): typeof SENT | typeof FULL | typeof CLOSED {
+  give(p: unknown): typeof SENT | typeof FULL | typeof CLOSED | typeof BROKEN {
     if (this.sendq.size > 0) {
       this.serveSend();
       if (this.sendq.size > 0) return this.ring.closed ? CLOSED : FULL;
@@ -260,6 +271,11 @@ export class SharedCore<T> implements Port<T> {
         commitRecv(w, undefined, false);
         continue;
       }
+      if (raw === BROKEN) {
+        recvq.shift();
+        failRecv(w, this.brokenError());
+        continue;
+      }
       let value: T;
       try {
         value = ring.codec.finish(raw) as T;
@@ -277,7 +293,10 @@ export class SharedCore<T> implements Port<T> {
     this.settle();
   }
 
-  /** Completes queued senders, oldest first, while the ring has room (or with `ok = false` once closed). */
+  /**
+   * Completes queued senders, oldest first, while the ring has room (or with
+   * `ok = false` once closed; failing them once broken).
+   */
   private serveSend(): void {
     const ring = this.ring;
     const sendq = this.sendq;
@@ -291,7 +310,8 @@ export class SharedCore<T> implements Port<T> {
       if (r === FULL) break;
       sendq.shift();
       this.preparedOf.delete(w);
-      commitSend(w, r === SENT);
+      if (r === BROKEN) failSend(w, this.brokenError());
+      else commitSend(w, r === SENT);
     }
     this.settle();
   }
@@ -404,12 +424,16 @@ export class SharedCore<T> implements Port<T> {
     return true;
   }
 
-  /** @throws {@link SharedValueTooLargeError} (and serializer errors) before anything happens, like `trySend`. */
+  /**
+   * @throws {@link SharedValueTooLargeError} (and serializer errors) before anything happens, like `trySend`.
+   * @throws {@link SharedChannelBrokenError} when the ring is broken (nothing is sent).
+   */
   pollSend(w: SendWaiter<T>): boolean {
     const p = this.preparedFor(w);
     const r = this.give(p);
     if (r === FULL) return false;
     this.preparedOf.delete(w);
+    if (r === BROKEN) throw this.brokenError();
     commitSend(w, r === SENT);
     return true;
   }
@@ -468,6 +492,7 @@ export class SharedCore<T> implements Port<T> {
     const r = this.give(p);
     if (r === SENT) return RESOLVED;
     if (r === CLOSED) return Promise.reject(new ChannelClosedError(value));
+    if (r === BROKEN) return Promise.reject(this.brokenError());
     return new Promise<void>((resolve, reject) => {
       this.enqueueSend(new PendingSend(this, value, p, resolve, reject, signal));
     });
@@ -546,9 +571,10 @@ export class SharedCore<T> implements Port<T> {
     return new Some(out);
   }
 
-  /** @throws encoding errors, before anything happens. */
+  /** @throws encoding errors, before anything happens; {@link SharedChannelBrokenError} once broken. */
   trySend(value: T): SharedTrySendResult {
     const r = this.give(this.ring.codec.prepare(value));
+    if (r === BROKEN) throw this.brokenError();
     return r === SENT ? "sent" : r === FULL ? "would-block" : "closed";
   }
 
@@ -563,8 +589,11 @@ export class SharedCore<T> implements Port<T> {
    * Closes the ring for every thread, then completes this thread's queued
    * waiters at once (receivers drain first; senders fail); other threads'
    * waiters are woken by the ring's notify-all and complete the same way.
+   *
+   * @throws {@link SharedChannelBrokenError} when the ring is broken (nothing changes).
    */
   close(): void {
+    if (this.ring.brokenAt !== undefined) throw this.brokenError();
     if (!this.ring.close()) throw new ChannelAlreadyClosedError();
     this.serveRecv();
     this.serveSend();
@@ -603,6 +632,7 @@ export class SharedCore<T> implements Port<T> {
       // Woken by a notify and not waiting again: the wake-up's mark is gone, pass it on.
       if (woken) ring.handOffRoom();
       if (r === CLOSED) throw new ChannelClosedError(value);
+      if (r === BROKEN) throw this.brokenError();
       return true;
     }
   }
@@ -630,6 +660,7 @@ export class SharedCore<T> implements Port<T> {
       }
       if (woken) ring.handOffData();
       if (raw === CLOSED) return None;
+      if (raw === BROKEN) throw this.brokenError();
       return new Some(ring.codec.finish(raw) as T);
     }
   }
@@ -688,6 +719,12 @@ class PendingSend<T> extends SendWaiter<T> implements AbortLinks {
     unwatchAbort(this);
     if (ok) this.resolve();
     else this.reject(new ChannelClosedError(this.value));
+  }
+
+  /** The ring broke (or this value's write was abandoned): nothing was sent; reject with `error`. Precondition: committed. */
+  override fail(error: unknown): void {
+    unwatchAbort(this);
+    this.reject(error);
   }
 
   onAbort(reason: unknown): void {
