@@ -495,6 +495,26 @@ describe("SharedChannel handles", () => {
   });
 });
 
+describe("SharedChannel stallTimeout option", () => {
+  it("accepts milliseconds > 0 up to 2^31 - 1, and Infinity; refuses anything else with InvalidTimeoutError", () => {
+    for (const ok of [1, 0.5, 1000, 2 ** 31 - 1, Number.POSITIVE_INFINITY]) {
+      expect(new SharedChannel<number>(1, { stallTimeout: ok }).cap).toBe(1);
+    }
+    for (const bad of [0, -1, Number.NaN, 2 ** 31, "5" as unknown as number]) {
+      expect(() => new SharedChannel<number>(1, { stallTimeout: bad })).toThrow(InvalidTimeoutError);
+      expect(() => new SharedChannel<number>(1, { stallTimeout: bad })).toThrow(/stallTimeout .*Infinity/);
+    }
+  });
+
+  it("is kept in the buffer: a thread that attaches uses the creator's", () => {
+    const ch = new SharedChannel<number>(1, { stallTimeout: 250 });
+    expect(coreOf(SharedChannel.from<number>(ch.handle)).ring.stallTimeoutMs).toBe(250);
+    const never = new SharedChannel<number>(1, { stallTimeout: Number.POSITIVE_INFINITY });
+    expect(coreOf(SharedChannel.from<number>(never.handle)).ring.stallTimeoutMs).toBe(Number.POSITIVE_INFINITY);
+    expect(coreOf(new SharedChannel<number>(1)).ring.stallTimeoutMs).toBe(1000);
+  });
+});
+
 describe("SharedChannel blocking calls", () => {
   it("rejects a timeout that is not a number of milliseconds >= 0 before anything happens, saying what to pass", () => {
     const ch = new SharedChannel<number>(1);
