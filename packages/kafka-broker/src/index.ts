@@ -1,6 +1,32 @@
 // @csp-kit/kafka-broker: the public surface. This file only re-exports.
-// So far the package holds its storage layer (src/internal/log/), which the
-// broker's handlers will use; the broker, its config and ./testing come next.
+// The broker (startBroker, its options and their validation, the slow-client
+// policies, the logger) and the storage layer's error classes.
+export {
+  type Broker,
+  BrokerStartError,
+  type BrokerStats,
+  type CreateTopicOptions,
+  isBrokerStartError,
+  type PartitionStats,
+  startBroker,
+  type TopicStats,
+} from "./broker.js";
+export {
+  type BrokerConfig,
+  type BrokerOptions,
+  DEFAULT_HOST,
+  DEFAULT_KAFKA_PORT,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_OUTBOX_PAUSE_BYTES,
+  DEFAULT_RETENTION_CHECK_MS,
+  DEFAULT_SLOW_CLIENT,
+  InvalidBrokerConfigError,
+  isInvalidBrokerConfigError,
+  MAX_PARTITIONS,
+  validateConfig,
+} from "./config.js";
 export {
   InvalidLogArgumentError,
   InvalidLogConfigError,
@@ -12,3 +38,20 @@ export {
   LogStorageError,
 } from "./errors.js";
 export type { FlushPolicy } from "./internal/log/store.js";
+export type { ConnectionStats } from "./internal/server/connection.js";
+export {
+  type BrokerLogger,
+  consoleLogger,
+  LOG_LEVELS,
+  type LogDetails,
+  type LogLevel,
+  silentLogger,
+} from "./internal/server/logger.js";
+export {
+  hardLimit,
+  type SlowClientMonitor,
+  type SlowClientPolicy,
+  type SlowClientVerdict,
+  softLimit,
+  unlimited,
+} from "./internal/server/slow-client.js";

@@ -1,0 +1,383 @@
+/**
+ * The broker: `startBroker(options)` opens the topics (in memory, or from a
+ * data directory), listens, and returns a handle with its port and
+ * `close()`. Inside, the seed's non-blocking broker:
+ *
+ * ```
+ *  Listener (1): accept loop ──► Connection (1 per client): reader ─► handler ─► writer
+ *                                                               │ dispatch
+ *  TopicRegistry (1) ◄── handlers (Produce, Fetch, Metadata, …) ─┘
+ *  retention loop (1): select { tick: apply retention · stop }
+ *  HTTP state server (0 or 1): GET /api/state, /healthz
+ * ```
+ *
+ * Shutdown (`close`), in order: stop the retention loop; stop accepting and
+ * close every connection (their long polls end; unwritten responses are
+ * dropped); stop the HTTP server; close every log (a durable log flushes).
+ * A produce acknowledged before `close` began is in the log, and on disk
+ * as its flush policy promises.
+ *
+ * Invariants:
+ * - the handle exists only for a broker that listens and has its topics
+ *   open; a failure on the way closes what was opened and throws;
+ * - after `close()` begins, no connection is accepted and no request is
+ *   dispatched on a new connection; `close()` is idempotent (one promise).
+ */
+
+import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Channel } from "@csp-kit/channel";
+import { crc32cImplementation, enableNativeCrc32c } from "@csp-kit/kafka-protocol";
+import { recv, select } from "@csp-kit/select";
+import { type Clock, realClock, Ticker } from "@csp-kit/timers";
+import {
+  type BrokerConfig,
+  type BrokerOptions,
+  InvalidBrokerConfigError,
+  MAX_PARTITIONS,
+  validateConfig,
+} from "./config.js";
+import type { BrokerContext } from "./internal/handlers/context.js";
+import { createDispatch } from "./internal/handlers/dispatch.js";
+import type { ConnectionStats } from "./internal/server/connection.js";
+import { BrokerStartError } from "./internal/server/errors.js";
+import { Listener } from "./internal/server/listener.js";
+import { topicLogSettings, topicNameProblem } from "./internal/topics/topic-config.js";
+import { newTopicId, TopicRegistry } from "./internal/topics/topic-registry.js";
+
+export { BrokerStartError, isBrokerStartError } from "./internal/server/errors.js";
+
+/** One partition in {@link BrokerStats}. */
+export interface PartitionStats {
+  readonly partition: number;
+  readonly logStartOffset: number;
+  readonly highWatermark: number;
+  /** Bytes held, all segments. */
+  readonly bytes: number;
+  /** Long polls waiting on it now. */
+  readonly watchers: number;
+}
+
+/** One topic in {@link BrokerStats}. */
+export interface TopicStats {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: readonly PartitionStats[];
+}
+
+/** A snapshot of the broker: topics with their offsets, and clients with their outbox depth. */
+export interface BrokerStats {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly listening: string;
+  readonly durable: boolean;
+  readonly slowClientPolicy: string;
+  readonly topics: readonly TopicStats[];
+  readonly connections: readonly ConnectionStats[];
+  /** Connections refused at `maxConnections`. */
+  readonly refusedConnections: number;
+}
+
+/** Options of {@link Broker.createTopic}. */
+export interface CreateTopicOptions {
+  /** Default: the broker's `defaultPartitions`. */
+  readonly partitions?: number | undefined;
+  /** Topic configs, as CreateTopics takes them (`retention.ms`, `max.message.bytes`, …). */
+  readonly configs?: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * A running broker. Clients connect to `bootstrap`; `close()` stops it.
+ *
+ * @example
+ * ```ts
+ * const broker = await startBroker();
+ * const kafka = new Kafka({ brokers: [broker.bootstrap] });
+ * // ...
+ * await broker.close();
+ * ```
+ */
+export interface Broker extends AsyncDisposable {
+  /** The address listened on. */
+  readonly host: string;
+  /** The port listened on (the system's choice when the option was 0). */
+  readonly port: number;
+  /** `host:port` as clients should be given it (the advertised address). */
+  readonly bootstrap: string;
+  /** The port of the HTTP state server, when `httpPort` was set. */
+  readonly httpPort: number | undefined;
+  readonly clusterId: string;
+  readonly nodeId: number;
+  /** The validated configuration. */
+  readonly config: BrokerConfig;
+  /**
+   * Creates a topic, as a CreateTopics request would.
+   *
+   * @throws InvalidBrokerConfigError - an illegal name, an existing topic,
+   *   a partition count out of range, an unsupported config.
+   */
+  createTopic(name: string, options?: CreateTopicOptions): void;
+  /** Deletes a topic; resolves false when there is none. */
+  deleteTopic(name: string): Promise<boolean>;
+  /** Topics, offsets and connections now. */
+  stats(): BrokerStats;
+  /** Stops the broker (see the file header); resolves when everything is closed. Idempotent. */
+  close(): Promise<void>;
+}
+
+class RunningBroker implements Broker {
+  readonly host: string;
+  readonly clusterId: string;
+  readonly nodeId: number;
+  readonly config: BrokerConfig;
+  readonly #listener: Listener;
+  readonly #topics: TopicRegistry;
+  readonly #ctx: BrokerContext;
+  readonly #http: HttpServer | undefined;
+  readonly #stopRetention: Channel<void>;
+  readonly #retention: Promise<void>;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    config: BrokerConfig,
+    ctx: BrokerContext,
+    listener: Listener,
+    http: HttpServer | undefined,
+    stopRetention: Channel<void>,
+    retention: Promise<void>,
+  ) {
+    this.config = config;
+    this.host = config.host;
+    this.#ctx = ctx;
+    this.#topics = ctx.topics;
+    this.clusterId = ctx.topics.clusterId;
+    this.nodeId = config.nodeId;
+    this.#listener = listener;
+    this.#http = http;
+    this.#stopRetention = stopRetention;
+    this.#retention = retention;
+  }
+
+  get port(): number {
+    return this.#listener.port;
+  }
+
+  get bootstrap(): string {
+    return `${this.#ctx.advertisedHost}:${this.#ctx.advertisedPort()}`;
+  }
+
+  get httpPort(): number | undefined {
+    const address = this.#http?.address();
+    return typeof address === "object" && address !== null ? address.port : undefined;
+  }
+
+  createTopic(name: string, options: CreateTopicOptions = {}): void {
+    const problem = topicNameProblem(name);
+    if (problem !== undefined) throw new InvalidBrokerConfigError("name", name, problem);
+    if (this.#topics.get(name) !== undefined) throw new InvalidBrokerConfigError("name", name, "the topic exists");
+    const partitions = options.partitions ?? this.config.defaultPartitions;
+    if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS)
+      throw new InvalidBrokerConfigError("partitions", partitions, `must be an integer from 1 to ${MAX_PARTITIONS}`);
+    const configs = options.configs ?? {};
+    const checked = topicLogSettings(
+      {
+        retentionMs: this.config.retentionMs,
+        retentionBytes: this.config.retentionBytes,
+        segmentBytes: this.config.segmentBytes,
+        maxMessageBytes: this.config.maxMessageBytes,
+      },
+      configs,
+    );
+    if (!checked.ok) throw new InvalidBrokerConfigError("configs", configs, checked.message);
+    this.#topics.create(name, partitions, configs);
+  }
+
+  deleteTopic(name: string): Promise<boolean> {
+    return this.#topics.delete(name);
+  }
+
+  stats(): BrokerStats {
+    const topics: TopicStats[] = [];
+    for (const t of this.#topics.topics())
+      topics.push({
+        name: t.name,
+        id: t.id,
+        partitions: t.partitions.map((p) => ({
+          partition: p.index,
+          logStartOffset: p.log.logStartOffset,
+          highWatermark: p.log.highWatermark,
+          bytes: p.log.sizeInBytes,
+          watchers: p.watchers,
+        })),
+      });
+    return {
+      nodeId: this.nodeId,
+      clusterId: this.clusterId,
+      listening: `${this.host}:${this.port}`,
+      durable: this.config.dataDir !== undefined,
+      slowClientPolicy: this.config.slowClient.description,
+      topics,
+      connections: [...this.#listener.connections()].map((c) => c.stats()),
+      refusedConnections: this.#listener.refused,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#stopRetention.close();
+      await this.#retention;
+      await this.#listener.close();
+      const http = this.#http;
+      if (http !== undefined) {
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+      }
+      await this.#topics.close();
+      this.#ctx.logger.info("broker stopped", { listening: `${this.host}:${this.port}` });
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/** The retention loop: one pass per tick until `stop` closes. */
+async function retentionLoop(
+  topics: TopicRegistry,
+  intervalMs: number,
+  clock: Clock,
+  stop: Channel<void>,
+): Promise<void> {
+  const ticker = new Ticker(intervalMs, { clock });
+  try {
+    for (;;) {
+      const r = await select({ tick: recv(ticker.c), stop: recv(stop) });
+      if (r.case === "stop") return;
+      topics.applyRetention(clock.now());
+    }
+  } finally {
+    ticker.stop();
+  }
+}
+
+function serveState(broker: () => Broker | undefined) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const b = broker();
+    if (request.method !== "GET" || b === undefined) {
+      response.writeHead(request.method === "GET" ? 503 : 405).end();
+      return;
+    }
+    if (request.url === "/healthz") {
+      response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    } else if (request.url === "/api/state") {
+      response.writeHead(200, { "content-type": "application/json" }).end(`${JSON.stringify(b.stats())}\n`);
+    } else {
+      response.writeHead(404, { "content-type": "text/plain" }).end("not found: try /api/state or /healthz\n");
+    }
+  };
+}
+
+/**
+ * Starts a broker: validates `options` (see BrokerOptions for every
+ * default), opens the topics, listens, and resolves with the running
+ * broker. Clients use `broker.bootstrap`; `await broker.close()` stops it.
+ *
+ * Blocking: until the port is bound and, with `dataDir`, every partition's
+ * log recovered.
+ *
+ * @throws InvalidBrokerConfigError - an option out of range (nothing started).
+ * @throws BrokerStartError - the port is taken, the address is not this
+ *   machine's, the data directory cannot be read; with the cause. Nothing
+ *   is left listening or open.
+ * @example
+ * ```ts
+ * const broker = await startBroker({ defaultPartitions: 3 });
+ * console.log(`Kafka at ${broker.bootstrap}`);
+ * await broker.close();
+ * ```
+ */
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  const config = validateConfig(options);
+  const clock = config.clock ?? realClock;
+  const logger = config.logger;
+  // Process-wide, and idempotent: the first broker that asks loads the native CRC-32C.
+  if (config.nativeCrc32c) await enableNativeCrc32c();
+  let topics: TopicRegistry;
+  try {
+    topics = TopicRegistry.open({
+      dataDir: config.dataDir,
+      flush: config.flush,
+      defaults: {
+        retentionMs: config.retentionMs,
+        retentionBytes: config.retentionBytes,
+        segmentBytes: config.segmentBytes,
+        maxMessageBytes: config.maxMessageBytes,
+      },
+      logger,
+      clock: config.clock,
+      clusterId: config.clusterId ?? newTopicId(),
+    });
+  } catch (error) {
+    throw new BrokerStartError(
+      `cannot open the data directory ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  let listener: Listener | undefined;
+  const ctx: BrokerContext = {
+    config,
+    topics,
+    clock,
+    logger,
+    nodeId: config.nodeId,
+    advertisedHost: config.advertisedHost,
+    advertisedPort: () => config.advertisedPort ?? listener?.port ?? config.port,
+  };
+  let http: HttpServer | undefined;
+  let broker: Broker | undefined;
+  try {
+    listener = await Listener.listen({
+      host: config.host,
+      port: config.port,
+      maxConnections: config.maxConnections,
+      maxFrameBytes: config.maxFrameBytes,
+      maxInFlightRequests: config.maxInFlightRequests,
+      outboxPauseBytes: config.outboxPauseBytes,
+      slowClient: config.slowClient,
+      dispatch: createDispatch(ctx),
+      logger,
+      clock: config.clock,
+    });
+    if (config.httpPort !== undefined) {
+      const server = createServer(serveState(() => broker));
+      http = server;
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen({ host: config.host, port: config.httpPort }, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
+    }
+  } catch (error) {
+    await listener?.close();
+    http?.close();
+    await topics.close();
+    throw new BrokerStartError(
+      `cannot listen on ${config.host}:${http === undefined ? config.port : config.httpPort}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  const stopRetention = Channel.unbuffered<void>();
+  const retention = retentionLoop(topics, config.retentionCheckIntervalMs, clock, stopRetention);
+  broker = new RunningBroker(config, ctx, listener, http, stopRetention, retention);
+  logger.info("broker started", {
+    listening: `${config.host}:${listener.port}`,
+    advertised: broker.bootstrap,
+    storage: config.dataDir === undefined ? "memory" : config.dataDir,
+    topics: topics.size,
+    crc32c: crc32cImplementation(),
+  });
+  return broker;
+}

@@ -1,0 +1,67 @@
+/**
+ * What every request handler shares: the broker's configuration, its
+ * topics, its clock, its logger, and the address it advertises; plus the
+ * small helpers the handlers have in common (encoding a response frame,
+ * turning a storage failure into an error code).
+ *
+ * A handler is a function of (context, connection, header, body) that
+ * returns the response frame, `null` (no response), or a promise of one. It
+ * must not throw for anything a client can send; a throw is an internal
+ * error and closes that connection (connection.ts).
+ */
+
+import {
+  encodeResponse,
+  KafkaErrorCode,
+  type MessageApiKey,
+  type ResponseBodies,
+  Writer,
+} from "@csp-kit/kafka-protocol";
+import type { Clock } from "@csp-kit/timers";
+import type { BrokerConfig } from "../../config.js";
+import { isLogClosedError, isLogStorageError } from "../../errors.js";
+import type { BrokerLogger } from "../server/logger.js";
+import type { TopicRegistry } from "../topics/topic-registry.js";
+
+/** The broker as its handlers see it. */
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly topics: TopicRegistry;
+  readonly clock: Clock;
+  readonly logger: BrokerLogger;
+  /** This broker's node id. */
+  readonly nodeId: number;
+  /** The host clients are told to connect to. */
+  readonly advertisedHost: string;
+  /** The port clients are told to connect to (known once the broker listens). */
+  advertisedPort(): number;
+}
+
+/** The "no authorized operations asked for" value of Metadata (Kafka's INT32_MIN). */
+export const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
+
+/** The id of no topic (16 zero bytes, as Kafka prints them). */
+export const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
+
+/** Encodes a response frame; `sizeHint` pre-sizes the buffer (large Fetch responses). */
+export function respond<K extends MessageApiKey>(
+  apiKey: K,
+  version: number,
+  correlationId: number,
+  body: ResponseBodies[K],
+  sizeHint = 256,
+): Uint8Array {
+  return encodeResponse(apiKey, version, correlationId, body, new Writer(sizeHint));
+}
+
+/**
+ * The error code a failed log operation answers with: KAFKA_STORAGE_ERROR
+ * for a disk failure, UNKNOWN_TOPIC_OR_PARTITION for a log closed under the
+ * request (its topic was deleted, or the broker is closing); undefined for
+ * anything else, which the caller rethrows (a bug).
+ */
+export function logFailureCode(error: unknown): number | undefined {
+  if (isLogStorageError(error)) return KafkaErrorCode.KAFKA_STORAGE_ERROR;
+  if (isLogClosedError(error)) return KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  return undefined;
+}
