@@ -1,0 +1,470 @@
+/**
+ * The producer's configuration: sarama's `Config.Producer` (plus the `Net`,
+ * `Metadata` and `ChannelBufferSize` settings the producer reads) in
+ * TypeScript names, with sarama's defaults, and one `validateConfig()` that
+ * is the single entry point for configuration errors (STYLE item 22).
+ *
+ * Invariants:
+ * - a `ProducerConfig` only exists as the result of `validateConfig()`: every
+ *   field is present, in range, and consistent with the others (idempotence
+ *   implies acks -1, retry.max >= 1 and maxOpenRequests 1; flush.maxMessages
+ *   is 0 or >= flush.messages);
+ * - `validateConfig` throws only `InvalidProducerConfigError`, naming the
+ *   field and saying what to do; it never mutates its argument.
+ */
+
+import type * as tls from "node:tls";
+import { type Clock, realClock } from "@csp-kit/timers";
+import { InvalidProducerConfigError } from "./errors.js";
+import {
+  hashPartitioner,
+  manualPartitioner,
+  murmur2Partitioner,
+  type Partitioner,
+  randomPartitioner,
+  roundRobinPartitioner,
+} from "./partitioner.js";
+
+/** Produce acks: 0 (no response), 1 (the leader wrote it), -1 (every in-sync replica did). */
+export type RequiredAcks = 0 | 1 | -1;
+
+/** The record-batch codecs. */
+export type Compression = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+
+/** The built-in partitioners by name (see `partitioner.ts`). */
+export type PartitionerName = "hash" | "murmur2" | "round-robin" | "random" | "manual";
+
+/** When the broker producer sends a batch — sarama's `Producer.Flush`. All best-effort except `maxMessages`. */
+export interface FlushOptions {
+  /** Send once the batch holds this many bytes (0: no byte trigger). */
+  readonly bytes?: number | undefined;
+  /** Send once the batch holds this many messages (0: no count trigger). */
+  readonly messages?: number | undefined;
+  /** Send this many ms after the first message of a batch arrived (0: no timer). */
+  readonly frequency?: number | undefined;
+  /** Never put more than this many messages in one request (0: unlimited); must be >= `messages`. */
+  readonly maxMessages?: number | undefined;
+}
+
+/** Retries of failed messages — sarama's `Producer.Retry`. */
+export interface RetryOptions {
+  /** How many times a message is retried before it fails (default 3). */
+  readonly max?: number | undefined;
+  /** The wait before a retry, in ms (default 100). */
+  readonly backoff?: number | undefined;
+  /** Computes the wait from (retries so far, max); takes precedence over `backoff`. */
+  readonly backoffFn?: ((retries: number, maxRetries: number) => number) | undefined;
+  /** Cap on messages waiting in the retry buffer (0: unlimited; a nonzero value is raised to at least 4096). */
+  readonly maxBufferLength?: number | undefined;
+  /** Cap on bytes waiting in the retry buffer (0: unlimited; a nonzero value is raised to at least 32 MiB). */
+  readonly maxBufferBytes?: number | undefined;
+}
+
+/** Metadata refresh — sarama's `Metadata`. */
+export interface MetadataOptions {
+  /** Refresh all known topics this often, in ms (default 10 min; 0 never). */
+  readonly refreshFrequency?: number | undefined;
+  /** How many times a metadata request is retried (default 3). */
+  readonly retryMax?: number | undefined;
+  /** The wait between metadata retries, in ms (default 250). */
+  readonly retryBackoff?: number | undefined;
+}
+
+/** Connections — sarama's `Net`. */
+export interface NetOptions {
+  /** How long a connect may take, in ms (default 30 s). */
+  readonly dialTimeout?: number | undefined;
+  /** How long a response may take beyond the request's own timeout, in ms (default 30 s). */
+  readonly readTimeout?: number | undefined;
+  /** TLS: `true` for the defaults, or Node's `tls.connect` options; absent for plaintext. */
+  readonly tls?: boolean | tls.ConnectionOptions | undefined;
+}
+
+/** What `new AsyncProducer(options)` and `validateConfig(options)` take. Only `bootstrap` is required. */
+export interface ProducerOptions {
+  /** The bootstrap brokers, `host:port` (at least one). */
+  readonly bootstrap: readonly string[];
+  /** The client id sent in every request header (default "csp-kit"). */
+  readonly clientId?: string | undefined;
+  /** The largest message accepted, as a record (default 1 MiB); larger ones fail with MessageTooLargeError. */
+  readonly maxMessageBytes?: number | undefined;
+  /** Produce acks (default 1). */
+  readonly requiredAcks?: RequiredAcks | undefined;
+  /** The Produce request's timeout_ms (default 10 s). */
+  readonly timeout?: number | undefined;
+  /** The batch codec (default "none"). */
+  readonly compression?: Compression | undefined;
+  /** The codec's level (gzip 1–9, zstd 1–22); absent for the codec's default. */
+  readonly compressionLevel?: number | undefined;
+  /** A partitioner name or object (default "hash": FNV-1a, sarama's default). */
+  readonly partitioner?: PartitionerName | Partitioner | undefined;
+  /** Deliver written messages on `successes` (default false). Whoever enables it must drain it. */
+  readonly returnSuccesses?: boolean | undefined;
+  /** Deliver failed messages on `errors` (default true). Whoever enables it must drain it. */
+  readonly returnErrors?: boolean | undefined;
+  readonly flush?: FlushOptions | undefined;
+  readonly retry?: RetryOptions | undefined;
+  /** Exactly-once per partition: InitProducerId and sequence numbers (default false). */
+  readonly idempotent?: boolean | undefined;
+  /** Requests in flight per broker connection (default 5; 1 with idempotence). */
+  readonly maxOpenRequests?: number | undefined;
+  /** Buffer of the input and the per-topic and per-partition channels (default 256). */
+  readonly channelBufferSize?: number | undefined;
+  /** The largest request sent, in bytes (default 100 MiB); batches are cut 10 KiB below it. */
+  readonly maxRequestSize?: number | undefined;
+  readonly metadata?: MetadataOptions | undefined;
+  readonly net?: NetOptions | undefined;
+  /** The clock of flush timers and backoffs (default the real clock; tests pass a ManualClock). */
+  readonly clock?: Clock | undefined;
+}
+
+/** A validated configuration: every field present. Only `validateConfig()` makes one. */
+export interface ProducerConfig {
+  readonly bootstrap: readonly string[];
+  readonly clientId: string;
+  readonly maxMessageBytes: number;
+  readonly requiredAcks: RequiredAcks;
+  readonly timeout: number;
+  readonly compression: Compression;
+  readonly compressionLevel: number | undefined;
+  readonly partitioner: Partitioner;
+  readonly returnSuccesses: boolean;
+  readonly returnErrors: boolean;
+  readonly flush: Required<{ readonly [K in keyof FlushOptions]-?: number }>;
+  readonly retry: {
+    readonly max: number;
+    readonly backoff: number;
+    readonly backoffFn: ((retries: number, maxRetries: number) => number) | undefined;
+    readonly maxBufferLength: number;
+    readonly maxBufferBytes: number;
+  };
+  readonly idempotent: boolean;
+  readonly maxOpenRequests: number;
+  readonly channelBufferSize: number;
+  readonly maxRequestSize: number;
+  readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
+  readonly net: {
+    readonly dialTimeout: number;
+    readonly readTimeout: number;
+    readonly tls: tls.ConnectionOptions | undefined;
+  };
+  readonly clock: Clock;
+}
+
+/** sarama's defaults, in TypeScript names. */
+export const DEFAULTS = Object.freeze({
+  clientId: "csp-kit",
+  maxMessageBytes: 1_048_576,
+  requiredAcks: 1 as RequiredAcks,
+  timeout: 10_000,
+  compression: "none" as Compression,
+  retryMax: 3,
+  retryBackoff: 100,
+  minRetryBufferLength: 4096,
+  minRetryBufferBytes: 32 * 1024 * 1024,
+  maxOpenRequests: 5,
+  channelBufferSize: 256,
+  maxRequestSize: 100 * 1024 * 1024,
+  metadataRefreshFrequency: 600_000,
+  metadataRetryMax: 3,
+  metadataRetryBackoff: 250,
+  dialTimeout: 30_000,
+  readTimeout: 30_000,
+});
+
+const COMPRESSIONS: readonly Compression[] = ["none", "gzip", "snappy", "lz4", "zstd"];
+const LEVELS: Readonly<Record<Compression, readonly [number, number] | null>> = {
+  none: null,
+  gzip: [1, 9],
+  snappy: null,
+  lz4: null,
+  zstd: [1, 22],
+};
+
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return "a function";
+  if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object";
+  return String(v);
+}
+
+function int(field: string, v: unknown, fallback: number, min: number, hint: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+    throw new InvalidProducerConfigError(field, v, `must be a whole number >= ${min} (got ${describe(v)}); ${hint}`);
+  }
+  return v;
+}
+
+function bool(field: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== "boolean")
+    throw new InvalidProducerConfigError(field, v, `must be true or false (got ${describe(v)})`);
+  return v;
+}
+
+function obj(field: string, v: unknown): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new InvalidProducerConfigError(field, v, `must be an object (got ${describe(v)})`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function checkAddress(field: string, a: unknown): void {
+  const m = typeof a === "string" ? /^(.+):(\d{1,5})$/.exec(a) : null;
+  const port = m === null ? -1 : Number(m[2]);
+  if (m === null || port < 1 || port > 65_535) {
+    throw new InvalidProducerConfigError(
+      field,
+      a,
+      `must be "host:port" with a port from 1 to 65535 (got ${describe(a)})`,
+    );
+  }
+}
+
+function partitionerOf(v: unknown): Partitioner {
+  switch (v) {
+    case undefined:
+    case "hash":
+      return hashPartitioner();
+    case "murmur2":
+      return murmur2Partitioner();
+    case "round-robin":
+      return roundRobinPartitioner();
+    case "random":
+      return randomPartitioner();
+    case "manual":
+      return manualPartitioner();
+  }
+  if (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as Partitioner).partition === "function" &&
+    typeof (v as Partitioner).requiresConsistency === "boolean"
+  ) {
+    return v as Partitioner;
+  }
+  throw new InvalidProducerConfigError(
+    "partitioner",
+    v,
+    `must be "hash", "murmur2", "round-robin", "random", "manual" or a Partitioner object ` +
+      `{ partition(message, numPartitions), requiresConsistency } (got ${describe(v)}); see customPartitioner()`,
+  );
+}
+
+/**
+ * Checks `options` and fills in sarama's defaults: the one place a
+ * configuration error is raised.
+ *
+ * Blocking: none (synchronous).
+ *
+ * Gotchas: idempotence needs `requiredAcks: -1`, `retry.max >= 1` and
+ * `maxOpenRequests: 1` (sarama's rules; pass them explicitly, nothing is
+ * changed behind your back). A nonzero `retry.maxBufferLength` or
+ * `maxBufferBytes` is raised to 4096 messages or 32 MiB, as sarama does.
+ *
+ * @throws {@link InvalidProducerConfigError} naming the first bad field.
+ * @example
+ * ```ts
+ * const config = validateConfig({ bootstrap: ["127.0.0.1:9092"], flush: { messages: 100, frequency: 5 } });
+ * config.retry.max; // 3
+ * ```
+ */
+export function validateConfig(options: ProducerOptions): ProducerConfig {
+  const o = obj("options", options) as Partial<ProducerOptions>;
+  const bootstrap = o.bootstrap;
+  if (!Array.isArray(bootstrap) || bootstrap.length === 0) {
+    throw new InvalidProducerConfigError(
+      "bootstrap",
+      bootstrap,
+      `must be a non-empty array of "host:port" (got ${describe(bootstrap)}), e.g. ["127.0.0.1:9092"]`,
+    );
+  }
+  for (const [i, a] of bootstrap.entries()) checkAddress(`bootstrap[${i}]`, a);
+  const clientId = o.clientId ?? DEFAULTS.clientId;
+  if (typeof clientId !== "string") {
+    throw new InvalidProducerConfigError("clientId", clientId, `must be a string (got ${describe(clientId)})`);
+  }
+  const maxMessageBytes = int("maxMessageBytes", o.maxMessageBytes, DEFAULTS.maxMessageBytes, 1, "it caps one message");
+  const requiredAcks = o.requiredAcks ?? DEFAULTS.requiredAcks;
+  if (requiredAcks !== 0 && requiredAcks !== 1 && requiredAcks !== -1) {
+    throw new InvalidProducerConfigError(
+      "requiredAcks",
+      requiredAcks,
+      `must be 0 (no response), 1 (the leader) or -1 (all in-sync replicas) (got ${describe(requiredAcks)})`,
+    );
+  }
+  const timeout = int("timeout", o.timeout, DEFAULTS.timeout, 1, "it is the Produce request's timeout in ms");
+  const compression = o.compression ?? DEFAULTS.compression;
+  if (!COMPRESSIONS.includes(compression)) {
+    throw new InvalidProducerConfigError(
+      "compression",
+      compression,
+      `must be one of ${COMPRESSIONS.map((c) => `"${c}"`).join(", ")} (got ${describe(compression)})`,
+    );
+  }
+  let compressionLevel: number | undefined;
+  if (o.compressionLevel !== undefined) {
+    const range = LEVELS[compression];
+    if (range === null) {
+      throw new InvalidProducerConfigError(
+        "compressionLevel",
+        o.compressionLevel,
+        `is not used by compression "${compression}": remove it, or choose "gzip" (1–9) or "zstd" (1–22)`,
+      );
+    }
+    compressionLevel = int(
+      "compressionLevel",
+      o.compressionLevel,
+      0,
+      range[0],
+      `${compression} takes ${range[0]}–${range[1]}`,
+    );
+    if (compressionLevel > range[1]) {
+      throw new InvalidProducerConfigError(
+        "compressionLevel",
+        compressionLevel,
+        `must be at most ${range[1]} for ${compression}`,
+      );
+    }
+  }
+  const partitioner = partitionerOf(o.partitioner);
+  const returnSuccesses = bool("returnSuccesses", o.returnSuccesses, false);
+  const returnErrors = bool("returnErrors", o.returnErrors, true);
+
+  const f = obj("flush", o.flush);
+  const flush = {
+    bytes: int("flush.bytes", f.bytes, 0, 0, "0 turns the byte trigger off"),
+    messages: int("flush.messages", f.messages, 0, 0, "0 turns the count trigger off"),
+    frequency: int("flush.frequency", f.frequency, 0, 0, "0 turns the timer off"),
+    maxMessages: int("flush.maxMessages", f.maxMessages, 0, 0, "0 is unlimited"),
+  };
+  if (flush.maxMessages > 0 && flush.maxMessages < flush.messages) {
+    throw new InvalidProducerConfigError(
+      "flush.maxMessages",
+      flush.maxMessages,
+      `(${flush.maxMessages}) must be 0 or at least flush.messages (${flush.messages}): a batch could never reach its trigger`,
+    );
+  }
+
+  const r = obj("retry", o.retry);
+  const backoffFn = r.backoffFn;
+  if (backoffFn !== undefined && typeof backoffFn !== "function") {
+    throw new InvalidProducerConfigError("retry.backoffFn", backoffFn, "must be (retries, maxRetries) => ms");
+  }
+  const maxBufferLength = int("retry.maxBufferLength", r.maxBufferLength, 0, 0, "0 is unlimited");
+  const maxBufferBytes = int("retry.maxBufferBytes", r.maxBufferBytes, 0, 0, "0 is unlimited");
+  const retry = {
+    max: int("retry.max", r.max, DEFAULTS.retryMax, 0, "0 turns retries off"),
+    backoff: int("retry.backoff", r.backoff, DEFAULTS.retryBackoff, 0, "it is the wait before a retry in ms"),
+    backoffFn: backoffFn as ((retries: number, maxRetries: number) => number) | undefined,
+    maxBufferLength: maxBufferLength === 0 ? 0 : Math.max(maxBufferLength, DEFAULTS.minRetryBufferLength),
+    maxBufferBytes: maxBufferBytes === 0 ? 0 : Math.max(maxBufferBytes, DEFAULTS.minRetryBufferBytes),
+  };
+
+  const idempotent = bool("idempotent", o.idempotent, false);
+  const maxOpenRequests = int(
+    "maxOpenRequests",
+    o.maxOpenRequests,
+    DEFAULTS.maxOpenRequests,
+    1,
+    "it is the pipelining depth",
+  );
+  if (idempotent) {
+    if (requiredAcks !== -1) {
+      throw new InvalidProducerConfigError("requiredAcks", requiredAcks, "must be -1 when idempotent is true");
+    }
+    if (retry.max < 1)
+      throw new InvalidProducerConfigError("retry.max", retry.max, "must be >= 1 when idempotent is true");
+    if (maxOpenRequests !== 1) {
+      throw new InvalidProducerConfigError(
+        "maxOpenRequests",
+        maxOpenRequests,
+        "must be 1 when idempotent is true (sarama's rule: sequences stay in order on one request at a time)",
+      );
+    }
+  }
+  const channelBufferSize = int(
+    "channelBufferSize",
+    o.channelBufferSize,
+    DEFAULTS.channelBufferSize,
+    0,
+    "0 is unbuffered",
+  );
+  const maxRequestSize = int(
+    "maxRequestSize",
+    o.maxRequestSize,
+    DEFAULTS.maxRequestSize,
+    20 * 1024,
+    "batches are cut 10 KiB below it",
+  );
+
+  const m = obj("metadata", o.metadata);
+  const metadata = {
+    refreshFrequency: int(
+      "metadata.refreshFrequency",
+      m.refreshFrequency,
+      DEFAULTS.metadataRefreshFrequency,
+      0,
+      "0 never refreshes on a timer",
+    ),
+    retryMax: int("metadata.retryMax", m.retryMax, DEFAULTS.metadataRetryMax, 0, "0 never retries"),
+    retryBackoff: int(
+      "metadata.retryBackoff",
+      m.retryBackoff,
+      DEFAULTS.metadataRetryBackoff,
+      0,
+      "it is the wait in ms",
+    ),
+  };
+  const n = obj("net", o.net);
+  const tlsOption = n.tls;
+  if (
+    tlsOption !== undefined &&
+    typeof tlsOption !== "boolean" &&
+    (typeof tlsOption !== "object" || tlsOption === null)
+  ) {
+    throw new InvalidProducerConfigError("net.tls", tlsOption, "must be true, false, or tls.connect options");
+  }
+  const net = {
+    dialTimeout: int("net.dialTimeout", n.dialTimeout, DEFAULTS.dialTimeout, 1, "it is the connect timeout in ms"),
+    readTimeout: int("net.readTimeout", n.readTimeout, DEFAULTS.readTimeout, 1, "it is the response timeout in ms"),
+    tls:
+      tlsOption === true
+        ? {}
+        : tlsOption === false || tlsOption === undefined
+          ? undefined
+          : (tlsOption as tls.ConnectionOptions),
+  };
+  const clock = o.clock ?? realClock;
+  if (
+    typeof clock !== "object" ||
+    clock === null ||
+    typeof clock.now !== "function" ||
+    typeof clock.setTimeout !== "function"
+  ) {
+    throw new InvalidProducerConfigError("clock", clock, "must be a Clock (realClock, or a ManualClock in tests)");
+  }
+  return Object.freeze({
+    bootstrap: Object.freeze([...bootstrap]),
+    clientId,
+    maxMessageBytes,
+    requiredAcks,
+    timeout,
+    compression,
+    compressionLevel,
+    partitioner,
+    returnSuccesses,
+    returnErrors,
+    flush: Object.freeze(flush),
+    retry: Object.freeze(retry),
+    idempotent,
+    maxOpenRequests,
+    channelBufferSize,
+    maxRequestSize,
+    metadata: Object.freeze(metadata),
+    net: Object.freeze(net),
+    clock,
+  });
+}
