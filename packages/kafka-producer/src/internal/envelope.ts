@@ -1,0 +1,85 @@
+/**
+ * The internal envelope: what travels between the pipeline's stages. User
+ * messages ride in a `message` envelope; the control messages of sarama's
+ * `flags` bitset (syn, fin, shutdown) are their own variants, never fields on
+ * the user's message (STYLE item 21).
+ *
+ * ```
+ * Envelope = message   a user message, with its routing and retry state
+ *          | syn       partition producer → broker producer: "I attached; clear my retry state"
+ *          | fin       partition producer → old broker producer → retry path → partition producer:
+ *                      the chaser; when it comes back, every earlier message of its level has too
+ *          | shutdown  asyncClose() → dispatcher: refuse new messages from now on
+ * ```
+ *
+ * Invariants:
+ * - every envelope is counted once in the producer's in-flight WaitGroup
+ *   when it enters the pipeline and `done()` exactly once when it leaves (a
+ *   message when it is returned as a success or an error; a syn when a broker
+ *   producer takes it; a fin when its partition producer consumes it;
+ *   shutdown when the dispatcher handles it). Retries are not counted again;
+ * - `retries` only grows; `partition` is -1 until the topic producer sets it
+ *   and never changes after (retries keep their partition);
+ * - `sequence` is -1 until the partition producer assigns one (idempotent
+ *   producers only, at `retries === 0`); a retried batch keeps its sequences.
+ */
+
+import type { RecordHeader } from "@csp-kit/kafka-protocol";
+import type { ProducerMessage } from "../message.js";
+
+/** A user message in the pipeline. Mutable fields are written by the stage named beside them. */
+export interface MessageEnvelope {
+  readonly kind: "message";
+  /** The user's message, never mutated. */
+  readonly message: ProducerMessage;
+  readonly topic: string;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly RecordHeader[];
+  /** Create time, ms (the message's or the clock's when the dispatcher saw it). */
+  readonly timestamp: number;
+  /** Its size as a record (an upper bound; see `messageByteSize`). */
+  readonly size: number;
+  /** Set once by the topic producer; -1 before. */
+  partition: number;
+  /** How many times it was sent back for a retry; written by `retryMessage` only. */
+  retries: number;
+  /** The idempotent sequence number, or -1; written by the partition producer at retries 0. */
+  sequence: number;
+  /** The producer epoch its sequence belongs to, or -1. */
+  epoch: number;
+  /** The last error that sent it to retry, for the final ProducerError. */
+  lastError: unknown;
+}
+
+/** Sent by a partition producer to the broker producer it attaches to. */
+export interface SynEnvelope {
+  readonly kind: "syn";
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** The chaser: sent behind a retry level's messages; comes back on the retry path. */
+export interface FinEnvelope {
+  readonly kind: "fin";
+  readonly topic: string;
+  readonly partition: number;
+  /** The level it closes (hwm - 1 when sent); raised by the retry path like a message's. */
+  retries: number;
+}
+
+/** Sent by `asyncClose()`: the dispatcher refuses new messages from then on. */
+export interface ShutdownEnvelope {
+  readonly kind: "shutdown";
+}
+
+/** Everything that travels between stages. */
+export type Envelope = MessageEnvelope | SynEnvelope | FinEnvelope | ShutdownEnvelope;
+
+/** Envelopes addressed to one partition (what partition and broker producers see). */
+export type PartitionEnvelope = MessageEnvelope | SynEnvelope | FinEnvelope;
+
+/** The `topic/partition` key of the maps keyed by partition. */
+export function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
