@@ -36,13 +36,23 @@ export interface WaitOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Options accepted by every way of making a channel. */
+export interface ChannelOptions {
+  /**
+   * What diagnostics call this channel (`@csp-kit/channel/diagnostics`): a
+   * blocked `send` on it is listed as `Channel "jobs" buffered(16): send`.
+   * Only a label: it changes no behaviour and need not be unique.
+   */
+  readonly name?: string | undefined;
+}
+
 /**
  * Options of the dropping kinds, `Channel.ring(n, options)` and
  * `Channel.overflowing(n, options)`.
  *
  * @typeParam T - the values carried.
  */
-export interface DroppingChannelOptions<T> {
+export interface DroppingChannelOptions<T> extends ChannelOptions {
   /**
    * Called with each value the channel discards by its policy — Kotlin's
    * `onUndeliveredElement` — so that a value holding a resource (a buffer from
@@ -119,33 +129,43 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * `make(chan T, capacity)`.
    *
    * @param capacity - a whole number >= 0.
+   * @param options - `{ name }`, see {@link ChannelOptions}.
    * @throws {@link InvalidCapacityError} for a negative, fractional or non-finite capacity.
+   * @throws {@link InvalidOptionError} when `name` is neither a string nor undefined.
    */
-  constructor(capacity = 0) {
+  constructor(capacity = 0, options?: ChannelOptions) {
     const adopted = adoptBuffer as ChannelBuffer<T> | undefined;
     adoptBuffer = undefined;
+    const { name } = readOptions("new Channel(capacity, options)", options);
     const core = new ChannelCore<T>(
       adopted ??
         (checkCapacity("new Channel(capacity)", capacity, 0) === 0 ? new NoBuffer<T>() : new FixedBuffer<T>(capacity)),
+      name,
     );
     this.#core = core;
     this[PORT] = core;
   }
 
-  /** An unbuffered channel: every send waits for a receiver (Go's `make(chan T)`). */
-  static unbuffered<T>(): Channel<T> {
-    return new Channel<T>(0);
+  /**
+   * An unbuffered channel: every send waits for a receiver (Go's `make(chan T)`).
+   *
+   * @param options - `{ name }`, see {@link ChannelOptions}.
+   */
+  static unbuffered<T>(options?: ChannelOptions): Channel<T> {
+    return new Channel<T>(0, options);
   }
 
   /**
    * A channel that buffers up to `capacity` values; a send waits while it is full
    * (Go's `make(chan T, capacity)`). `buffered(0)` is unbuffered, as in Go.
    *
+   * @param options - `{ name }`, see {@link ChannelOptions}.
    * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 0.
    */
-  static buffered<T>(capacity: number): Channel<T> {
+  static buffered<T>(capacity: number, options?: ChannelOptions): Channel<T> {
     checkCapacity("Channel.buffered(capacity)", capacity, 0);
-    return new Channel<T>(capacity);
+    readOptions("Channel.buffered(capacity, options)", options);
+    return new Channel<T>(capacity, options);
   }
 
   /**
@@ -154,9 +174,12 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    *
    * Gotchas: a producer faster than its consumer grows memory without limit;
    * prefer `ring` or `overflowing` when dropping is acceptable.
+   *
+   * @param options - `{ name }`, see {@link ChannelOptions}.
    */
-  static infinite<T>(): Channel<T> {
-    return Channel.#withBuffer(new UnboundedBuffer<T>());
+  static infinite<T>(options?: ChannelOptions): Channel<T> {
+    const { name } = readOptions("Channel.infinite(options)", options);
+    return Channel.#withBuffer(new UnboundedBuffer<T>(), name);
   }
 
   /**
@@ -165,9 +188,10 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * core.async's sliding buffer). {@link Channel.dropped} counts the drops;
    * `options.onDrop` is told of each evicted value (reason `"ring-overwrite"`).
    *
-   * @param options - `{ onDrop }`, see {@link DroppingChannelOptions}.
+   * @param options - `{ onDrop, name }`, see {@link DroppingChannelOptions}.
    * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
-   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined.
+   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined,
+   *   or `name` neither a string nor undefined.
    *
    * @example
    * ```ts
@@ -176,7 +200,8 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    */
   static ring<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
     const cap = checkCapacity("Channel.ring(capacity)", capacity, 1);
-    return Channel.#withBuffer(new RingBuffer<T>(cap, checkOnDrop("Channel.ring(capacity, options)", options)));
+    const { name, onDrop } = readOptions("Channel.ring(capacity, options)", options);
+    return Channel.#withBuffer(new RingBuffer<T>(cap, onDrop), name);
   }
 
   /**
@@ -185,9 +210,10 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * core.async's dropping buffer). {@link Channel.dropped} counts the discards;
    * `options.onDrop` is told of each discarded value (reason `"overflow"`).
    *
-   * @param options - `{ onDrop }`, see {@link DroppingChannelOptions}.
+   * @param options - `{ onDrop, name }`, see {@link DroppingChannelOptions}.
    * @throws {@link InvalidCapacityError} unless `capacity` is a whole number >= 1.
-   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined.
+   * @throws {@link InvalidOptionError} when `onDrop` is neither a function nor undefined,
+   *   or `name` neither a string nor undefined.
    *
    * @example
    * ```ts
@@ -196,9 +222,8 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    */
   static overflowing<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
     const cap = checkCapacity("Channel.overflowing(capacity)", capacity, 1);
-    return Channel.#withBuffer(
-      new OverflowingBuffer<T>(cap, checkOnDrop("Channel.overflowing(capacity, options)", options)),
-    );
+    const { name, onDrop } = readOptions("Channel.overflowing(capacity, options)", options);
+    return Channel.#withBuffer(new OverflowingBuffer<T>(cap, onDrop), name);
   }
 
   /**
@@ -206,15 +231,17 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * ResizableChannel. See {@link ResizableChannel}.
    *
    * @param capacity - a whole number >= 0, or `Infinity` (default 0: unbuffered).
+   * @param options - `{ name }`, see {@link ChannelOptions}.
    * @throws {@link InvalidCapacityError} for any other capacity.
    */
-  static resizable<T>(capacity = 0): ResizableChannel<T> {
-    return new ResizableChannel<T>(capacity);
+  static resizable<T>(capacity = 0, options?: ChannelOptions): ResizableChannel<T> {
+    return new ResizableChannel<T>(capacity, options);
   }
 
-  static #withBuffer<T>(buffer: ChannelBuffer<T>): Channel<T> {
+  /** Makes a channel over `buffer`. Precondition: the options were validated (the constructor then cannot throw). */
+  static #withBuffer<T>(buffer: ChannelBuffer<T>, name: string | undefined): Channel<T> {
     adoptBuffer = buffer as ChannelBuffer<unknown>;
-    return new Channel<T>(0);
+    return new Channel<T>(0, name === undefined ? undefined : { name });
   }
 
   /** Which of the five kinds this channel is. */
@@ -453,11 +480,15 @@ let adoptBuffer: ChannelBuffer<unknown> | undefined;
 export class ResizableChannel<T> extends Channel<T> {
   /**
    * @param capacity - a whole number >= 0, or `Infinity` (default 0: unbuffered).
+   * @param options - `{ name }`, see {@link ChannelOptions}.
    * @throws {@link InvalidCapacityError} for any other capacity.
+   * @throws {@link InvalidOptionError} when `name` is neither a string nor undefined.
    */
-  constructor(capacity = 0) {
-    adoptBuffer = new FixedBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
-    super(0);
+  constructor(capacity = 0, options?: ChannelOptions) {
+    const fixed = new FixedBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
+    readOptions("new ResizableChannel(capacity, options)", options);
+    adoptBuffer = fixed;
+    super(0, options);
   }
 
   /**
@@ -498,21 +529,36 @@ function checkCapacity(where: string, capacity: unknown, min: number): number {
   throw new InvalidCapacityError(`${where}: capacity must be a whole number >= ${min} (got ${got})${hint}`, capacity);
 }
 
-/** Validates the options of a dropping kind; returns its `onDrop` (undefined when none). */
-function checkOnDrop<T>(where: string, options: DroppingChannelOptions<T> | undefined): DropCallback<T> | undefined {
-  if (options === undefined) return undefined;
+/**
+ * Validates a factory's options (`name` for every kind, `onDrop` too for the
+ * dropping ones: the types keep it off the others). Returns them.
+ */
+function readOptions<T>(
+  where: string,
+  options: DroppingChannelOptions<T> | undefined,
+): { name: string | undefined; onDrop: DropCallback<T> | undefined } {
+  if (options === undefined) return { name: undefined, onDrop: undefined };
   if (typeof options !== "object" || options === null) {
     throw new InvalidOptionError(
-      `${where}: options must be an object such as { onDrop } or undefined (got ${describeValue(options)})`,
+      `${where}: options must be an object such as { name } or undefined (got ${describeValue(options)})`,
       where,
       options,
     );
   }
-  const onDrop = options.onDrop;
-  if (onDrop === undefined || typeof onDrop === "function") return onDrop;
-  throw new InvalidOptionError(
-    `${where}: onDrop must be a function (value, reason) => void, or undefined (got ${describeValue(onDrop)})`,
-    `${where}.onDrop`,
-    onDrop,
-  );
+  const { name, onDrop } = options;
+  if (name !== undefined && typeof name !== "string") {
+    throw new InvalidOptionError(
+      `${where}: name must be a string, the label diagnostics show, or undefined (got ${describeValue(name)})`,
+      `${where}.name`,
+      name,
+    );
+  }
+  if (onDrop !== undefined && typeof onDrop !== "function") {
+    throw new InvalidOptionError(
+      `${where}: onDrop must be a function (value, reason) => void, or undefined (got ${describeValue(onDrop)})`,
+      `${where}.onDrop`,
+      onDrop,
+    );
+  }
+  return { name, onDrop };
 }

@@ -8,6 +8,7 @@ export { None, type Option, Some } from "ts-results-es";
 export {
   Channel,
   type ChannelKind,
+  type ChannelOptions,
   type DroppingChannelOptions,
   type DropReason,
   ResizableChannel,

@@ -10,12 +10,17 @@
  * every value a send handed over was received, reported dropped, or is still
  * buffered — exactly one of the three.
  *
+ * Run again with diagnostics on, the parked-waiter inventory
+ * (`@csp-kit/channel/diagnostics`) is compared after every command with the
+ * operations the model says are still pending, in start order.
+ *
  * The model is deliberately naive: a buffer array plus two FIFO arrays of
  * pending operation ids, with each kind's rule written out as a `switch`.
  */
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { diagnosticsEnabled, disableDiagnostics, enableDiagnostics, parkedWaiters } from "../src/diagnostics.js";
 import {
   type Channel,
   ChannelAlreadyClosedError,
@@ -50,6 +55,8 @@ type Outcome =
 
 interface ModelOp {
   readonly op: "send" | "recv" | "recvBatch";
+  /** How diagnostics name it while it waits: its op, or `values` for an iterator step. */
+  readonly parkedAs: string;
   /** The value a send offers; 0 for receives. */
   readonly value: number;
   /** The most values a batch receive takes; 1 for the others. */
@@ -181,7 +188,8 @@ class ChannelModel {
   }
 
   startSend(v: number, preAborted: boolean): void {
-    const id = this.ops.push({ op: "send", value: v, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
+    const id =
+      this.ops.push({ op: "send", parkedAs: "send", value: v, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
     if (preAborted) this.settle(id, { state: "aborted" });
     else this.arriveSend(id, this.offer(v));
   }
@@ -193,14 +201,22 @@ class ChannelModel {
     else this.sendq.push(id);
   }
 
-  startRecv(preAborted: boolean): void {
-    const id = this.ops.push({ op: "recv", value: 0, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
+  startRecv(preAborted: boolean, parkedAs: "recv" | "values" = "recv"): void {
+    const id = this.ops.push({ op: "recv", parkedAs, value: 0, max: 1, outcome: PENDING, abortable: !preAborted }) - 1;
     if (preAborted) this.settle(id, { state: "aborted" });
     else this.arriveRecv(id, this.take());
   }
 
   startRecvBatch(max: number, preAborted: boolean): void {
-    const id = this.ops.push({ op: "recvBatch", value: 0, max, outcome: PENDING, abortable: !preAborted }) - 1;
+    const id =
+      this.ops.push({
+        op: "recvBatch",
+        parkedAs: "recvBatch",
+        value: 0,
+        max,
+        outcome: PENDING,
+        abortable: !preAborted,
+      }) - 1;
     if (preAborted) {
       this.settle(id, { state: "aborted" });
       return;
@@ -389,12 +405,23 @@ function describeActual(model: ModelOp, op: RealOp, id: number): string {
   return `${what}rejected with ${String(s.error)}`;
 }
 
+/**
+ * With diagnostics on: the inventory's waiters on this channel are exactly the
+ * operations the model says are pending, in the order they started.
+ */
+function compareInventory(m: ChannelModel, r: Real): void {
+  const parked = parkedWaiters().filter((w) => w.target === r.core);
+  const pending = m.ops.filter((op) => op.outcome.state === "pending");
+  expect(parked.map((w) => w.operation)).toEqual(pending.map((op) => op.parkedAs));
+}
+
 /** Flushes promise reactions, then compares every started operation with the model's prediction. */
 async function settleAndCompare(m: ChannelModel, r: Real): Promise<void> {
   compareState(m, r);
   await flush();
   compareState(m, r);
   checkConservation(m, r, m.buffer);
+  if (diagnosticsEnabled()) compareInventory(m, r);
   expect(r.ops.length).toBe(m.ops.length);
   const actual = m.ops.map((op, id) => describeActual(op, r.ops[id] as RealOp, id));
   expect(actual).toEqual(m.ops.map(describeExpected));
@@ -509,7 +536,7 @@ class Recv implements ChannelCommand {
     return true;
   }
   async run(m: ChannelModel, r: Real): Promise<void> {
-    m.startRecv(this.preAborted);
+    m.startRecv(this.preAborted, this.via === "recv" ? "recv" : "values");
     startReal(r, this.preAborted, (signal) =>
       this.via === "recv"
         ? r.ch.recv({ signal }).then((o) => ({ ok: true, result: o.isSome() ? { some: o.value } : "none" }) as const)
@@ -613,11 +640,12 @@ const commandArbs = [
 // The runs
 // ---------------------------------------------------------------------------
 
-function runModel(spec: KindSpec): Promise<void> {
+function runModel(spec: KindSpec, options: { diagnostics?: boolean; numRuns?: number } = {}): Promise<void> {
   return fc.assert(
     fc.asyncProperty(fc.commands(commandArbs, { maxCommands: 50, size: "max" }), async (cmds) => {
       let last: { model: ChannelModel; real: Real } | undefined;
       const setup = () => {
+        if (options.diagnostics === true) enableDiagnostics();
         const dropLog: Drop[] = [];
         const ch = spec.make((value, reason) => dropLog.push({ value, reason }));
         last = {
@@ -626,7 +654,11 @@ function runModel(spec: KindSpec): Promise<void> {
         };
         return last;
       };
-      await fc.asyncModelRun(setup, cmds);
+      try {
+        await fc.asyncModelRun(setup, cmds);
+      } finally {
+        disableDiagnostics();
+      }
       // Drain what is left (values of blocked senders too) on the real side alone, then account for everything.
       const { model, real } = last as { model: ChannelModel; real: Real };
       for (let batch = real.ch.tryRecvBatch(); batch !== "would-block" && batch.isSome(); ) {
@@ -636,7 +668,7 @@ function runModel(spec: KindSpec): Promise<void> {
       await flush();
       checkConservation(model, real, []);
     }),
-    { numRuns: 100 },
+    { numRuns: options.numRuns ?? 100 },
   );
 }
 
@@ -644,6 +676,12 @@ describe("a channel behaves as the sequential Go model after every command", () 
   for (const spec of KINDS) {
     it(`${spec.label}: try/blocking send, receive, batch receive, resize, abort and close match the model step by step`, async () => {
       await runModel(spec);
+    });
+  }
+
+  for (const spec of KINDS.filter((k) => ["unbuffered", "buffered(2)", "resizable(2)", "ring(2)"].includes(k.label))) {
+    it(`${spec.label}, diagnostics on: the parked-waiter inventory is exactly the pending operations after every command`, async () => {
+      await runModel(spec, { diagnostics: true, numRuns: 60 });
     });
   }
 

@@ -15,7 +15,7 @@
 
 import { checkSignal, WaiterList } from "@csp-kit/channel/port";
 import { InvalidArgumentError, isUnlockOfUnlockedError, UnlockOfUnlockedError } from "./errors.js";
-import { Waiter, type WaiterOwner } from "./internal/waiter.js";
+import { DIAGNOSTICS, noteParked, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { Locker, WaitOptions } from "./types.js";
 
 /** Sentinel with which phase 2 ends when the wait was aborted rather than notified. */
@@ -118,7 +118,9 @@ export class Cond {
       });
     }
     const outcome = await new Promise<undefined | typeof ABORTED>((resolve) => {
-      this.#waiters.push(new Waiter<undefined>(this.#owner, 0, undefined, resolve, () => resolve(ABORTED), signal));
+      const w = new Waiter<undefined>(this.#owner, 0, undefined, resolve, () => resolve(ABORTED), signal);
+      this.#waiters.push(w);
+      if (DIAGNOSTICS.on) noteParked(this, "Cond.wait", w as Waiter<unknown>);
     });
     // Phase 3: always re-lock, without the signal, so the caller owns the lock however this settles.
     await this.locker.lock();

@@ -32,10 +32,11 @@
  *   that missed its parent's abort.
  */
 
+import { DIAGNOSTIC_LABEL } from "@csp-kit/channel/diagnostics";
 import { type AbortLinks, signalFault, unwatchAbort, WaiterList, watchAbort } from "@csp-kit/channel/port";
 import { InvalidArgumentError, SyncError } from "./errors.js";
 import { refusedBySignal } from "./internal/util.js";
-import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
+import { DIAGNOSTICS, noteParked, RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
 import { WaitGroup } from "./wait-group.js";
 
@@ -146,8 +147,11 @@ export class ErrGroup {
   readonly #queue = new WaiterList<Waiter<undefined>>();
   /** The abort hook of the queue's waiters: an aborted `go` leaves the queue (and the count). */
   readonly #owner: WaiterOwner = { cancel: (w) => void this.#queue.remove(w as Waiter<undefined>) };
-  /** Running + queued tasks: `wait` is this WaitGroup's wait. */
-  readonly #count = new WaitGroup();
+  /**
+   * Running + queued tasks: `wait` is this WaitGroup's wait. Diagnostics list
+   * its waits, and the queued `go` calls, on it, named "ErrGroup".
+   */
+  readonly #count = Object.defineProperty(new WaitGroup(), DIAGNOSTIC_LABEL, { value: errGroupLabel });
   /** The first failure; undefined while none. Written once, by `#settled`. */
   #failure: Failure | undefined = undefined;
 
@@ -232,7 +236,9 @@ export class ErrGroup {
         this.#leave();
         reject(reason);
       };
-      this.#queue.push(new Waiter<undefined>(this.#owner, 1, undefined, started, refused, signal));
+      const w = new Waiter<undefined>(this.#owner, 1, undefined, started, refused, signal);
+      this.#queue.push(w);
+      if (DIAGNOSTICS.on) noteParked(this.#count, "ErrGroup.go", w as Waiter<unknown>);
     });
   }
 
@@ -392,6 +398,11 @@ class ParentWatch implements AbortLinks {
   onAbort(reason: unknown): void {
     if (!this.controller.signal.aborted) this.controller.abort(reason);
   }
+}
+
+/** The diagnostics label of a group's WaitGroup. */
+function errGroupLabel(): string {
+  return "ErrGroup";
 }
 
 /** Validates a limit: a whole number >= 1, or Infinity. Returns it. */

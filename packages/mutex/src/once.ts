@@ -18,7 +18,7 @@
 import { WaiterList } from "@csp-kit/channel/port";
 import { InvalidArgumentError } from "./errors.js";
 import { refusedBySignal } from "./internal/util.js";
-import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
+import { DIAGNOSTICS, noteParked, RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
 
 type OnceState =
@@ -96,7 +96,9 @@ export class Once {
     if (state.kind === "done") return RESOLVED;
     if (state.kind === "running") {
       return new Promise<void>((resolve, reject) => {
-        state.waiters.push(new Waiter<undefined>(this.#owner, 0, undefined, resolve, reject, signal));
+        const w = new Waiter<undefined>(this.#owner, 0, undefined, resolve, reject, signal);
+        state.waiters.push(w);
+        if (DIAGNOSTICS.on) noteParked(this, "Once.do", w as Waiter<unknown>);
       });
     }
     const running: OnceState = { kind: "running", waiters: new WaiterList() };

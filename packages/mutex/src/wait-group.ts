@@ -14,7 +14,7 @@
 import { WaiterList } from "@csp-kit/channel/port";
 import { InvalidArgumentError, NegativeWaitGroupCounterError } from "./errors.js";
 import { checkCount, refusedBySignal } from "./internal/util.js";
-import { RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
+import { DIAGNOSTICS, noteParked, RESOLVED, Waiter, type WaiterOwner } from "./internal/waiter.js";
 import type { WaitOptions } from "./types.js";
 
 /**
@@ -127,7 +127,9 @@ export class WaitGroup {
     }
     if (this.#counter === 0) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
-      this.#waiters.push(new Waiter<undefined>(this.#owner, 0, undefined, resolve, reject, signal));
+      const w = new Waiter<undefined>(this.#owner, 0, undefined, resolve, reject, signal);
+      this.#waiters.push(w);
+      if (DIAGNOSTICS.on) noteParked(this, "WaitGroup.wait", w as Waiter<unknown>);
     });
   }
 

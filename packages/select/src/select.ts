@@ -14,10 +14,20 @@
  * - every call that does not wait releases its Selection before returning
  *   (`trySelect` in `finally`; `select` on each path that returns a settled
  *   promise), and only then: a released Selection has nothing queued anywhere.
+ * - a waiting select is one entry of the diagnostics inventory when it is on
+ *   (`@csp-kit/channel/diagnostics`), not one per case: the channels' own
+ *   queues record only their `send` / `recv`, never a select's waiters.
  */
 
+import { DIAGNOSTICS, describeParkTarget, recordParked } from "@csp-kit/channel/diagnostics";
 import { checkSignal } from "@csp-kit/channel/port";
-import type { SelectCases, SelectOptions, SelectResult, TrySelectOptions } from "./cases.js";
+import {
+  isSelectCase,
+  type SelectCases,
+  type SelectOptions,
+  type SelectResult,
+  type TrySelectOptions,
+} from "./cases.js";
 import { Selection } from "./internal/selection.js";
 
 /**
@@ -117,7 +127,25 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
   // and nothing can have become ready in between.
   const promise = new Promise<SelectResult<C>>(captureResolvers);
   sel.enqueuePass(takeResolve(), takeReject(), signal);
+  if (DIAGNOSTICS.on) recordParked(sel, describeCases(cases), "select", sel);
   return promise;
+}
+
+/**
+ * How the diagnostics inventory names a waiting select: its cases and the
+ * ports they wait on, `select { job: recv #1 Channel "jobs" buffered(16), stop: recv nil }`.
+ * Runs only when diagnostics are on. Precondition: `cases` passed `collect`.
+ */
+function describeCases(cases: SelectCases): string {
+  const parts: string[] = [];
+  for (const name in cases) {
+    if (!Object.hasOwn(cases, name)) continue;
+    const c = cases[name];
+    if (!isSelectCase(c)) continue;
+    const port = c.port;
+    parts.push(`${name}: ${c.kind} ${port === undefined ? "nil" : describeParkTarget(port, port.constructor.name)}`);
+  }
+  return `select { ${parts.join(", ")} }`;
 }
 
 /**

@@ -13,7 +13,9 @@
  * what the API returns (`trySend` nothing, `tryRecv` its `Some`, `send` a shared
  * settled promise). A blocked operation allocates its promise (with the
  * resolving functions V8 makes for it) and one waiter; no closure, and abort
- * state (an `AbortHook`) only when it was given a signal.
+ * state (an `AbortHook`) only when it was given a signal. It also checks one
+ * boolean, `DIAGNOSTICS.on`, and records itself in the parked-waiter
+ * inventory only when diagnostics are on (./parked.ts).
  *
  * Invariants (over `buffer`, `items`, `capacity`, `recvq`, `sendq`, `closed`):
  * - `items === buffer.items` for the core's whole life, and `capacity ===
@@ -47,6 +49,7 @@ import { type CommitToken, commitRecv, commitSend, type Port, RecvWaiter, SendWa
 import { type AbortLinks, unwatchAbort, watchAbort } from "./abort-watch.js";
 import type { ChannelBuffer } from "./buffers/buffer.js";
 import type { Deque } from "./deque.js";
+import { DIAGNOSTIC_LABEL, DIAGNOSTICS, notDone, record } from "./parked.js";
 import { type Linked, WaiterList } from "./waiter-list.js";
 
 // ---------------------------------------------------------------------------
@@ -87,10 +90,24 @@ export class ChannelCore<T> implements Port<T> {
   /** Values a shrink left above the capacity (see the invariants); 0 for every channel never shrunk. */
   private excess = 0;
 
-  /** @param buffer - the buffer policy; owned by this core from now on. */
-  constructor(readonly buffer: ChannelBuffer<T>) {
+  /**
+   * @param buffer - the buffer policy; owned by this core from now on.
+   * @param name - what diagnostics call this channel; undefined: unnamed. Never changes.
+   */
+  constructor(
+    readonly buffer: ChannelBuffer<T>,
+    readonly name: string | undefined = undefined,
+  ) {
     this.items = buffer.items;
     this.capacity = buffer.capacity;
+  }
+
+  /** How the parked-waiter inventory names this channel: `Channel "jobs" buffered(16)`. */
+  [DIAGNOSTIC_LABEL](): string {
+    const buffer = this.buffer;
+    const kind = buffer.kind;
+    const shape = kind === "unbuffered" || kind === "infinite" ? kind : `${kind}(${buffer.capacity})`;
+    return this.name === undefined ? `Channel ${shape}` : `Channel ${JSON.stringify(this.name)} ${shape}`;
   }
 
   // --- Immediate paths: complete synchronously, no await between check and act.
@@ -238,7 +255,7 @@ export class ChannelCore<T> implements Port<T> {
     const value = this.take();
     if (value === CLOSED) return RESOLVED_NONE;
     if (value !== EMPTY) return Promise.resolve(new Some(value));
-    return this.recvSlow(toOption, signal);
+    return this.recvSlow(toOption, signal, "recv");
   }
 
   /** One step of `for await`: like `recv`, but resolves an iterator result directly. */
@@ -247,7 +264,7 @@ export class ChannelCore<T> implements Port<T> {
     const value = this.take();
     if (value === CLOSED) return RESOLVED_ITER_DONE;
     if (value !== EMPTY) return Promise.resolve({ done: false, value });
-    return this.recvSlow(toIterResult, signal);
+    return this.recvSlow(toIterResult, signal, "values");
   }
 
   tryRecv(): Option<T> | "would-block" {
@@ -279,7 +296,7 @@ export class ChannelCore<T> implements Port<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.tryRecvBatch(max);
     if (now !== "would-block") return Promise.resolve(now);
-    return this.recvSlow(toOption, signal).then((first) =>
+    return this.recvSlow(toOption, signal, "recvBatch").then((first) =>
       first.isSome() ? new Some(this.takeMore([first.value], max)) : None,
     );
   }
@@ -322,14 +339,25 @@ export class ChannelCore<T> implements Port<T> {
    */
   private sendSlow(value: T, signal: AbortSignal | undefined): Promise<void> {
     const promise = new Promise<void>(captureResolvers);
-    this.sendq.push(new PendingSend(this.sendq, value, signal));
+    const w = new PendingSend(this.sendq, value, signal);
+    this.sendq.push(w);
+    if (DIAGNOSTICS.on) record(this, "Channel", "send", w, notDone);
     return promise;
   }
 
-  /** Blocks a receive (or iterator step; `wrap` shapes the result). Precondition: `take()` returned EMPTY in this same turn. */
-  private recvSlow<R>(wrap: (value: T | undefined, ok: boolean) => R, signal: AbortSignal | undefined): Promise<R> {
+  /**
+   * Blocks a receive (or iterator step; `wrap` shapes the result); `operation`
+   * names it in diagnostics. Precondition: `take()` returned EMPTY in this same turn.
+   */
+  private recvSlow<R>(
+    wrap: (value: T | undefined, ok: boolean) => R,
+    signal: AbortSignal | undefined,
+    operation: string,
+  ): Promise<R> {
     const promise = new Promise<R>(captureResolvers);
-    this.recvq.push(new PendingRecv<T, R>(this.recvq, wrap, signal));
+    const w = new PendingRecv<T, R>(this.recvq, wrap, signal);
+    this.recvq.push(w);
+    if (DIAGNOSTICS.on) record(this, "Channel", operation, w, notDone);
     return promise;
   }
 

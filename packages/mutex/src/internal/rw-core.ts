@@ -28,7 +28,7 @@
 
 import { WaiterList } from "@csp-kit/channel/port";
 import { refusedBySignal } from "./util.js";
-import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
+import { DIAGNOSTICS, noteParked, RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
 
 export class RWCore implements WaiterOwner {
   /** Whether a writer holds the lock. Written by `tryLock`, `unlock` and `grantWriter`. */
@@ -70,7 +70,9 @@ export class RWCore implements WaiterOwner {
     }
     if (this.tryLock()) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
-      this.writeq.push(new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>);
+      const w = new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>;
+      this.writeq.push(w);
+      if (DIAGNOSTICS.on) noteParked(this, operation, w);
     });
   }
 
@@ -82,7 +84,9 @@ export class RWCore implements WaiterOwner {
     }
     if (this.tryRLock()) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
-      this.readq.push(new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>);
+      const w = new Waiter<R>(this, 0, value, resolve, reject, signal) as Waiter<unknown>;
+      this.readq.push(w);
+      if (DIAGNOSTICS.on) noteParked(this, operation, w);
     });
   }
 

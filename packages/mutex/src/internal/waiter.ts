@@ -22,9 +22,15 @@
  *   checks `signal.aborted` and commits the abort instead. So a
  *   granted-then-aborted waiter cannot exist, and an aborted waiter never holds a
  *   permit: the abort is a value-free rejection, the grant a resolution, never both.
+ * - when diagnostics are on (`@csp-kit/channel/diagnostics`), every queued waiter
+ *   is recorded by `noteParked` right after it is queued; it counts as parked
+ *   while `settled === false`.
  */
 
+import { recordParked } from "@csp-kit/channel/diagnostics";
 import { type AbortLinks, type Linked, unwatchAbort, watchAbort } from "@csp-kit/channel/port";
+
+export { DIAGNOSTICS } from "@csp-kit/channel/diagnostics";
 
 /** What a waiter needs from the primitive that queued it. */
 export interface WaiterOwner {
@@ -102,6 +108,23 @@ export class Waiter<R> implements Linked, AbortLinks {
     this.owner.cancel(this as Waiter<unknown>);
     this.reject(reason);
   }
+}
+
+/**
+ * Records a just-queued waiter in the diagnostics inventory, on `target`,
+ * under `operation` = `"Type.op"` (`"Mutex.lock"`): listed as `Mutex: lock`
+ * (a Semaphore's as `acquire(n)`). Precondition: `DIAGNOSTICS.on`.
+ */
+export function noteParked(target: object, operation: string, w: Waiter<unknown>): void {
+  const dot = operation.indexOf(".");
+  const label = operation.slice(0, dot);
+  const op = operation.slice(dot + 1);
+  recordParked(target, label, label === "Semaphore" ? `${op}(${w.weight})` : op, w, isQueued);
+}
+
+/** The diagnostics probe of a waiter: parked until granted or aborted. */
+function isQueued(w: Waiter<unknown>): boolean {
+  return !w.settled;
 }
 
 /** Settled, immutable, so safely shared by every wait that completes at once: no allocation on fast paths. */

@@ -19,7 +19,7 @@
 
 import { WaiterList } from "@csp-kit/channel/port";
 import { refusedBySignal } from "./util.js";
-import { RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
+import { DIAGNOSTICS, noteParked, RESOLVED, Waiter, type WaiterOwner } from "./waiter.js";
 
 export class WeightedCore implements WaiterOwner {
   /** Permits held by granted acquisitions. Written only by `tryAcquire`, `release` and `serve`. */
@@ -68,7 +68,9 @@ export class WeightedCore implements WaiterOwner {
     }
     if (this.tryAcquire(n)) return value === undefined ? (RESOLVED as Promise<R>) : Promise.resolve(value);
     return new Promise<R>((resolve, reject) => {
-      this.queue.push(new Waiter<R>(this, n, value, resolve, reject, signal) as Waiter<unknown>);
+      const w = new Waiter<R>(this, n, value, resolve, reject, signal) as Waiter<unknown>;
+      this.queue.push(w);
+      if (DIAGNOSTICS.on) noteParked(this, operation, w);
     });
   }
 

@@ -12,9 +12,13 @@
  *   by `onAbort` (abort), whichever sets `done` first;
  * - the send half of the protocol is refused: `pollSend` / `enqueueSend` throw
  *   `ReceiveOnlyError`, `cancelSend` reports "not queued here".
+ * - a queued `PendingReceive` is recorded in the diagnostics inventory when it
+ *   is on (`@csp-kit/channel/diagnostics`), as `recv`, `values` or `sleep` on
+ *   the port's `describe()` ("a timer channel").
  */
 
 import { None, type Option, Some, type TryRecvResult, type ValuesIterator, type WaitOptions } from "@csp-kit/channel";
+import { DIAGNOSTIC_LABEL, DIAGNOSTICS, recordParked } from "@csp-kit/channel/diagnostics";
 import {
   checkSignal,
   PendingReceive,
@@ -57,7 +61,9 @@ export function receive<T, R>(
   }
   return new Promise<R>((resolve, reject) => {
     const w = new PendingReceive<T, R>(port, wrap, resolve, reject);
-    if (!port.pollRecv(w)) w.wait(signal);
+    if (port.pollRecv(w)) return;
+    w.wait(signal);
+    if (DIAGNOSTICS.on) recordParked(port, "timer", operation.startsWith("recv") ? "recv" : operation, w);
   });
 }
 
@@ -90,6 +96,11 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
   /** This object is its own port. */
   get [PORT](): Port<T> {
     return this;
+  }
+
+  /** How the diagnostics inventory names this channel: its `describe()`. */
+  [DIAGNOSTIC_LABEL](): string {
+    return this.describe();
   }
 
   /** Refused: a receive-only channel. Throws {@link ReceiveOnlyError}. */
