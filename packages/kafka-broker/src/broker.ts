@@ -223,6 +223,7 @@ class RunningBroker implements Broker {
 
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      const listening = `${this.host}:${this.port}`;
       this.#stopRetention.close();
       await this.#retention;
       await this.#listener.close();
@@ -232,7 +233,7 @@ class RunningBroker implements Broker {
         await new Promise<void>((resolve) => http.close(() => resolve()));
       }
       await this.#topics.close();
-      this.#ctx.logger.info("broker stopped", { listening: `${this.host}:${this.port}` });
+      this.#ctx.logger.info("broker stopped", { listening });
     })();
     return this.#closing;
   }
