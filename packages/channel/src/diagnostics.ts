@@ -72,7 +72,7 @@ export interface DiagnosticsOptions {
  * was recorded and only changes `stacks`. Operations that started waiting
  * before the call are not known: enable before the code under test runs.
  *
- * @throws {@link InvalidOptionError} when `stacks` is neither a boolean nor undefined.
+ * @throws {@link @csp-kit/channel!InvalidOptionError | InvalidOptionError} when `stacks` is neither a boolean nor undefined.
  *
  * @example
  * ```ts
