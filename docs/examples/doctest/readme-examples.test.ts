@@ -1,5 +1,6 @@
 /**
- * Doctests: every ```ts sample of the root README, the Usage example of every package README, and every guide block
+ * Doctests: every ```ts sample of the root README, the Usage example of every
+ * package README (and any block of it fenced ```ts run), and every guide block
  * fenced as ```ts run, is executed, so the documentation cannot drift from the
  * code. Each block is written to a temporary module and imported; a block
  * asserts its own result by throwing.
@@ -16,10 +17,20 @@ function usageBlocks(markdown: string): string[] {
   if (start < 0) return [];
   const end = markdown.indexOf("\n## ", start + 3);
   const section = markdown.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const usage = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  // Outside Usage, a block fenced ```ts run is a complete program too (the guides' convention).
+  const marked = [...markdown.matchAll(/```ts run\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  return [...usage, ...marked];
+}
+
+/** Whether packages/<name> is a private (never published, so not user-documented) package, such as testkit. */
+function isPrivate(name: string): boolean {
+  const manifest = `${root}packages/${name}/package.json`;
+  return existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { private?: boolean }).private === true;
 }
 
 const readmes = readdirSync(`${root}packages`)
+  .filter((name) => !isPrivate(name))
   .map((name) => ({ name, path: `${root}packages/${name}/README.md` }))
   .map(({ name, path }) => ({ name, blocks: existsSync(path) ? usageBlocks(readFileSync(path, "utf8")) : [] }));
 
@@ -38,14 +49,24 @@ const frontPage = [...readFileSync(`${root}README.md`, "utf8").matchAll(/```ts\n
   (m) => m[1] as string,
 );
 
-async function run(name: string, code: string): Promise<void> {
-  mkdirSync(scratch, { recursive: true });
-  const file = `${scratch}${name}.ts`;
+/**
+ * Where a package README's blocks are written: inside that package
+ * (`packages/<name>/.doctest-generated/`), so they resolve the package's own
+ * dependencies and devDependencies (kafka-broker's sample imports kafkajs).
+ */
+const packageScratch = (name: string): string => `${root}packages/${name}/.doctest-generated/`;
+
+async function run(name: string, code: string, dir: string = scratch): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}${name}.ts`;
   writeFileSync(file, `${code}\nexport {};\n`);
   await import(/* @vite-ignore */ file);
 }
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  for (const { name } of readmes) rmSync(packageScratch(name), { recursive: true, force: true });
+});
 
 describe("package README usage examples run as written", () => {
   it("every package README has a Usage example", () => {
@@ -54,7 +75,7 @@ describe("package README usage examples run as written", () => {
 
   for (const { name, blocks } of readmes) {
     blocks.forEach((code, i) => {
-      it(`@csp-kit/${name} usage example ${i + 1}`, () => run(`${name}-${i + 1}`, code));
+      it(`@csp-kit/${name} usage example ${i + 1}`, () => run(`${name}-${i + 1}`, code, packageScratch(name)));
     });
   }
 });
