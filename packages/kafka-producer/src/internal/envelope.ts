@@ -83,3 +83,17 @@ export type PartitionEnvelope = MessageEnvelope | SynEnvelope | FinEnvelope;
 export function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
+
+const shutdowns = new WeakSet<object>();
+
+/** A new shutdown envelope (recognised by identity, so no user message can pass for one). */
+export function shutdownEnvelope(): ShutdownEnvelope {
+  const e: ShutdownEnvelope = { kind: "shutdown" };
+  shutdowns.add(e);
+  return e;
+}
+
+/** Whether `v` was made by {@link shutdownEnvelope}. */
+export function isShutdownEnvelope(v: unknown): v is ShutdownEnvelope {
+  return typeof v === "object" && v !== null && shutdowns.has(v);
+}

@@ -1,0 +1,299 @@
+/**
+ * The broker producer — sarama's `brokerProducer`: an aggregator and a
+ * flusher for one broker.
+ *
+ * Cardinality: one per broker, shared by the partition producers whose
+ *   leader it is and reference-counted by them (`ProducerCore`).
+ * Job: batch messages by count, bytes and time (the aggregator), send the
+ *   batches as Produce requests with up to `maxOpenRequests` in flight (the
+ *   flusher), and turn each response into successes, retries and errors.
+ * Never blocks on: the network. The aggregator is the seed's select loop —
+ *   input, the flush timer, the response queue, and an output case that is
+ *   `null` until a batch is ready (rehearsed in docs/examples/aggregator) —
+ *   and all I/O is in the flusher, whose results come back through an
+ *   unbounded channel (sarama's response forwarder), so a network callback
+ *   never waits for the aggregator.
+ * Channels: `input` (from partition producers: messages, syn, fin),
+ *   `#toFlusher` (aggregator → flusher, unbuffered: the null-output case),
+ *   `#responses` (flusher → aggregator, unbounded), plus `core.retries`.
+ * Shutdown: the last reference closes `input`; the aggregator then sends
+ *   what it holds, waits for every response, closes `#toFlusher`, and
+ *   `done` resolves once the flusher has finished too.
+ *
+ * Partition muting (sarama v1.48): a partition with a batch in flight is
+ * muted — its newer messages stay in the accumulating set until the answer
+ * came back — so with `maxOpenRequests > 1` a later batch can never overtake
+ * one that is about to be retried.
+ *
+ * Invariants:
+ * - `#retrying` holds the partitions whose last response was a retriable
+ *   error (or all, once `#closing`): their messages are bounced to retry
+ *   until a syn (a new attachment) or their fin clears the mark;
+ * - `#muted` is exactly the set of partitions in `#inFlightSets`;
+ * - every message taken from `input` is in the accumulating set, in a set
+ *   in flight, or has been handed to success, error or retry.
+ */
+
+import { Channel } from "@csp-kit/channel";
+import {
+  ApiKey,
+  errorByCode,
+  KafkaError,
+  KafkaErrorCode,
+  type ProduceRequest,
+  type ProduceResponse,
+} from "@csp-kit/kafka-protocol";
+import { recv, select, send } from "@csp-kit/select";
+import { after, type Receiver } from "@csp-kit/timers";
+import { ShuttingDownError } from "../../errors.js";
+import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "../envelope.js";
+import { buildRecords, ProduceSet } from "../produce-set.js";
+import type { ProducerCore } from "../producer-core.js";
+
+/** Sends one Produce request to the broker: resolves with the response, or undefined for acks 0. */
+export type ProduceTransport = (request: ProduceRequest) => Promise<ProduceResponse | undefined>;
+
+interface Outcome {
+  readonly set: ProduceSet;
+  readonly result:
+    | { readonly ok: true; readonly response: ProduceResponse | undefined }
+    | { readonly ok: false; readonly error: unknown };
+}
+
+/** One broker's aggregator and flusher. See the module header. */
+export class BrokerProducer {
+  readonly nodeId: number;
+  /** From the partition producers; closed by the core when the last reference goes. */
+  readonly input = new Channel<PartitionEnvelope>();
+  /** Resolves when both loops have ended. */
+  readonly done: Promise<void>;
+  readonly #core: ProducerCore;
+  readonly #transport: () => Promise<ProduceTransport>;
+  readonly #toFlusher = new Channel<ProduceSet>();
+  readonly #responses = Channel.infinite<Outcome>();
+  readonly #retrying = new Map<string, unknown>();
+  readonly #muted = new Set<string>();
+  #inFlightSets = 0;
+  /** The connection error that ended this broker producer, or undefined while healthy. */
+  #closing: unknown;
+
+  constructor(core: ProducerCore, nodeId: number, transport: () => Promise<ProduceTransport>) {
+    this.#core = core;
+    this.nodeId = nodeId;
+    this.#transport = transport;
+    this.done = Promise.all([this.#aggregate(), this.#flush()]).then(() => undefined);
+  }
+
+  // ---- the aggregator ----------------------------------------------------------
+
+  async #aggregate(): Promise<void> {
+    const { config } = this.#core;
+    let acc = new ProduceSet(config);
+    let timer: Receiver<number> | null = null;
+    let timerFired = false;
+    let inputOpen = true;
+    for (;;) {
+      // The output case: on only when a batch is ready and some of it is not muted.
+      const ready = acc.readyToFlush() || (timerFired && !acc.empty) || (!inputOpen && !acc.empty);
+      const candidate = ready ? this.#unmuted(acc) : null;
+      if (!inputOpen && acc.empty && this.#inFlightSets === 0) break;
+      const r = await select({
+        msg: recv(inputOpen ? this.input : null),
+        tick: recv(timer),
+        out: send(candidate === null ? null : this.#toFlusher, candidate as ProduceSet),
+        response: recv(this.#inFlightSets > 0 ? this.#responses : null),
+      });
+      switch (r.case) {
+        case "msg": {
+          if (r.value.isNone()) {
+            inputOpen = false;
+            break;
+          }
+          const e = r.value.value;
+          if (e.kind === "syn") {
+            this.#retrying.delete(tpKey(e.topic, e.partition));
+            this.#core.inFlight.done();
+            break;
+          }
+          const key = tpKey(e.topic, e.partition);
+          const reason = this.#closing ?? this.#retrying.get(key);
+          if (reason !== undefined || this.#retrying.has(key)) {
+            await this.#core.retryMessage(e, reason);
+            if (e.kind === "fin" && this.#closing === undefined) this.#retrying.delete(key);
+            break;
+          }
+          if (e.kind === "fin") {
+            // Nothing of its partition is failing here: bounce it so it chases what was sent before it.
+            // Messages of its level still here (accumulating or in flight) come back first only if they fail;
+            // if they succeed, their order is already kept.
+            await this.#core.retryMessage(e, new ShuttingDownError());
+            break;
+          }
+          if (!acc.empty && acc.wouldOverflow(e)) {
+            // A hard limit: the current set must go first. Hand it over (waiting for the flusher), then start anew.
+            await this.#handOver(acc);
+            acc = new ProduceSet(config);
+            timer = null;
+            timerFired = false;
+          }
+          acc.add(e);
+          if (config.flush.frequency > 0 && timer === null) timer = after(config.flush.frequency, config);
+          break;
+        }
+        case "tick":
+          timerFired = true;
+          timer = null;
+          break;
+        case "out": {
+          const sent = candidate as ProduceSet;
+          for (const p of sent.each()) acc.dropPartition(p.topic, p.partition);
+          this.#mute(sent);
+          if (acc.empty) {
+            timer = null;
+            timerFired = false;
+          }
+          break;
+        }
+        case "response":
+          if (r.value.isSome()) await this.#handle(r.value.value, acc);
+          break;
+      }
+    }
+    this.#toFlusher.close();
+  }
+
+  /** The partitions of `acc` that are not muted, as a set of their own; null when all are muted. */
+  #unmuted(acc: ProduceSet): ProduceSet | null {
+    const out = new ProduceSet(this.#core.config);
+    for (const p of acc.each()) {
+      if (this.#muted.has(tpKey(p.topic, p.partition))) continue;
+      for (const m of p.messages) out.add(m);
+    }
+    return out.empty ? null : out;
+  }
+
+  #mute(set: ProduceSet): void {
+    this.#inFlightSets++;
+    for (const p of set.each()) this.#muted.add(tpKey(p.topic, p.partition));
+  }
+
+  /** Hands `set` over whole: waits for the flusher (while answering responses, so the flusher can make room). */
+  async #handOver(set: ProduceSet): Promise<void> {
+    for (;;) {
+      const muted = [...set.each()].some((p) => this.#muted.has(tpKey(p.topic, p.partition)));
+      const r = await select({
+        out: send(muted ? null : this.#toFlusher, set),
+        response: recv(this.#inFlightSets > 0 ? this.#responses : null),
+      });
+      if (r.case === "out") {
+        this.#mute(set);
+        return;
+      }
+      if (r.value.isSome()) await this.#handle(r.value.value, null);
+    }
+  }
+
+  /** Turns one outcome into successes, retries and errors. */
+  async #handle(o: Outcome, acc: ProduceSet | null): Promise<void> {
+    this.#inFlightSets--;
+    for (const p of o.set.each()) this.#muted.delete(tpKey(p.topic, p.partition));
+    const core = this.#core;
+    if (!o.result.ok) {
+      // The connection failed: abandon this broker, retry everything it holds.
+      this.#closing ??= o.result.error;
+      core.abandon(this);
+      for (const m of o.set.messages()) await core.retryMessage(m, o.result.error);
+      if (acc !== null) for (const m of [...acc.messages()]) await this.#retryOut(acc, m, o.result.error);
+      return;
+    }
+    const response = o.result.response;
+    for (const p of o.set.each()) {
+      const key = tpKey(p.topic, p.partition);
+      if (response === undefined) {
+        for (const m of p.messages) await core.returnSuccess(m, -1n, m.timestamp);
+        continue;
+      }
+      const pr = response.responses
+        .find((t) => t.name === p.topic)
+        ?.partitionResponses.find((x) => x.index === p.partition);
+      const code = pr === undefined ? KafkaErrorCode.UNKNOWN_SERVER_ERROR : pr.errorCode;
+      if (code === 0 || code === KafkaErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+        const base = pr?.baseOffset ?? -1n;
+        const appendTime = pr === undefined || pr.logAppendTimeMs < 0n ? undefined : Number(pr.logAppendTimeMs);
+        for (const [i, m] of p.messages.entries()) {
+          await core.returnSuccess(m, base < 0n ? -1n : base + BigInt(i), appendTime ?? m.timestamp);
+        }
+        continue;
+      }
+      const error = new KafkaError(code, {
+        apiKey: ApiKey.Produce,
+        topic: p.topic,
+        partition: p.partition,
+        brokerMessage: pr?.errorMessage ?? null,
+      });
+      if (errorByCode(code).retriable) {
+        // Decided from the protocol table's `retriable` column, never a hand-written list.
+        this.#retrying.set(key, error);
+        for (const m of p.messages) await core.retryMessage(m, error);
+        if (acc !== null) for (const m of acc.dropPartition(p.topic, p.partition)) await core.retryMessage(m, error);
+      } else {
+        for (const m of p.messages) await core.returnError(m.message, m.partition, error);
+      }
+    }
+  }
+
+  async #retryOut(acc: ProduceSet, m: MessageEnvelope, error: unknown): Promise<void> {
+    acc.dropPartition(m.topic, m.partition);
+    await this.#core.retryMessage(m, error);
+  }
+
+  // ---- the flusher -------------------------------------------------------------
+
+  async #flush(): Promise<void> {
+    const { config } = this.#core;
+    const slots = new Channel<void>(config.maxOpenRequests);
+    const running: Promise<void>[] = [];
+    for await (const set of this.#toFlusher) {
+      await slots.send(); // at most maxOpenRequests in flight; a slot frees when a response is queued
+      const outcome = this.#send(set).then((result) => {
+        slots.tryRecv();
+        this.#responses.trySend({ set, result });
+      });
+      running.push(outcome);
+      if (running.length > 64) running.splice(0, running.length - 64);
+    }
+    await Promise.all(running);
+    this.#responses.close();
+  }
+
+  /** One request: encode every partition's batch, send, await the answer. Never rejects. */
+  async #send(set: ProduceSet): Promise<Outcome["result"]> {
+    const { config } = this.#core;
+    try {
+      const transport = await this.#transport();
+      const topics = new Map<string, { index: number; records: Uint8Array }[]>();
+      for (const p of set.each()) {
+        const records = await buildRecords(p, {
+          compression: config.compression,
+          compressionLevel: config.compressionLevel,
+          producerId: this.#core.producerId,
+        });
+        let list = topics.get(p.topic);
+        if (list === undefined) {
+          list = [];
+          topics.set(p.topic, list);
+        }
+        list.push({ index: p.partition, records });
+      }
+      const response = await transport({
+        transactionalId: null,
+        acks: config.requiredAcks,
+        timeoutMs: config.timeout,
+        topicData: [...topics].map(([name, partitionData]) => ({ name, partitionData })),
+      });
+      return { ok: true, response };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+}
