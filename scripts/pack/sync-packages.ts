@@ -16,7 +16,9 @@
  * - tsup.config.ts: `cspKitBuild()` from tsup-preset.ts.
  * - README.md: no relative links (they break on the registry's page): links
  *   into the repository are absolute.
- * - typedoc.json: its entry points are every subpath of every package.
+ * - typedoc.json: its entry points are every subpath of every package; each
+ *   entry file's comment has `@packageDocumentation` and `@module <specifier>`
+ *   (checked, not written: the comment is the package's own prose).
  *
  * Invariants: fields a package owns (name, version, description, keywords,
  * dependencies of every kind, other scripts) are kept as they are; running it
@@ -220,7 +222,15 @@ for (const folder of folders) {
     put(readme, text, "relative links (they break on the registry's page) or a stale Install block");
   }
 
-  for (const source of Object.values(entryPoints(dir))) typedocEntries.push(`packages/${folder}/${source}`);
+  for (const [name, source] of Object.entries(entryPoints(dir))) {
+    typedocEntries.push(`packages/${folder}/${source}`);
+    // The API site names each module by its @module tag (else by its path, "kafka-broker/src").
+    const specifier = name === "index" ? pkg.name : `${pkg.name}/${name}`;
+    if (!readFileSync(join(dir, source), "utf8").includes(`@module ${specifier}\n`))
+      problems.push(
+        `packages/${folder}/${source}: its file comment needs "@packageDocumentation" and "@module ${specifier}" (the name the API site shows)`,
+      );
+  }
 }
 
 const typedocPath = join(root, "typedoc.json");

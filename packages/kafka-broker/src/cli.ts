@@ -12,6 +12,8 @@
  * stops it cleanly (connections closed, logs flushed) and it exits 0. A bad
  * option prints what is wrong and the usage, and exits 2; a broker that
  * cannot start (port taken, unreadable data directory) exits 1.
+ * @packageDocumentation
+ * @module @csp-kit/kafka-broker/cli
  */
 
 import { parseArgs } from "node:util";

@@ -1,6 +1,10 @@
-// @csp-kit/kafka-broker: the public surface. This file only re-exports.
-// The broker (startBroker, its options and their validation, the slow-client
-// policies, the logger) and the storage layer's error classes.
+/**
+ * @csp-kit/kafka-broker: the public surface. This file only re-exports.
+ * The broker (startBroker, its options and their validation, the slow-client
+ * policies, the logger) and the storage layer's error classes.
+ * @packageDocumentation
+ * @module @csp-kit/kafka-broker
+ */
 export {
   type Broker,
   BrokerStartError,

@@ -1,4 +1,8 @@
-// @csp-kit/kafka-protocol: the public surface. This file only re-exports.
+/**
+ * @csp-kit/kafka-protocol: the public surface. This file only re-exports.
+ * @packageDocumentation
+ * @module @csp-kit/kafka-protocol
+ */
 export {
   API_VERSIONS,
   ApiKey,
