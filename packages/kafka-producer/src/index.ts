@@ -5,6 +5,7 @@
  * @module @csp-kit/kafka-producer
  */
 
+export { AsyncProducer } from "./async-producer.js";
 export {
   type Compression,
   DEFAULTS,
@@ -57,3 +58,4 @@ export {
   randomPartitioner,
   roundRobinPartitioner,
 } from "./partitioner.js";
+export { SyncProducer } from "./sync-producer.js";
