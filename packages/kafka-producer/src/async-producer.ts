@@ -35,7 +35,8 @@ import type { ProducedMessage, ProducerMessage } from "./message.js";
  *
  * **Your obligations (sarama's rule):** whoever enables `returnSuccesses`
  * must drain `successes`, and with `returnErrors` (on by default) must drain
- * `errors` — or use `close()`, which drains both for you. An undrained
+ * `errors` — or use `close()`, which drains both for you (so a program with
+ * its own `successes` loop shuts down with `asyncClose()`). An undrained
  * channel stalls the whole producer once its buffer is full: that is the
  * backpressure. Always `await producer.close()` at the end.
  *
