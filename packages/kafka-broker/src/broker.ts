@@ -48,8 +48,11 @@ export { BrokerStartError, isBrokerStartError } from "./internal/server/errors.j
 
 /** One partition in {@link BrokerStats}. */
 export interface PartitionStats {
+  /** The partition index. */
   readonly partition: number;
+  /** The first offset a consumer can read. */
   readonly logStartOffset: number;
+  /** The offset the next record will get (one replica: the log end). */
   readonly highWatermark: number;
   /** Bytes held, all segments. */
   readonly bytes: number;
@@ -59,19 +62,28 @@ export interface PartitionStats {
 
 /** One topic in {@link BrokerStats}. */
 export interface TopicStats {
+  /** The topic's name. */
   readonly name: string;
+  /** The topic id, as Kafka prints it. */
   readonly id: string;
   readonly partitions: readonly PartitionStats[];
 }
 
 /** A snapshot of the broker: topics with their offsets, and clients with their outbox depth. */
 export interface BrokerStats {
+  /** This broker's node id. */
   readonly nodeId: number;
+  /** The cluster id clients see in Metadata. */
   readonly clusterId: string;
+  /** `host:port` listened on. */
   readonly listening: string;
+  /** Whether the logs are in a data directory. */
   readonly durable: boolean;
+  /** The slow-client policy's description, e.g. `"soft 64 MiB for 60 s"`. */
   readonly slowClientPolicy: string;
+  /** Every topic, in creation order. */
   readonly topics: readonly TopicStats[];
+  /** Every open connection. */
   readonly connections: readonly ConnectionStats[];
   /** Connections refused at `maxConnections`. */
   readonly refusedConnections: number;
@@ -105,7 +117,9 @@ export interface Broker extends AsyncDisposable {
   readonly bootstrap: string;
   /** The port of the HTTP state server, when `httpPort` was set. */
   readonly httpPort: number | undefined;
+  /** The cluster id clients see in Metadata (kept in the data directory across restarts). */
   readonly clusterId: string;
+  /** This broker's node id: the leader of every partition and the controller. */
   readonly nodeId: number;
   /** The validated configuration. */
   readonly config: BrokerConfig;

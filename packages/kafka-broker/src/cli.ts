@@ -24,7 +24,7 @@ import { isBrokerStartError } from "./internal/server/errors.js";
 import { isLogLevel, type LogLevel } from "./internal/server/logger.js";
 
 /** The usage text `--help` prints. */
-export const USAGE = `usage: csp-kit-broker [options]
+export const USAGE: string = `usage: csp-kit-broker [options]
 
   --host HOST               address to listen on (default 127.0.0.1: this machine only)
   --port PORT               port to listen on (default ${DEFAULT_KAFKA_PORT}; 0 picks a free one)
@@ -40,7 +40,9 @@ export const USAGE = `usage: csp-kit-broker [options]
 
 /** Where the CLI writes, and how it learns to stop; `runCli` passes the process's. */
 export interface CliIo {
+  /** Where the listening line, `--help` and "stopped" go (whole lines, newline included). */
   readonly stdout: (line: string) => void;
+  /** Where problems with the command line or the start go. */
   readonly stderr: (line: string) => void;
   /** Calls `stop` once when the process is asked to stop (SIGINT, SIGTERM). */
   readonly onStop: (stop: () => void) => void;

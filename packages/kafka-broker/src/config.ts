@@ -110,31 +110,55 @@ export interface BrokerOptions {
   readonly nativeCrc32c?: boolean | undefined;
 }
 
-/** The validated options: every default filled in. */
+/** The validated options: every default filled in (each member is documented on {@link BrokerOptions}). */
 export interface BrokerConfig {
+  /** {@link BrokerOptions.host}, validated, its default filled in. */
   readonly host: string;
+  /** {@link BrokerOptions.port}, validated, its default filled in. */
   readonly port: number;
+  /** {@link BrokerOptions.advertisedHost}, validated, its default filled in. */
   readonly advertisedHost: string;
+  /** {@link BrokerOptions.advertisedPort}, validated, its default filled in. */
   readonly advertisedPort: number | undefined;
+  /** {@link BrokerOptions.nodeId}, validated, its default filled in. */
   readonly nodeId: number;
+  /** {@link BrokerOptions.clusterId}, validated, its default filled in. */
   readonly clusterId: string | undefined;
+  /** {@link BrokerOptions.defaultPartitions}, validated, its default filled in. */
   readonly defaultPartitions: number;
+  /** {@link BrokerOptions.autoCreateTopics}, validated, its default filled in. */
   readonly autoCreateTopics: boolean;
+  /** {@link BrokerOptions.maxMessageBytes}, validated, its default filled in. */
   readonly maxMessageBytes: number;
+  /** {@link BrokerOptions.maxFrameBytes}, validated, its default filled in. */
   readonly maxFrameBytes: number;
+  /** {@link BrokerOptions.maxConnections}, validated, its default filled in. */
   readonly maxConnections: number;
+  /** {@link BrokerOptions.maxInFlightRequests}, validated, its default filled in. */
   readonly maxInFlightRequests: number;
+  /** {@link BrokerOptions.outboxPauseBytes}, validated, its default filled in. */
   readonly outboxPauseBytes: number;
+  /** {@link BrokerOptions.slowClient}, validated, its default filled in. */
   readonly slowClient: SlowClientPolicy;
+  /** {@link BrokerOptions.dataDir}, validated, its default filled in. */
   readonly dataDir: string | undefined;
+  /** {@link BrokerOptions.flush}, validated, its default filled in. */
   readonly flush: FlushPolicy;
+  /** {@link BrokerOptions.retentionMs}, validated, its default filled in. */
   readonly retentionMs: number;
+  /** {@link BrokerOptions.retentionBytes}, validated, its default filled in. */
   readonly retentionBytes: number;
+  /** {@link BrokerOptions.segmentBytes}, validated, its default filled in. */
   readonly segmentBytes: number;
+  /** {@link BrokerOptions.retentionCheckIntervalMs}, validated, its default filled in. */
   readonly retentionCheckIntervalMs: number;
+  /** {@link BrokerOptions.httpPort}, validated, its default filled in. */
   readonly httpPort: number | undefined;
+  /** {@link BrokerOptions.logger}, validated, its default filled in. */
   readonly logger: BrokerLogger;
+  /** {@link BrokerOptions.clock}, validated, its default filled in. */
   readonly clock: Clock | undefined;
+  /** {@link BrokerOptions.nativeCrc32c}, validated, its default filled in. */
   readonly nativeCrc32c: boolean;
 }
 

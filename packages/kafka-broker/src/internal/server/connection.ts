@@ -111,14 +111,21 @@ export interface ConnectionOptions {
 
 /** A snapshot of a connection, for the stats. */
 export interface ConnectionStats {
+  /** A number unique within this broker (the one its log lines carry). */
   readonly id: number;
+  /** The client's `address:port`. */
   readonly remote: string;
+  /** The client id of its last request, or null. */
   readonly clientId: string | null;
+  /** Requests read and decoded so far. */
   readonly requests: number;
+  /** Bytes received. */
   readonly bytesIn: number;
+  /** Response bytes written. */
   readonly bytesOut: number;
   /** Response bytes produced and not yet taken by the client. */
   readonly outboxBytes: number;
+  /** The most `outboxBytes` ever held. */
   readonly outboxPeakBytes: number;
   /** Responses started and not yet written. */
   readonly outboxResponses: number;

@@ -16,6 +16,7 @@
  * `startBroker` and the CLI) before anything listens or is written.
  */
 export class InvalidBrokerConfigError extends RangeError {
+  /** Always `"InvalidBrokerConfigError"`. */
   override name = "InvalidBrokerConfigError";
   /** The option that was rejected, e.g. `"port"`. */
   readonly option: string;
@@ -34,6 +35,7 @@ export class InvalidBrokerConfigError extends RangeError {
  * error; nothing is left listening.
  */
 export class BrokerStartError extends Error {
+  /** Always `"BrokerStartError"`. */
   override name = "BrokerStartError";
 }
 

@@ -25,9 +25,13 @@ export type LogDetails = Readonly<Record<string, unknown>>;
  * (`info`), every connection opened and closed (`debug`).
  */
 export interface BrokerLogger {
+  /** Something failed inside the broker (a handler threw, a disk failed). */
   error(message: string, details: LogDetails): void;
+  /** A client was cut off (malformed input, too slow, over the limit), or recovery dropped data. */
   warn(message: string, details: LogDetails): void;
+  /** The broker's own life: started, stopped, a topic created or deleted. */
   info(message: string, details: LogDetails): void;
+  /** Every connection opened and closed, retention passes. */
   debug(message: string, details: LogDetails): void;
 }
 
