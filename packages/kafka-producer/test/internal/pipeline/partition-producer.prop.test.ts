@@ -186,7 +186,7 @@ describe("PartitionProducer: retry levels and the fin chaser", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          fails: fc.array(fc.boolean({}), { minLength: 1, maxLength: 40 }),
+          fails: fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
           flushes: fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }),
           leaders: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 10 }),
         }),
