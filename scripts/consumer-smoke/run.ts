@@ -57,9 +57,12 @@ export const TYPESCRIPTS: ReadonlyArray<readonly [label: string, pkg: string]> =
 ];
 
 const requireFromRoot = createRequire(join(root, "package.json"));
+// The extra compilers are devDependencies of this folder's private workspace package
+// (at the root their `tsc` bins would shadow the workspace's TypeScript).
+const requireFromHere = createRequire(fileURLToPath(new URL("./package.json", import.meta.url)));
 
 function tscOf(pkg: string): { version: string; bin: string } {
-  const manifestPath = requireFromRoot.resolve(`${pkg}/package.json`);
+  const manifestPath = (pkg === "typescript" ? requireFromRoot : requireFromHere).resolve(`${pkg}/package.json`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { version: string; bin: Record<string, string> };
   return { version: manifest.version, bin: join(dirname(manifestPath), manifest.bin.tsc as string) };
 }
