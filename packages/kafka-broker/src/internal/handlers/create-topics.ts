@@ -16,6 +16,10 @@
  * factor -1 means 1. `validate_only` checks everything and creates nothing.
  * From v5 the answer carries the partition count, the replication factor
  * and the topic's effective configs.
+ *
+ * Invariants: a topic answered with an error was not created; topics are
+ * checked and created one by one in request order, so an earlier topic of
+ * the same request already exists when a later one is checked.
  */
 
 import {

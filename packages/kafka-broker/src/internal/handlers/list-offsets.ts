@@ -18,6 +18,10 @@
  * then the batch's base offset and max timestamp (still a correct place to
  * start reading from, at batch grain). A special timestamp below the
  * version that introduced it gets UNSUPPORTED_VERSION (35), as in Kafka.
+ *
+ * Invariants: the answer lists topics and partitions in request order; an
+ * offset answered is within [log start, high watermark] at the time it was
+ * read, or -1.
  */
 
 import {

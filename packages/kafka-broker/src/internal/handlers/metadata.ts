@@ -12,6 +12,9 @@
  *   answered at once with its partitions, not LEADER_NOT_AVAILABLE first;
  * - otherwise UNKNOWN_TOPIC_OR_PARTITION (3), or UNKNOWN_TOPIC_ID (100) by
  *   id; an illegal name gets INVALID_TOPIC_EXCEPTION (17).
+ *
+ * Invariants: every broker id the answer names (leaders, replicas, the
+ * controller) is in its broker list; each requested topic is answered once.
  */
 
 import {

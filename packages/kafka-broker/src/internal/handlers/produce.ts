@@ -24,6 +24,14 @@
  * The response waits for every partition's append promise (durable under
  * `flush: "always"`); later requests start meanwhile, and their responses
  * queue behind this one.
+ *
+ * Invariants:
+ * - appends start synchronously, in request order, so one connection's
+ *   pipelined produces to a partition get increasing offsets in the order
+ *   they were sent;
+ * - a partition answered with an error stored nothing (the log checks every
+ *   batch before it stores any);
+ * - the response lists topics and partitions in request order.
  */
 
 import {

@@ -8,6 +8,10 @@
  * on one broker is accepted (`cleanup.policy=delete`,
  * `min.insync.replicas`), or is refused with INVALID_CONFIG and a message
  * that says why: the broker never accepts a setting it would then ignore.
+ *
+ * Invariants: `topicLogSettings` is pure (the same defaults and configs give
+ * the same settings), so a topic reopened from the metadata file gets the
+ * settings it was created with.
  */
 
 import { UNLIMITED } from "../log/log-config.js";
