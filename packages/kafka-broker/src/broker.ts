@@ -36,15 +36,15 @@ import {
   MAX_PARTITIONS,
   validateConfig,
 } from "./config.js";
+import { BrokerStartError } from "./errors.js";
 import type { BrokerContext } from "./internal/handlers/context.js";
 import { createDispatch } from "./internal/handlers/dispatch.js";
 import type { ConnectionStats } from "./internal/server/connection.js";
-import { BrokerStartError } from "./internal/server/errors.js";
 import { Listener } from "./internal/server/listener.js";
 import { topicLogSettings, topicNameProblem } from "./internal/topics/topic-config.js";
 import { newTopicId, TopicRegistry } from "./internal/topics/topic-registry.js";
 
-export { BrokerStartError, isBrokerStartError } from "./internal/server/errors.js";
+export { BrokerStartError, isBrokerStartError } from "./errors.js";
 
 /** One partition in {@link BrokerStats}. */
 export interface PartitionStats {

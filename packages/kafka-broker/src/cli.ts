@@ -19,8 +19,8 @@
 import { parseArgs } from "node:util";
 import { type Broker, startBroker } from "./broker.js";
 import { type BrokerOptions, DEFAULT_KAFKA_PORT, isInvalidBrokerConfigError } from "./config.js";
+import { isBrokerStartError } from "./errors.js";
 import type { FlushPolicy } from "./internal/log/store.js";
-import { isBrokerStartError } from "./internal/server/errors.js";
 import { isLogLevel, type LogLevel } from "./internal/server/logger.js";
 
 /** The usage text `--help` prints. */

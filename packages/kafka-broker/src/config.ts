@@ -11,14 +11,14 @@
  */
 
 import type { Clock } from "@csp-kit/timers";
+import { InvalidBrokerConfigError } from "./errors.js";
 import { DEFAULT_MAX_BATCH_BYTES, DEFAULT_RETENTION_MS, DEFAULT_SEGMENT_BYTES } from "./internal/log/log-config.js";
 import { checkFlushPolicy } from "./internal/log/segment-store.js";
 import type { FlushPolicy } from "./internal/log/store.js";
-import { InvalidBrokerConfigError } from "./internal/server/errors.js";
 import { type BrokerLogger, consoleLogger, isLogLevel, LOG_LEVELS, type LogLevel } from "./internal/server/logger.js";
 import { type SlowClientPolicy, softLimit } from "./internal/server/slow-client.js";
 
-export { InvalidBrokerConfigError, isInvalidBrokerConfigError } from "./internal/server/errors.js";
+export { InvalidBrokerConfigError, isInvalidBrokerConfigError } from "./errors.js";
 
 /** The default listening address: loopback only. */
 export const DEFAULT_HOST = "127.0.0.1";

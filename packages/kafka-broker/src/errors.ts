@@ -1,5 +1,6 @@
 /**
- * The errors @csp-kit/kafka-broker throws. Each class has a stable `name` and
+ * The errors @csp-kit/kafka-broker throws — the storage layer's and the
+ * network side's. Each class has a stable `name` and
  * an `is…Error` guard that also recognises instances from another copy of the
  * package (by `name`).
  *
@@ -73,6 +74,36 @@ export class LogClosedError extends Error {
   }
 }
 
+/**
+ * A broker option outside its range: a port that is not 0–65535, a partition
+ * count below 1, a flush policy that is not "always", "never" or a number of
+ * milliseconds, an unknown log level. Thrown by `validateConfig` (and so by
+ * `startBroker` and the CLI) before anything listens or is written.
+ */
+export class InvalidBrokerConfigError extends RangeError {
+  /** Always `"InvalidBrokerConfigError"`. */
+  override name = "InvalidBrokerConfigError";
+  /** The option that was rejected, e.g. `"port"`. */
+  readonly option: string;
+  /** The value that was rejected. */
+  readonly value: unknown;
+  constructor(option: string, value: unknown, requirement: string, options?: ErrorOptions) {
+    super(`${option}: ${requirement} (got ${describe(value)})`, options);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/**
+ * The broker could not start: the port is taken, the address is not this
+ * machine's, the data directory cannot be read. `cause` holds the original
+ * error; nothing is left listening.
+ */
+export class BrokerStartError extends Error {
+  /** Always `"BrokerStartError"`. */
+  override name = "BrokerStartError";
+}
+
 function describe(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -105,4 +136,14 @@ export function isLogStorageError(error: unknown): error is LogStorageError {
 /** Whether `error` is a {@link LogClosedError}. */
 export function isLogClosedError(error: unknown): error is LogClosedError {
   return error instanceof LogClosedError || hasName(error, "LogClosedError");
+}
+
+/** Whether `error` is an {@link InvalidBrokerConfigError}. */
+export function isInvalidBrokerConfigError(error: unknown): error is InvalidBrokerConfigError {
+  return error instanceof InvalidBrokerConfigError || hasName(error, "InvalidBrokerConfigError");
+}
+
+/** Whether `error` is a {@link BrokerStartError}. */
+export function isBrokerStartError(error: unknown): error is BrokerStartError {
+  return error instanceof BrokerStartError || hasName(error, "BrokerStartError");
 }

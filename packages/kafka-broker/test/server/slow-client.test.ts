@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isInvalidBrokerConfigError } from "../../src/internal/server/errors.js";
+import { isInvalidBrokerConfigError } from "../../src/errors.js";
 import { hardLimit, softLimit, unlimited } from "../../src/internal/server/slow-client.js";
 
 describe("hardLimit", () => {

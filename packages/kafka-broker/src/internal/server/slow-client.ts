@@ -20,7 +20,7 @@
  *   above the limit and `now - overSince >= ms`.
  */
 
-import { InvalidBrokerConfigError } from "./errors.js";
+import { InvalidBrokerConfigError } from "../../errors.js";
 
 /** What a monitor says about an outbox. */
 export type SlowClientVerdict =
