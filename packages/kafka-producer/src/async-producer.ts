@@ -18,11 +18,10 @@
  */
 
 import { Channel, type Receiver, type Sender } from "@csp-kit/channel";
+import { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
 import { WaitGroup } from "@csp-kit/mutex";
 import { type ProducerConfig, type ProducerOptions, validateConfig } from "./config.js";
 import type { ProducerError } from "./errors.js";
-import { MetadataCache } from "./internal/client/metadata.js";
-import { BrokerPool } from "./internal/client/pool.js";
 import { type PartitionEnvelope, type ShutdownEnvelope, shutdownEnvelope } from "./internal/envelope.js";
 import { BrokerProducer } from "./internal/pipeline/broker-producer.js";
 import { dispatcher } from "./internal/pipeline/dispatcher.js";

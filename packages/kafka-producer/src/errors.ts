@@ -198,44 +198,9 @@ export function isPartitionerError(e: unknown): e is PartitionerError {
   return hasName(e, "PartitionerError");
 }
 
-/**
- * A broker could not be reached or its connection broke: the dial failed or
- * timed out, the socket closed with requests outstanding, or a response did
- * not arrive within `net.readTimeout`. The producer retries the affected
- * messages; this is the `cause` once retries run out.
- *
- * @see {@link isBrokerConnectionError}
- */
-export class BrokerConnectionError extends Error {
-  override name = "BrokerConnectionError";
-  /** `host:port` of the broker. */
-  readonly address: string;
-  constructor(address: string, message: string, options?: ErrorOptions) {
-    super(`broker ${address}: ${message}`, options);
-    this.address = address;
-  }
-}
-
-/** Whether `e` is a {@link BrokerConnectionError}. */
-export function isBrokerConnectionError(e: unknown): e is BrokerConnectionError {
-  return hasName(e, "BrokerConnectionError");
-}
-
-/**
- * No broker of the bootstrap list (nor any known one) answered a metadata
- * request, or the topic or partition has no leader after the metadata
- * retries. The `cause` of a {@link ProducerError}.
- *
- * @see {@link isMetadataError}
- */
-export class MetadataError extends Error {
-  override name = "MetadataError";
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
-}
-
-/** Whether `e` is a {@link MetadataError}. */
-export function isMetadataError(e: unknown): e is MetadataError {
-  return hasName(e, "MetadataError");
-}
+export {
+  BrokerConnectionError,
+  isBrokerConnectionError,
+  isMetadataError,
+  MetadataError,
+} from "@csp-kit/kafka-client";

@@ -25,13 +25,12 @@
  */
 
 import type { Channel } from "@csp-kit/channel";
+import type { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
 import { ApiKey, KafkaError } from "@csp-kit/kafka-protocol";
 import { Mutex, type WaitGroup } from "@csp-kit/mutex";
 import type { ProducerConfig } from "../config.js";
 import { ProducerError } from "../errors.js";
 import type { ProducedMessage, ProducerMessage } from "../message.js";
-import type { MetadataCache } from "./client/metadata.js";
-import type { BrokerPool } from "./client/pool.js";
 import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "./envelope.js";
 import type { BrokerProducer } from "./pipeline/broker-producer.js";
 

@@ -1,11 +1,10 @@
 import { Channel } from "@csp-kit/channel";
+import type { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
 import { decodeRecordBatch, type ProduceRequest, type ProduceResponse } from "@csp-kit/kafka-protocol";
 import { WaitGroup } from "@csp-kit/mutex";
 import { ManualClock } from "@csp-kit/timers/testing";
 import { describe, expect, it } from "vitest";
 import type { ProducerOptions } from "../../../src/config.js";
-import type { MetadataCache } from "../../../src/internal/client/metadata.js";
-import type { BrokerPool } from "../../../src/internal/client/pool.js";
 import type { PartitionEnvelope } from "../../../src/internal/envelope.js";
 import { BrokerProducer } from "../../../src/internal/pipeline/broker-producer.js";
 import { ProducerCore } from "../../../src/internal/producer-core.js";

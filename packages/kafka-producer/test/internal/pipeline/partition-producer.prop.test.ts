@@ -4,13 +4,13 @@
 // retry rules (a failure marks the partition retrying and bounces what
 // follows until a syn; a fin is always bounced back on the retry path); the
 // retry handler and the reference-counted broker producers are the real ones.
+
 import { Channel } from "@csp-kit/channel";
+import type { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
 import { WaitGroup } from "@csp-kit/mutex";
 import { settle } from "@csp-kit/timers/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { MetadataCache } from "../../../src/internal/client/metadata.js";
-import type { BrokerPool } from "../../../src/internal/client/pool.js";
 import type { MessageEnvelope, PartitionEnvelope } from "../../../src/internal/envelope.js";
 import type { BrokerProducer } from "../../../src/internal/pipeline/broker-producer.js";
 import { PartitionProducer } from "../../../src/internal/pipeline/partition-producer.js";

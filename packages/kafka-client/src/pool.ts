@@ -2,8 +2,8 @@
  * The broker connection pool: one connection per broker, made on first use,
  * re-made with backoff after it breaks.
  *
- * Cardinality: one per client (one per producer today; the consumer will
- *   hold its own).
+ * Cardinality: one per client (each producer and each consumer holds its
+ *   own).
  * Job: map a broker id (from metadata) or "any broker" (for metadata
  *   requests) to a live `BrokerConnection`.
  * Never blocks on: another broker. Each broker's dial is its own promise;
@@ -19,16 +19,11 @@
  *   connection being dialled or the connection itself; an entry whose
  *   connection closed is removed by that connection's close handler;
  * - `addresses` is replaced by metadata only (`setBrokers`).
- *
- * Extraction: `connection.ts`, `pool.ts` and `metadata.ts` depend on
- * kafka-protocol, timers and resiliency and on this package's errors only;
- * they can move as they are to a `@csp-kit/kafka-client` package (the
- * errors with them) that the producer and consumer both import.
  */
 
 import { exponentialBackoff, Retrier } from "@csp-kit/resiliency";
-import { BrokerConnectionError } from "../../errors.js";
 import { BrokerConnection, type ConnectionOptions } from "./connection.js";
+import { BrokerConnectionError } from "./errors.js";
 
 /** Settings of a {@link BrokerPool}. */
 export interface PoolOptions extends ConnectionOptions {

@@ -2,10 +2,10 @@ import { startBroker } from "@csp-kit/kafka-broker";
 import { ApiKey } from "@csp-kit/kafka-protocol";
 import { realClock } from "@csp-kit/timers";
 import { afterEach, describe, expect, it } from "vitest";
-import { isBrokerConnectionError, isMetadataError } from "../../../src/errors.js";
-import { BrokerConnection, CLIENT_VERSIONS } from "../../../src/internal/client/connection.js";
-import { MetadataCache } from "../../../src/internal/client/metadata.js";
-import { BrokerPool } from "../../../src/internal/client/pool.js";
+import { BrokerConnection, CLIENT_VERSIONS } from "../src/connection.js";
+import { isBrokerConnectionError, isMetadataError } from "../src/errors.js";
+import { MetadataCache } from "../src/metadata.js";
+import { BrokerPool } from "../src/pool.js";
 
 const options = { clientId: "test", dialTimeout: 5000, readTimeout: 5000, tls: undefined, clock: realClock };
 const closers: (() => Promise<void> | void)[] = [];

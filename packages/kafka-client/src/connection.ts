@@ -5,7 +5,7 @@
  * Cardinality: one per broker per client (the pool keeps it).
  * Job: turn `request(apiKey, body)` into a frame on the socket and the
  *   matching response frame into a decoded body. Nothing here knows about
- *   producing: the consumer can reuse it as is (see pool.ts).
+ *   producing or consuming: the producer and the consumer share it.
  * Never blocks on: the socket's readers. A response is matched by its
  *   correlation id (Kafka answers in request order on a connection; the map
  *   also tolerates a broker that does not).
@@ -35,7 +35,7 @@ import {
   type ResponseBodies,
 } from "@csp-kit/kafka-protocol";
 import type { Clock, ClockHandle } from "@csp-kit/timers";
-import { BrokerConnectionError } from "../../errors.js";
+import { BrokerConnectionError } from "./errors.js";
 
 /** The versions this client speaks, per API (the produce path needs RecordBatch v2, so Produce >= 3). */
 export const CLIENT_VERSIONS: Readonly<Partial<Record<MessageApiKey, readonly [number, number]>>> = Object.freeze({

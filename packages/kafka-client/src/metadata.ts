@@ -18,7 +18,7 @@
 
 import { ApiKey, errorByCode, KafkaError } from "@csp-kit/kafka-protocol";
 import type { Clock, ClockHandle } from "@csp-kit/timers";
-import { MetadataError } from "../../errors.js";
+import { MetadataError } from "./errors.js";
 import type { BrokerPool } from "./pool.js";
 
 /** One partition as metadata describes it. */
