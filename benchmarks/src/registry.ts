@@ -22,7 +22,7 @@ export type ImplRole =
   | "subject"
   /** Another library with the feature. The best of them is the "best peer". */
   | "peer"
-  /** The hand-written lower bound: what the platform allows. */
+  /** The hand-written lower bound: what the platform allows (the column with id "floor"), or a variant of it with an API's costs added. */
   | "floor"
   /** Go's channels, run natively (not JavaScript): context, not a peer. */
   | "native";
@@ -141,6 +141,15 @@ export const IMPLS: readonly ImplInfo[] = [
       "hand-written minimal channel (src/impls/floor.ts): power-of-two ring buffer, one pending resolver per side (a tiny FIFO of them for MPMC), synchronous completion when possible, no close, no abort, no select. " +
       "W4: four such rings polled in rotating order, one pending resolver when all are empty; W6: a FIFO lock (array of resolvers, a shared resolved promise when free); " +
       "W7: the naive `Promise.race` of the value and a `setTimeout` promise, `clearTimeout` afterwards; W8: a single-producer single-consumer SharedArrayBuffer ring (src/impls/floor-ring.ts).",
+  },
+  {
+    id: "floor-some",
+    label: "floor (Some)",
+    role: "floor",
+    packages: [],
+    describe:
+      "the floor channel carrying each value as the `Some` object csp-kit's `recv()` returns (src/impls/floor-some.ts): one allocation per message and a promise resolved with an object (V8 looks up `then` on it) — the Option API's price. " +
+      "csp-kit ÷ floor (Some) is csp-kit's own overhead; floor (Some) ÷ floor is what the API shape costs. Ratios in the report are against the plain floor.",
   },
   {
     id: "go",

@@ -52,10 +52,9 @@ export function bestPeer(r: Results, workload: string): { impl: ImplInfo; nsPerO
   return best;
 }
 
-/** The floor's ns/op on a workload, if it ran. */
+/** The plain floor's ns/op on a workload (the column with id "floor", not its variants), if it ran. */
 export function floorNs(r: Results, workload: string): number | undefined {
-  const floor = r.impls.find((i) => i.role === "floor");
-  return floor === undefined ? undefined : nsPerOp(r, workload, floor.id);
+  return r.impls.some((i) => i.id === "floor") ? nsPerOp(r, workload, "floor") : undefined;
 }
 
 /** Formats a ratio of times ("2.35×"); "—" when either side is missing. */

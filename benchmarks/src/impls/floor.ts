@@ -22,27 +22,49 @@ export const EMPTY: unique symbol = Symbol("floor.empty");
 /** What a send does when the buffer holds `capacity` values. */
 export type FloorPolicy = "block" | "drop-oldest" | "drop-newest";
 
-/** A growable FIFO of waiters: an array and a head index, reset when it empties. */
+/**
+ * A growable FIFO of waiters: a power-of-two ring (head index and size), grown
+ * by doubling, never shrunk. A rendezvous empties its queue on every message;
+ * an array reset to length 0 on emptying (`items.length = 0`) made every park
+ * a runtime call that shrank the backing store, and the next push regrew it:
+ * W1 took 108 ns/msg with it, 60 with this ring (W5: 97 against 52 ns/hop).
+ * A ring touches one slot per push and per shift and nothing else.
+ *
+ * Invariants: `slots.length` is a power of two; `mask === slots.length - 1`;
+ * `0 <= size <= slots.length`; the waiters are at `(head + i) & mask` for
+ * `i < size`, every other slot is undefined.
+ */
 class WaitQueue<W> {
-  /** Waiters; slots before `head` are already served (cleared). */
-  private items: (W | undefined)[] = [];
+  private slots: (W | undefined)[] = new Array<W | undefined>(4).fill(undefined);
+  private mask = 3;
   /** Index of the oldest waiter. */
   private head = 0;
-  get size(): number {
-    return this.items.length - this.head;
-  }
+  /** Waiters queued. */
+  size = 0;
+
   push(w: W): void {
-    this.items.push(w);
+    if (this.size === this.slots.length) this.grow();
+    this.slots[(this.head + this.size) & this.mask] = w;
+    this.size++;
   }
+
   /** Precondition: `size > 0`. */
   shift(): W {
-    const w = this.items[this.head] as W;
-    this.items[this.head++] = undefined;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    }
+    const head = this.head;
+    const w = this.slots[head] as W;
+    this.slots[head] = undefined;
+    this.head = (head + 1) & this.mask;
+    this.size--;
     return w;
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    const next = new Array<W | undefined>(size).fill(undefined);
+    for (let i = 0; i < this.size; i++) next[i] = this.slots[(this.head + i) & this.mask];
+    this.slots = next;
+    this.mask = size - 1;
+    this.head = 0;
   }
 }
 

@@ -6,6 +6,7 @@ import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
 const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
 const effect = lazyImpl(() => import("../impls/effect.js"));
 const floor = lazyImpl(() => import("../impls/floor.js"));
+const floorSome = lazyImpl(() => import("../impls/floor-some.js"));
 const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
 
 export const w1 = defineWorkload({
@@ -23,6 +24,7 @@ export const w1 = defineWorkload({
     "js-csp": jsCsp((m, n) => m.pipeline(n, 1, 1, () => m.csp.chan<number>())),
     effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.bounded<number>(0))),
     floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(0))),
+    "floor-some": floorSome((m, n) => m.pipeline(n, 1, 1, () => m.channel(0))),
   },
   skipped: {
     "csp-kit-batch": "an unbuffered hand-off has one value ready at a time: nothing to batch",

@@ -6,6 +6,7 @@ import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
 const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
 const effect = lazyImpl(() => import("../impls/effect.js"));
 const floor = lazyImpl(() => import("../impls/floor.js"));
+const floorSome = lazyImpl(() => import("../impls/floor-some.js"));
 const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
 const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
@@ -27,6 +28,7 @@ export const w2 = defineWorkload({
     "thi.ng-csp": thing((m, n) => m.pipeline(n, 1, 1, () => m.channel<number>(CAP))),
     effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.bounded<number>(CAP))),
     floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(CAP))),
+    "floor-some": floorSome((m, n) => m.pipeline(n, 1, 1, () => m.channel(CAP))),
   },
   skipped: { "channel-ts": "only an unbounded channel" },
   notes: { "thi.ng-csp": "`write` resolves when the value is read, so an awaiting producer keeps one value in flight" },

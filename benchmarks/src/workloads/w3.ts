@@ -6,6 +6,7 @@ import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
 const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
 const effect = lazyImpl(() => import("../impls/effect.js"));
 const floor = lazyImpl(() => import("../impls/floor.js"));
+const floorSome = lazyImpl(() => import("../impls/floor-some.js"));
 const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
 const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
@@ -30,6 +31,7 @@ export const w3 = defineWorkload({
     "thi.ng-csp": thing((m, n) => m.pipeline(n, P, C, () => m.channel<number>(CAP))),
     effect: effect((m, n) => m.pipeline(n, P, C, () => m.Queue.bounded<number>(CAP))),
     floor: floor((m, n) => m.pipeline(n, P, C, () => new m.FloorChannel<number>(CAP))),
+    "floor-some": floorSome((m, n) => m.pipeline(n, P, C, () => m.channel(CAP))),
   },
   skipped: { "channel-ts": "only an unbounded, single-consumer channel" },
   notes: { "thi.ng-csp": "`write` resolves when the value is read (see W2)" },

@@ -6,6 +6,7 @@ import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
 const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
 const effect = lazyImpl(() => import("../impls/effect.js"));
 const floor = lazyImpl(() => import("../impls/floor.js"));
+const floorSome = lazyImpl(() => import("../impls/floor-some.js"));
 const jsCsp = lazyImpl(() => import("../impls/js-csp.js"));
 const thing = lazyImpl(() => import("../impls/thing-csp.js"));
 
@@ -25,6 +26,7 @@ export const w5 = defineWorkload({
     "thi.ng-csp": thing((m, n) => m.pingPong(n, () => m.channel<number>())),
     effect: effect((m, n) => m.pingPong(n, () => m.Queue.bounded<number>(0))),
     floor: floor((m, n) => m.pingPong(n, () => new m.FloorChannel<number>(0))),
+    "floor-some": floorSome((m, n) => m.pingPong(n, () => m.channel(0))),
   },
   skipped: {
     "csp-kit-batch": "ping-pong has one value in flight: nothing to batch",

@@ -6,6 +6,7 @@ import { defineWorkload, lazyImpl, SMOKE_N, SPEC_N } from "./define.js";
 const cspKit = lazyImpl(() => import("../impls/csp-kit.js"));
 const effect = lazyImpl(() => import("../impls/effect.js"));
 const floor = lazyImpl(() => import("../impls/floor.js"));
+const floorSome = lazyImpl(() => import("../impls/floor-some.js"));
 const channelTs = lazyImpl(() => import("../impls/channel-ts.js"));
 
 export const w9 = defineWorkload({
@@ -25,6 +26,7 @@ export const w9 = defineWorkload({
     effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.unbounded<number>())),
     "channel-ts": channelTs((m, n) => m.spsc(n)),
     floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(Number.POSITIVE_INFINITY))),
+    "floor-some": floorSome((m, n) => m.pipeline(n, 1, 1, () => m.channel(Number.POSITIVE_INFINITY))),
   },
   skipped: {
     "js-csp": "no unbounded buffer (as in core.async)",
