@@ -9,13 +9,19 @@
  * Never blocks on: the socket's readers. A response is matched by its
  *   correlation id (Kafka answers in request order on a connection; the map
  *   also tolerates a broker that does not).
- * Shutdown: `close()` (or a socket error, end, or a read timeout) rejects
- *   every outstanding request with a `BrokerConnectionError` and refuses
- *   new ones; the pool then drops the connection.
+ * Shutdown: `end()` is the graceful one: it refuses new requests, waits
+ *   for the answers already owed, then ends the socket, so every byte
+ *   written (an acks-0 Produce has no answer to wait for) leaves before the
+ *   FIN. `close()` (or a socket error, end, or a read timeout) is the abrupt
+ *   one: it destroys the socket, rejects every outstanding request with a
+ *   `BrokerConnectionError` and refuses new ones; the pool then drops the
+ *   connection.
  *
  * Invariants:
  * - `#pending` holds exactly the requests written and not yet answered,
  *   each with an armed read timer; after close it is empty forever;
+ * - once `#ending` is set no request is written; the socket is ended
+ *   (never destroyed) as soon as `#pending` is empty;
  * - `versions` is set once, before `connect()` resolves: the broker's
  *   range per API key as ApiVersions reported it; `version()` clamps a
  *   request to the intersection of the broker's and this client's ranges.
@@ -84,6 +90,8 @@ export class BrokerConnection {
   /** The reason the connection ended, or null while it is usable. */
   #closed: BrokerConnectionError | null = null;
   readonly #onClose: Array<(e: BrokerConnectionError) => void> = [];
+  /** Set by `end()`: resolved once `#pending` is empty (so the socket can be ended). Null until then. */
+  #ending: { readonly drained: () => void } | null = null;
 
   private constructor(address: string, socket: net.Socket, options: ConnectionOptions) {
     this.address = address;
@@ -185,6 +193,9 @@ export class BrokerConnection {
     options: { readonly version?: number; readonly expectResponse?: boolean } = {},
   ): Promise<ResponseBodies[K] | undefined> {
     if (this.#closed !== null) return Promise.reject(this.#closed);
+    if (this.#ending !== null) {
+      return Promise.reject(new BrokerConnectionError(this.address, "the connection is ending: no new requests"));
+    }
     const version = options.version ?? this.version(apiKey);
     const correlationId = this.#nextCorrelationId;
     this.#nextCorrelationId = (this.#nextCorrelationId + 1) | 0;
@@ -213,7 +224,36 @@ export class BrokerConnection {
     });
   }
 
-  /** Ends the connection; outstanding requests reject. Idempotent. */
+  /**
+   * Ends the connection gracefully and resolves once it has closed: new
+   * requests are refused, the answers already owed are awaited (each within
+   * its read timeout), then the socket is ended — not destroyed — so every
+   * queued write reaches the broker before the FIN. This is what makes
+   * acks-0 produce requests, which have no answer to wait for, arrive at all
+   * when a producer closes. If the broker has not closed its side
+   * `readTimeout` ms after the FIN, the socket is destroyed. Idempotent;
+   * never rejects.
+   */
+  async end(): Promise<void> {
+    if (this.#closed !== null) return;
+    if (this.#ending === null) {
+      let drained!: () => void;
+      const empty = new Promise<void>((resolve) => {
+        drained = resolve;
+      });
+      this.#ending = { drained };
+      if (this.#pending.size === 0) drained();
+      await empty;
+      if (this.#closed === null) {
+        const timer = this.#options.clock.setTimeout(() => this.close(), this.#options.readTimeout);
+        this.onClose(() => this.#options.clock.clearTimeout(timer));
+        this.#socket.end();
+      }
+    }
+    await new Promise<void>((resolve) => this.onClose(() => resolve()));
+  }
+
+  /** Ends the connection at once (the socket is destroyed); outstanding requests reject. Idempotent. */
   close(): void {
     this.#fail(new BrokerConnectionError(this.address, "the connection was closed by the client"));
   }
@@ -250,6 +290,7 @@ export class BrokerConnection {
       }
       this.#pending.delete(id);
       this.#options.clock.clearTimeout(p.timer);
+      if (this.#pending.size === 0) this.#ending?.drained();
       try {
         p.resolve(decodeResponse(p.apiKey, p.version, frame).body);
       } catch (e) {
@@ -269,6 +310,7 @@ export class BrokerConnection {
     if (this.#closed !== null) return;
     this.#closed = e;
     this.#socket.destroy();
+    this.#ending?.drained();
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const p of pending) {

@@ -12,7 +12,8 @@
  * Reconnect: through a `Retrier` (exponential backoff from
  *   `metadata.retryBackoff`, `metadata.retryMax` retries); a connection that
  *   closes removes itself, and the next `get` dials again.
- * Shutdown: `close()` closes every connection and refuses new ones.
+ * Shutdown: `close()` ends every connection gracefully (`end()`: queued
+ *   writes leave first) and refuses new ones.
  *
  * Invariants:
  * - `#connections` holds at most one entry per address: a promise of the
@@ -108,12 +109,16 @@ export class BrokerPool {
     throw last;
   }
 
-  /** Closes every connection; later calls reject. Idempotent. */
+  /**
+   * Ends every connection gracefully (see `BrokerConnection.end`: what was
+   * written, acks-0 produce requests included, reaches the broker) and
+   * resolves once all have closed; later calls reject. Idempotent.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const all = [...this.#connections.values()];
     this.#connections.clear();
     const settled = await Promise.allSettled(all);
-    for (const s of settled) if (s.status === "fulfilled") s.value.close();
+    await Promise.all(settled.map((s) => (s.status === "fulfilled" ? s.value.end() : undefined)));
   }
 }
