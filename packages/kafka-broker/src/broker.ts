@@ -8,7 +8,8 @@
  *                                                               │ dispatch
  *  TopicRegistry (1) ◄── handlers (Produce, Fetch, Metadata, …) ─┘
  *  retention loop (1): select { tick: apply retention · stop }
- *  HTTP state server (0 or 1): GET /api/state, /healthz
+ *  HTTP server (0 or 1): GET / (the live dashboard), /api/events (its SSE feed), /api/state, /healthz
+ *    DashboardFeed (1 with it): select { tick: sample the TrafficMeter, offer a snapshot to each viewer's ring(1) · stop }
  * ```
  *
  * Shutdown (`close`), in order: stop the retention loop; stop accepting and
@@ -24,7 +25,6 @@
  *   dispatched on a new connection; `close()` is idempotent (one promise).
  */
 
-import { createServer, type Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Channel } from "@csp-kit/channel";
 import { crc32cImplementation, enableNativeCrc32c } from "@csp-kit/kafka-protocol";
 import { recv, select } from "@csp-kit/select";
@@ -37,8 +37,12 @@ import {
   validateConfig,
 } from "./config.js";
 import { BrokerStartError } from "./errors.js";
+import { DashboardFeed } from "./internal/dashboard/feed.js";
+import { DisconnectLog } from "./internal/dashboard/snapshot.js";
+import { TrafficMeter } from "./internal/dashboard/traffic.js";
 import type { BrokerContext } from "./internal/handlers/context.js";
 import { createDispatch } from "./internal/handlers/dispatch.js";
+import { HttpFrontend } from "./internal/http/http-server.js";
 import type { ConnectionStats } from "./internal/server/connection.js";
 import { Listener } from "./internal/server/listener.js";
 import { topicLogSettings, topicNameProblem } from "./internal/topics/topic-config.js";
@@ -115,7 +119,7 @@ export interface Broker extends AsyncDisposable {
   readonly port: number;
   /** `host:port` as clients should be given it (the advertised address). */
   readonly bootstrap: string;
-  /** The port of the HTTP state server, when `httpPort` was set. */
+  /** The port of the HTTP server (the dashboard at `/`, the JSON state at `/api/state`), when `httpPort` was set. */
   readonly httpPort: number | undefined;
   /** The cluster id clients see in Metadata (kept in the data directory across restarts). */
   readonly clusterId: string;
@@ -146,7 +150,7 @@ class RunningBroker implements Broker {
   readonly #listener: Listener;
   readonly #topics: TopicRegistry;
   readonly #ctx: BrokerContext;
-  readonly #http: HttpServer | undefined;
+  readonly #http: HttpFrontend | undefined;
   readonly #stopRetention: Channel<void>;
   readonly #retention: Promise<void>;
   #closing: Promise<void> | undefined;
@@ -155,7 +159,7 @@ class RunningBroker implements Broker {
     config: BrokerConfig,
     ctx: BrokerContext,
     listener: Listener,
-    http: HttpServer | undefined,
+    http: HttpFrontend | undefined,
     stopRetention: Channel<void>,
     retention: Promise<void>,
   ) {
@@ -180,8 +184,7 @@ class RunningBroker implements Broker {
   }
 
   get httpPort(): number | undefined {
-    const address = this.#http?.address();
-    return typeof address === "object" && address !== null ? address.port : undefined;
+    return this.#http?.port;
   }
 
   createTopic(name: string, options: CreateTopicOptions = {}): void {
@@ -241,11 +244,7 @@ class RunningBroker implements Broker {
       this.#stopRetention.close();
       await this.#retention;
       await this.#listener.close();
-      const http = this.#http;
-      if (http !== undefined) {
-        http.closeAllConnections();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
-      }
+      await this.#http?.close();
       await this.#topics.close();
       this.#ctx.logger.info("broker stopped", { listening });
     })();
@@ -274,23 +273,6 @@ async function retentionLoop(
   } finally {
     ticker.stop();
   }
-}
-
-function serveState(broker: () => Broker | undefined) {
-  return (request: IncomingMessage, response: ServerResponse): void => {
-    const b = broker();
-    if (request.method !== "GET" || b === undefined) {
-      response.writeHead(request.method === "GET" ? 503 : 405).end();
-      return;
-    }
-    if (request.url === "/healthz") {
-      response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-    } else if (request.url === "/api/state") {
-      response.writeHead(200, { "content-type": "application/json" }).end(`${JSON.stringify(b.stats())}\n`);
-    } else {
-      response.writeHead(404, { "content-type": "text/plain" }).end("not found: try /api/state or /healthz\n");
-    }
-  };
 }
 
 /**
@@ -349,8 +331,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     advertisedHost: config.advertisedHost,
     advertisedPort: () => config.advertisedPort ?? listener?.port ?? config.port,
   };
-  let http: HttpServer | undefined;
+  let http: HttpFrontend | undefined;
+  let httpFailed = false;
   let broker: Broker | undefined;
+  // The dashboard's meter and disconnect log exist only with the HTTP server: without it, nothing is counted.
+  const dashboard =
+    config.httpPort === undefined
+      ? undefined
+      : { meter: new TrafficMeter(), disconnects: new DisconnectLog(50, () => clock.now()) };
   try {
     listener = await Listener.listen({
       host: config.host,
@@ -360,27 +348,42 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       maxInFlightRequests: config.maxInFlightRequests,
       outboxPauseBytes: config.outboxPauseBytes,
       slowClient: config.slowClient,
-      dispatch: createDispatch(ctx),
+      dispatch: dashboard === undefined ? createDispatch(ctx) : dashboard.meter.wrap(createDispatch(ctx)),
       logger,
       clock: config.clock,
+      onClosed: dashboard === undefined ? undefined : (c) => dashboard.disconnects.record(c),
     });
-    if (config.httpPort !== undefined) {
-      const server = createServer(serveState(() => broker));
-      http = server;
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen({ host: config.host, port: config.httpPort }, () => {
-          server.off("error", reject);
-          resolve();
-        });
+    if (dashboard !== undefined && config.httpPort !== undefined) {
+      const stats = (): BrokerStats => {
+        if (broker === undefined) throw new Error("the broker is starting");
+        return broker.stats();
+      };
+      const counter = { disconnected: 0 };
+      const feed = new DashboardFeed({
+        sampleIntervalMs: 250,
+        clock,
+        meter: dashboard.meter,
+        disconnects: dashboard.disconnects,
+        stats,
+        outboxPauseBytes: config.outboxPauseBytes,
+        viewersDisconnected: () => counter.disconnected,
       });
+      try {
+        http = await HttpFrontend.listen(
+          { host: config.host, port: config.httpPort, feed, state: stats, logger, clock },
+          counter,
+        );
+      } catch (error) {
+        await feed.close();
+        httpFailed = true;
+        throw error;
+      }
     }
   } catch (error) {
     await listener?.close();
-    http?.close();
     await topics.close();
     throw new BrokerStartError(
-      `cannot listen on ${config.host}:${http === undefined ? config.port : config.httpPort}: ${error instanceof Error ? error.message : String(error)}`,
+      `cannot listen on ${config.host}:${httpFailed ? config.httpPort : config.port}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

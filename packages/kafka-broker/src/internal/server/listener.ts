@@ -35,6 +35,8 @@ export interface ListenerOptions {
   readonly dispatch: Dispatch;
   readonly logger: BrokerLogger;
   readonly clock: Clock | undefined;
+  /** Called once per connection, after its `run()` resolved (the dashboard's disconnect list). Must not throw. */
+  readonly onClosed?: ((connection: Connection) => void) | undefined;
 }
 
 /** The broker's TCP listener and its connections. */
@@ -125,6 +127,7 @@ export class Listener {
       void connection.run().finally(() => {
         this.#connections.delete(connection);
         this.#group.done();
+        this.#options.onClosed?.(connection);
       });
     }
   }
