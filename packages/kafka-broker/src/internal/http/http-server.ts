@@ -21,9 +21,12 @@
  * One event-stream writer per viewer: it takes snapshots from its ring and
  * writes them. When the socket's buffer is full it waits for 'drain', while
  * the ring keeps replacing the snapshot it has not taken (so a stalled
- * viewer holds one snapshot, never a queue). A viewer whose buffered bytes
- * pass `maxBufferedBytes`, or whose socket stays full for `stallMs`, is
- * disconnected and counted.
+ * viewer holds one snapshot beyond the socket's high-water mark, never a
+ * queue). A viewer whose socket stays full for `stallMs` is disconnected
+ * and counted; so is one whose buffered bytes pass `maxBufferedBytes`
+ * (a safety net: waiting for 'drain' keeps a viewer below one snapshot
+ * plus the high-water mark, so only a snapshot larger than the bound
+ * reaches it).
  *
  * - never blocks the broker: the feed's sends never wait, the writers only
  *   wait on their own socket;
@@ -57,7 +60,7 @@ export interface HttpFrontendOptions {
   readonly maxConnections?: number;
   /** Most event streams at once. Default 16. */
   readonly maxViewers?: number;
-  /** A viewer with more bytes than this buffered is disconnected. Default 1 MiB. */
+  /** A viewer with more bytes than this buffered is disconnected. Default 4 MiB. */
   readonly maxBufferedBytes?: number;
   /** A viewer whose socket stays full this long is disconnected. Default 10 s. */
   readonly stallMs?: number;
@@ -111,6 +114,8 @@ export class HttpFrontend {
   readonly #counter: ViewerCounter;
   readonly #loopbackOnly: boolean;
   #closing: Promise<void> | undefined;
+  /** The most bytes any one viewer's response has held buffered (tests read it). */
+  #peakBuffered = 0;
 
   private constructor(server: Server, options: HttpFrontendOptions, counter: ViewerCounter) {
     this.#server = server;
@@ -145,6 +150,11 @@ export class HttpFrontend {
   get port(): number {
     const address = this.#server.address();
     return typeof address === "object" && address !== null ? address.port : 0;
+  }
+
+  /** The most bytes one viewer's stream has held buffered at once, so far. */
+  get peakBufferedBytes(): number {
+    return this.#peakBuffered;
   }
 
   /** Event streams open now. */
@@ -224,7 +234,7 @@ export class HttpFrontend {
    */
   async #stream(req: IncomingMessage, res: ServerResponse, viewer: Channel<string>): Promise<void> {
     const o = this.#options;
-    const maxBuffered = o.maxBufferedBytes ?? 1 << 20;
+    const maxBuffered = o.maxBufferedBytes ?? 4 << 20;
     const stallMs = o.stallMs ?? 10_000;
     const gone = new AbortController();
     const drain = Channel.buffered<void>(1);
@@ -251,6 +261,7 @@ export class HttpFrontend {
         const r = await select({ snapshot: recv(viewer), gone: recv(closed) });
         if (r.case === "gone" || r.value.isNone()) break;
         res.write(`data: ${r.value.value}\n\n`);
+        if (res.writableLength > this.#peakBuffered) this.#peakBuffered = res.writableLength;
         if (res.writableLength > maxBuffered) {
           tooSlow(`${res.writableLength} bytes buffered, over the bound of ${maxBuffered}`);
           return;
