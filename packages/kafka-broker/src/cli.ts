@@ -7,8 +7,8 @@
  *                  [--data-dir DIR] [--flush always|never|<ms>]
  *                  [--http-port PORT] [--log-level silent|error|warn|info|debug]
  *
- * It prints one line saying where it listens (and where its HTTP state
- * page is), then logs to stderr at the chosen level; SIGINT or SIGTERM
+ * It prints one line saying where it listens (and where its dashboard
+ * is), then logs to stderr at the chosen level; SIGINT or SIGTERM
  * stops it cleanly (connections closed, logs flushed) and it exits 0. A bad
  * option prints what is wrong and the usage, and exits 2; a broker that
  * cannot start (port taken, unreadable data directory) exits 1.
@@ -33,7 +33,7 @@ export const USAGE: string = `usage: csp-kit-broker [options]
   --max-message-bytes N     largest record batch a partition accepts (default 1048588)
   --data-dir DIR            keep the logs in segment files under DIR (default: in memory)
   --flush always|never|MS   when a durable log forces writes to disk (default never)
-  --http-port PORT          serve the broker's state as JSON at /api/state on this port
+  --http-port PORT          serve the live dashboard at / (and the state as JSON at /api/state) on this port
   --log-level LEVEL         silent, error, warn, info or debug (default info)
   --help                    print this and exit
 `;
@@ -143,7 +143,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     return 1;
   }
   const storage = options.dataDir === undefined ? "in memory" : `in ${options.dataDir}`;
-  const http = broker.httpPort === undefined ? "" : `, state at http://${broker.host}:${broker.httpPort}/api/state`;
+  const http = broker.httpPort === undefined ? "" : `, dashboard at http://${broker.host}:${broker.httpPort}/`;
   io.stdout(
     `csp-kit-broker listening on ${broker.host}:${broker.port} (advertised as ${broker.bootstrap}), partitions ${storage}${http}\n`,
   );
