@@ -123,7 +123,7 @@ export class AsyncProducer<M = unknown> {
         input: retried,
         maxBufferLength: config.retry.maxBufferLength,
         maxBufferBytes: config.retry.maxBufferBytes,
-        overflow: (m, e) => void core.returnError(m.message, m.partition, e),
+        overflow: (m, e) => void core.failMessage(m, e),
       }).then(() => retried.close()),
     ]).then(() => undefined);
   }

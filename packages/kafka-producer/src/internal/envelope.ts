@@ -20,8 +20,12 @@
  *   shutdown when the dispatcher handles it). Retries are not counted again;
  * - `retries` only grows; `partition` is -1 until the topic producer sets it
  *   and never changes after (retries keep their partition);
- * - `sequence` is -1 until the partition producer assigns one (idempotent
- *   producers only, at `retries === 0`); a retried batch keeps its sequences.
+ * - `sequence` is -1 until the batch holding the message is sent
+ *   (idempotent producers only; ProducerCore.stampSequences); a retried
+ *   batch keeps its sequences, except after an answer that says the broker
+ *   did not store it and never will in that epoch (OUT_OF_ORDER_SEQUENCE_NUMBER,
+ *   UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH): then it is cleared to -1
+ *   and the message is numbered again in the new epoch.
  */
 
 import type { RecordHeader } from "@csp-kit/kafka-protocol";
@@ -44,10 +48,12 @@ export interface MessageEnvelope {
   partition: number;
   /** How many times it was sent back for a retry; written by `retryMessage` only. */
   retries: number;
-  /** The idempotent sequence number, or -1; written by the partition producer at retries 0. */
+  /** The idempotent sequence number, or -1; written when its batch is sent (see the invariants). */
   sequence: number;
   /** The producer epoch its sequence belongs to, or -1. */
   epoch: number;
+  /** The producer id its sequence belongs to, or -1n (a bump may change the id). */
+  producerId: bigint;
   /** The last error that sent it to retry, for the final ProducerError. */
   lastError: unknown;
 }

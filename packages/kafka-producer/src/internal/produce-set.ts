@@ -14,8 +14,11 @@
  *
  * Invariants:
  * - `count` and `bytes` are the sums over every partition's messages;
- * - a partition's messages are in the order `add` received them; an
- *   idempotent partition's sequences are consecutive from its first message;
+ * - a partition's messages are in the order `add` received them; they are
+ *   either all numbered (a retried batch: idempotent sequences consecutive
+ *   from the first, one epoch) or all unnumbered (numbered when sent):
+ *   `wouldOverflow` starts a new set rather than mix the two, so a batch
+ *   that crosses an epoch bump is never built;
  * - the set is never mutated after `build()` (the broker producer hands it
  *   to the flusher and starts a new one).
  */
@@ -80,7 +83,16 @@ export class ProduceSet {
     const { maxRequestSize, maxMessageBytes, flush } = this.#config;
     if (this.bytes + m.size >= maxRequestSize - REQUEST_OVERHEAD_BYTES) return true;
     const set = this.partitions.get(m.topic)?.get(m.partition);
-    if (set !== undefined && set.bytes + m.size >= maxMessageBytes) return true;
+    if (set !== undefined) {
+      if (set.bytes + m.size >= maxMessageBytes) return true;
+      const last = set.messages[set.messages.length - 1] as MessageEnvelope;
+      if (last.sequence >= 0 || m.sequence >= 0) {
+        // Idempotent: numbered messages only follow their predecessor, in its epoch.
+        if (m.sequence < 0 || last.sequence < 0) return true;
+        if (m.epoch !== last.epoch || m.producerId !== last.producerId) return true;
+        if (m.sequence !== ((last.sequence + 1) & 0x7fffffff)) return true;
+      }
+    }
     return flush.maxMessages > 0 && this.count >= flush.maxMessages;
   }
 
@@ -120,8 +132,6 @@ export class ProduceSet {
 export interface BuildOptions {
   readonly compression: ProducerConfig["compression"];
   readonly compressionLevel: number | undefined;
-  /** The idempotent producer id, or -1n. */
-  readonly producerId: bigint;
 }
 
 /**
@@ -145,7 +155,7 @@ export async function buildRecords(set: PartitionSet, options: BuildOptions): Pr
       baseTimestamp: base,
       maxTimestamp: max,
       lastOffsetDelta: records.length - 1,
-      producerId: idempotent ? options.producerId : -1n,
+      producerId: idempotent ? first.producerId : -1n,
       producerEpoch: idempotent ? first.epoch : -1,
       baseSequence: idempotent ? first.sequence : -1,
     },

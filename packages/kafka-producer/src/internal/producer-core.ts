@@ -21,7 +21,24 @@
  *   awaits (idiom 3: a reference-counted map under a lock); a producer whose
  *   count reaches zero has its input closed and leaves the map;
  * - an abandoned broker producer (its connection failed) leaves the map at
- *   once but lives until its last reference goes.
+ *   once but lives until its last reference goes;
+ * - idempotence: `#sequences[tp]` is the sequence the next batch of `tp`
+ *   sent in `producerEpoch` starts at. A sequence is taken only when a batch
+ *   is sent (`stampSequences`, from the flusher), never earlier, so a
+ *   message that goes back to retry unsent holds none and no gap opens.
+ *   `#bumping` is set while an epoch bump's InitProducerId is outstanding;
+ *   a bump moves `producerEpoch` up by one (or takes a new producer id) and
+ *   empties `#sequences`: in a new epoch every partition starts at 0.
+ *
+ * The epoch bump (the Java client's and sarama's `bumpIdempotentProducerEpoch`):
+ * a batch that failed for good after it was given a sequence leaves a hole
+ * the broker will wait for forever (every later batch of that partition
+ * gets OUT_OF_ORDER_SEQUENCE_NUMBER). A broker that forgot the producer
+ * answers UNKNOWN_PRODUCER_ID. Either way the cure is a new epoch: the
+ * broker accepts sequence 0 from a higher epoch. `failMessage` starts the
+ * bump for a failed sequenced message of the current epoch; the broker
+ * producer awaits it when a response says the sequence can never arrive,
+ * and sends that batch's messages back to be numbered again.
  */
 
 import type { Channel } from "@csp-kit/channel";
@@ -33,6 +50,7 @@ import { ProducerError } from "../errors.js";
 import type { ProducedMessage, ProducerMessage } from "../message.js";
 import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "./envelope.js";
 import type { BrokerProducer } from "./pipeline/broker-producer.js";
+import type { PartitionSet } from "./produce-set.js";
 
 /** Makes a broker producer for a broker id (injected so tests can fake the broker side). */
 export type BrokerProducerFactory = (core: ProducerCore, nodeId: number) => BrokerProducer;
@@ -53,10 +71,14 @@ export class ProducerCore {
   readonly #brokerProducers = new Map<number, { bp: BrokerProducer; refs: number }>();
   readonly #refs = new Map<BrokerProducer, number>();
   readonly #makeBrokerProducer: BrokerProducerFactory;
-  /** The idempotent producer id and epoch; -1n / -1 until `initProducerId`. */
+  /** The idempotent producer id and epoch; -1n / -1 until `initProducerId`; written by it and `bumpEpoch` only. */
   producerId = -1n;
   producerEpoch = -1;
+  /** How many epoch bumps succeeded (for tests and diagnostics). */
+  epochBumps = 0;
   #initializing: Promise<void> | undefined;
+  /** The bump in progress, or undefined. */
+  #bumping: Promise<void> | undefined;
   readonly #sequences = new Map<string, number>();
 
   constructor(init: {
@@ -97,6 +119,16 @@ export class ProducerCore {
   }
 
   /**
+   * Fails the message of envelope `m` for good (`returnError`); when it held
+   * a sequence of the current epoch, that sequence will never reach the
+   * broker, so the epoch is bumped (started here, not awaited).
+   */
+  async failMessage(m: MessageEnvelope, cause: unknown): Promise<void> {
+    if (this.config.idempotent && m.sequence >= 0) this.bumpEpoch(m.producerId, m.epoch).catch(() => {});
+    await this.returnError(m.message, m.partition, cause);
+  }
+
+  /**
    * Sends `e` back through the retry handler one level up — sarama's
    * `retryMessage`; a message past `retry.max` fails with `reason` instead.
    * Never waits long: the retry handler is always ready to take.
@@ -106,7 +138,7 @@ export class ProducerCore {
     if (e.kind === "message") {
       e.lastError = reason;
       if (e.retries >= this.config.retry.max) {
-        await this.returnError(e.message, e.partition, reason);
+        await this.failMessage(e, reason);
         return;
       }
     }
@@ -177,11 +209,65 @@ export class ProducerCore {
     return p;
   }
 
-  /** The next sequence number of `topic`/`partition` (idempotent producers), then advances it. */
-  nextSequence(topic: string, partition: number): number {
-    const key = tpKey(topic, partition);
-    const seq = this.#sequences.get(key) ?? 0;
-    this.#sequences.set(key, (seq + 1) & 0x7fffffff); // Kafka wraps sequences at 2^31 - 1
-    return seq;
+  /** The bump in progress, if any (the flusher waits for it before numbering a batch). */
+  get bumping(): Promise<void> | undefined {
+    return this.#bumping;
+  }
+
+  /**
+   * Bumps the epoch once for a failure seen under `producerId`/`epoch`:
+   * InitProducerId with the current producer id and epoch (v3+, KIP-360),
+   * which a broker that can bump answers with the same id and the epoch
+   * plus one. Kafka answers a null transactional id with a new producer id
+   * at epoch 0 instead, as does any broker below v3 (and the request asks
+   * for a new id outright when the epoch is at its int16 limit): either
+   * way the broker expects sequence 0 next. Every partition's sequence
+   * restarts at 0. A failure from an older id or epoch (the bump already
+   * happened) does nothing; concurrent callers share one request.
+   */
+  bumpEpoch(producerId: bigint, epoch: number): Promise<void> {
+    if (this.#bumping !== undefined) return this.#bumping;
+    if (producerId !== this.producerId || epoch !== this.producerEpoch || producerId < 0n) return Promise.resolve();
+    const p = (async () => {
+      const c = await this.pool.any();
+      const keep = this.producerEpoch < 0x7fff && c.version(ApiKey.InitProducerId) >= 3;
+      const r = await c.request(ApiKey.InitProducerId, {
+        transactionalId: null,
+        transactionTimeoutMs: 60_000,
+        producerId: keep ? this.producerId : -1n,
+        producerEpoch: keep ? this.producerEpoch : -1,
+      });
+      if (r === undefined) throw new Error("InitProducerId got no response");
+      if (r.errorCode !== 0) throw new KafkaError(r.errorCode, { apiKey: ApiKey.InitProducerId });
+      this.producerId = r.producerId;
+      this.producerEpoch = r.producerEpoch;
+      this.#sequences.clear();
+      this.epochBumps++;
+    })().finally(() => {
+      if (this.#bumping === p) this.#bumping = undefined;
+    });
+    this.#bumping = p;
+    return p;
+  }
+
+  /**
+   * Numbers the unnumbered messages of one partition's batch as it is sent
+   * (idempotent producers). Precondition: called by the flusher, once per
+   * batch, in the order batches leave, with no await between this and the
+   * encoding's read of the sequences; retried messages keep theirs (they
+   * form a prefix of the batch: ProduceSet keeps numbered and unnumbered
+   * messages apart).
+   */
+  stampSequences(set: PartitionSet): void {
+    const key = tpKey(set.topic, set.partition);
+    let seq = this.#sequences.get(key) ?? 0;
+    for (const m of set.messages) {
+      if (m.sequence >= 0) continue;
+      m.sequence = seq;
+      m.epoch = this.producerEpoch;
+      m.producerId = this.producerId;
+      seq = (seq + 1) & 0x7fffffff; // Kafka wraps sequences at 2^31 - 1
+    }
+    this.#sequences.set(key, seq);
   }
 }

@@ -21,6 +21,7 @@ export function envelope(topic: string, partition: number, value: string, timest
     retries: 0,
     sequence: -1,
     epoch: -1,
+    producerId: -1n,
     lastError: undefined,
   };
 }

@@ -70,12 +70,31 @@ describe("ProduceSet", () => {
     const [part] = [...set.each()];
     if (part === undefined) throw new Error("no partition set");
     for (const compression of ["none", "gzip", "snappy", "lz4", "zstd"] as const) {
-      const bytes = await buildRecords(part, { compression, compressionLevel: undefined, producerId: -1n });
+      const bytes = await buildRecords(part, { compression, compressionLevel: undefined });
       const batch = await decodeRecordBatch(bytes);
       expect(batch.records.map((r) => new TextDecoder().decode(r.value ?? new Uint8Array()))).toEqual(["a", "b"]);
       expect(batch.baseTimestamp).toBe(1000);
       expect(batch.maxTimestamp).toBe(1005);
       expect(batch.producerId).toBe(-1n);
     }
+  });
+
+  it("keeps a retried (numbered) batch apart from new messages, and apart from another epoch", () => {
+    const numbered = (value: string, sequence: number, epoch = 0) => ({
+      ...envelope("t", 0, value),
+      sequence,
+      epoch,
+      producerId: 7n,
+    });
+    const set = new ProduceSet(config());
+    set.add(numbered("a", 0));
+    expect(set.wouldOverflow(numbered("b", 1))).toBe(false);
+    expect(set.wouldOverflow(numbered("b", 2))).toBe(true); // a gap
+    expect(set.wouldOverflow(numbered("b", 1, 1))).toBe(true); // another epoch
+    expect(set.wouldOverflow(envelope("t", 0, "fresh"))).toBe(true); // numbered when sent: not behind a retried one
+    expect(set.wouldOverflow(envelope("t", 1, "other partition"))).toBe(false);
+    const fresh = new ProduceSet(config());
+    fresh.add(envelope("t", 0, "x"));
+    expect(fresh.wouldOverflow(numbered("a", 0))).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ export interface StoredRecord {
   readonly value: string | null;
   readonly producerId: bigint;
   readonly baseSequence: number;
+  readonly producerEpoch: number;
 }
 
 async function connect(address: string): Promise<BrokerConnection> {
@@ -108,6 +109,7 @@ export async function readAll(address: string, topic: string, partitions: number
               value: rec.value === null ? null : decoder.decode(rec.value),
               producerId: batch.producerId,
               baseSequence: batch.baseSequence,
+              producerEpoch: batch.producerEpoch,
             });
             offset = o + 1n;
           }

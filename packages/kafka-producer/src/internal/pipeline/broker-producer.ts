@@ -25,6 +25,14 @@
  * came back — so with `maxOpenRequests > 1` a later batch can never overtake
  * one that is about to be retried.
  *
+ * Idempotence: batches are numbered in the flusher as they leave
+ * (`core.stampSequences`, after any epoch bump in progress). An answer that
+ * says the batch was not stored and its sequence can never be
+ * (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID, or
+ * INVALID_PRODUCER_EPOCH for a batch of an older epoch) bumps the epoch,
+ * clears the batch's sequences and retries it like a retriable error; a
+ * numbered message that fails for good starts a bump too (`failMessage`).
+ *
  * Invariants:
  * - `#retrying` holds the partitions whose last response was a retriable
  *   error (or all, once `#closing`): their messages are bounced to retry
@@ -49,6 +57,13 @@ import { ShuttingDownError } from "../../errors.js";
 import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "../envelope.js";
 import { buildRecords, ProduceSet } from "../produce-set.js";
 import type { ProducerCore } from "../producer-core.js";
+
+/** Answers meaning "not stored, and this sequence never will be in its epoch": renumber and retry. */
+const RENUMBER: ReadonlySet<number> = new Set([
+  KafkaErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  KafkaErrorCode.UNKNOWN_PRODUCER_ID,
+  KafkaErrorCode.INVALID_PRODUCER_EPOCH,
+]);
 
 /** Sends one Produce request to the broker: resolves with the response, or undefined for acks 0. */
 export type ProduceTransport = (request: ProduceRequest) => Promise<ProduceResponse | undefined>;
@@ -231,13 +246,25 @@ export class BrokerProducer {
         partition: p.partition,
         brokerMessage: pr?.errorMessage ?? null,
       });
-      if (errorByCode(code).retriable) {
+      if (core.config.idempotent && RENUMBER.has(code)) {
+        // Not stored, and never will be in this epoch: a new epoch, new sequences, then a retry.
+        const first = p.messages[0] as MessageEnvelope;
+        await core.bumpEpoch(first.producerId, first.epoch).catch(() => {});
+        this.#retrying.set(key, error);
+        for (const m of p.messages) {
+          m.sequence = -1;
+          m.epoch = -1;
+          m.producerId = -1n;
+          await core.retryMessage(m, error);
+        }
+        if (acc !== null) for (const m of acc.dropPartition(p.topic, p.partition)) await core.retryMessage(m, error);
+      } else if (errorByCode(code).retriable) {
         // Decided from the protocol table's `retriable` column, never a hand-written list.
         this.#retrying.set(key, error);
         for (const m of p.messages) await core.retryMessage(m, error);
         if (acc !== null) for (const m of acc.dropPartition(p.topic, p.partition)) await core.retryMessage(m, error);
       } else {
-        for (const m of p.messages) await core.returnError(m.message, m.partition, error);
+        for (const m of p.messages) await core.failMessage(m, error);
       }
     }
   }
@@ -268,15 +295,20 @@ export class BrokerProducer {
 
   /** One request: encode every partition's batch, send, await the answer. Never rejects. */
   async #send(set: ProduceSet): Promise<Outcome["result"]> {
-    const { config } = this.#core;
+    const core = this.#core;
+    const { config } = core;
     try {
+      if (config.idempotent) {
+        if (core.bumping !== undefined) await core.bumping.catch(() => {});
+        // Numbered now, as the batch leaves: with no await until buildRecords reads the sequences.
+        for (const p of set.each()) core.stampSequences(p);
+      }
       const transport = await this.#transport();
       const topics = new Map<string, { index: number; records: Uint8Array }[]>();
       for (const p of set.each()) {
         const records = await buildRecords(p, {
           compression: config.compression,
           compressionLevel: config.compressionLevel,
-          producerId: this.#core.producerId,
         });
         let list = topics.get(p.topic);
         if (list === undefined) {

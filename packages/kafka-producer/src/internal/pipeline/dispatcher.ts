@@ -103,6 +103,7 @@ function wrap(core: ProducerCore, m: ProducerMessage): MessageEnvelope {
     retries: 0,
     sequence: -1,
     epoch: -1,
+    producerId: -1n,
     lastError: undefined,
   };
 }

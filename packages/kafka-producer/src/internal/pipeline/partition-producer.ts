@@ -3,8 +3,9 @@
  *
  * Cardinality: one per topic-partition, created lazily by its topic producer.
  * Job: keep the partition's order across retries. It finds the leader,
- *   attaches to that broker's producer (sending a syn), assigns idempotent
- *   sequence numbers, and runs the retry levels with the fin "chaser".
+ *   attaches to that broker's producer (sending a syn), and runs the retry
+ *   levels with the fin "chaser". (Idempotent sequence numbers are given
+ *   later, when a batch is sent: see ProducerCore.stampSequences.)
  * Never blocks on: metadata for longer than one refresh (a breaker-guarded
  *   refresh in `updateLeader`), nor on the retry path. It does wait on its
  *   broker producer's input: that is the backpressure reaching the user.
@@ -120,14 +121,10 @@ export class PartitionProducer {
       try {
         await this.#updateLeader(m.retries > 0);
       } catch (error) {
-        await core.returnError(m.message, m.partition, error);
+        await core.failMessage(m, error);
         await this.#backoff(m.retries);
         return;
       }
-    }
-    if (core.config.idempotent && m.retries === 0 && m.sequence < 0) {
-      m.sequence = core.nextSequence(m.topic, m.partition);
-      m.epoch = core.producerEpoch;
     }
     await (this.#bp as BrokerProducer).input.send(m);
   }
@@ -162,7 +159,7 @@ export class PartitionProducer {
         }
         for (const m of buffered) {
           if (failed === undefined) await this.#forward(m);
-          else await this.#core.returnError(m.message, m.partition, failed);
+          else await this.#core.failMessage(m, failed);
         }
       }
       if (level.expectChaser || this.#hwm === 0) return;
