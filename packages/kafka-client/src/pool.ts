@@ -121,4 +121,16 @@ export class BrokerPool {
     const settled = await Promise.allSettled(all);
     await Promise.all(settled.map((s) => (s.status === "fulfilled" ? s.value.end() : undefined)));
   }
+
+  /**
+   * Closes every connection at once (see `BrokerConnection.close`): requests
+   * still outstanding reject — what a consumer wants for its long polls,
+   * whose answers nobody waits for any more. Later calls reject. Idempotent.
+   */
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#connections.values()];
+    this.#connections.clear();
+    for (const s of await Promise.allSettled(all)) if (s.status === "fulfilled") s.value.close();
+  }
 }

@@ -72,4 +72,49 @@ describe("the client transport against the in-process broker", () => {
     const metadata = new MetadataCache(pool, { clock: realClock, refreshFrequency: 0 });
     await expect(metadata.refresh(["t"])).rejects.toSatisfy(isMetadataError);
   });
+
+  it("destroy() rejects a long poll at once instead of waiting for its answer", async () => {
+    const broker = await startBroker({ port: 0, logLevel: "silent" });
+    closers.push(() => broker.close());
+    const pool = new BrokerPool({ ...options, bootstrap: [broker.bootstrap], retryMax: 1, retryBackoff: 1 });
+    const metadata = new MetadataCache(pool, { clock: realClock, refreshFrequency: 0 });
+    closers.push(() => metadata.close());
+    await metadata.refresh(["idle"]);
+    const c = await pool.get(broker.nodeId);
+    const poll = c.request(ApiKey.Fetch, {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1n },
+      maxWaitMs: 20_000,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: "idle",
+          topicId: "AAAAAAAAAAAAAAAAAAAAAA",
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: 0n,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1n,
+              partitionMaxBytes: 1 << 20,
+              replicaDirectoryId: "AAAAAAAAAAAAAAAAAAAAAA",
+            },
+          ],
+        },
+      ],
+      forgottenTopicsData: [],
+      rackId: "",
+    });
+    const started = Date.now();
+    await pool.destroy();
+    await expect(poll).rejects.toSatisfy(isBrokerConnectionError);
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(pool.get(broker.nodeId)).rejects.toSatisfy(isBrokerConnectionError);
+  });
 });
