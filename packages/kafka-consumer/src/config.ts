@@ -1,0 +1,367 @@
+/**
+ * The consumer's configuration: sarama's `Config.Consumer` (plus the `Net`,
+ * `Metadata` and `ChannelBufferSize` settings the consumer reads) in
+ * TypeScript names, with sarama's defaults, and one `validateConfig()` that
+ * is the single entry point for configuration errors (STYLE item 22).
+ *
+ * Invariants:
+ * - a `ConsumerConfig` only exists as the result of `validateConfig()`:
+ *   every field is present, in range, and consistent with the others
+ *   (`fetch.min <= fetch.default`, and `fetch.default <= fetch.max` unless
+ *   `fetch.max` is 0; `net.readTimeout > maxWaitTime`);
+ * - `validateConfig` throws only `InvalidConsumerConfigError`, naming the
+ *   field and saying what to do; it never mutates its argument.
+ */
+
+import type * as tls from "node:tls";
+import { type Clock, realClock } from "@csp-kit/timers";
+import { InvalidConsumerConfigError } from "./errors.js";
+
+/** Where a partition consumer starts when no offset is given, or where it goes after OFFSET_OUT_OF_RANGE. */
+export type OffsetPosition = "oldest" | "newest";
+
+/** Which records a fetch sees: every one (0, read_uncommitted) or only committed ones (1, read_committed). */
+export type IsolationLevel = "read-uncommitted" | "read-committed";
+
+/** How much a fetch asks for — sarama's `Consumer.Fetch`, in bytes. */
+export interface FetchOptions {
+  /** The broker answers once this many bytes are ready, or at `maxWaitTime` (default 1). */
+  readonly min?: number | undefined;
+  /** Bytes asked for per partition and request (default 1 MiB); doubled for a batch that does not fit. */
+  readonly default?: number | undefined;
+  /** The most bytes per partition a fetch may grow to (default 0: unlimited). */
+  readonly max?: number | undefined;
+}
+
+/** Re-dispatching after an error — sarama's `Consumer.Retry`. */
+export interface ConsumerRetryOptions {
+  /** The wait before looking for the leader again, in ms (default 2000). */
+  readonly backoff?: number | undefined;
+  /** Computes the wait from the consecutive failures so far; takes precedence over `backoff`. */
+  readonly backoffFn?: ((retries: number) => number) | undefined;
+}
+
+/** Offsets — sarama's `Consumer.Offsets`. */
+export interface OffsetsOptions {
+  /** Where `consumePartition(topic, partition)` starts without an offset (default "newest"). */
+  readonly initial?: OffsetPosition | undefined;
+  /**
+   * Where to go when the offset asked for is outside the log (at start, or
+   * when retention removes what a slow consumer had not read): absent, the
+   * consumer reports an `OffsetOutOfRangeError` (and the partition consumer
+   * closes, as sarama's); "oldest" or "newest" to move there instead.
+   */
+  readonly resetOnOutOfRange?: OffsetPosition | undefined;
+}
+
+/** Metadata refresh — sarama's `Metadata`. */
+export interface MetadataOptions {
+  /** Refresh all known topics this often, in ms (default 10 min; 0 never). */
+  readonly refreshFrequency?: number | undefined;
+  /** How many times a metadata request is retried (default 3). */
+  readonly retryMax?: number | undefined;
+  /** The wait between metadata retries, in ms (default 250). */
+  readonly retryBackoff?: number | undefined;
+}
+
+/** Connections — sarama's `Net`. */
+export interface NetOptions {
+  /** How long a connect may take, in ms (default 30 s). */
+  readonly dialTimeout?: number | undefined;
+  /** How long a response may take, in ms (default 30 s); must be above `maxWaitTime`. */
+  readonly readTimeout?: number | undefined;
+  /** TLS: `true` for the defaults, or Node's `tls.connect` options; absent for plaintext. */
+  readonly tls?: boolean | tls.ConnectionOptions | undefined;
+}
+
+/** What `new Consumer(options)` and `validateConfig(options)` take. Only `bootstrap` is required. */
+export interface ConsumerOptions {
+  /** The bootstrap brokers, `host:port` (at least one). */
+  readonly bootstrap: readonly string[];
+  /** The client id sent in every request header (default "csp-kit"). */
+  readonly clientId?: string | undefined;
+  readonly fetch?: FetchOptions | undefined;
+  /** How long the broker may hold a fetch waiting for `fetch.min` bytes, in ms (default 500). */
+  readonly maxWaitTime?: number | undefined;
+  /**
+   * How long the user may take to receive one message before the partition
+   * lets its broker's other partitions go on, in ms (default 100). See the
+   * response feeder.
+   */
+  readonly maxProcessingTime?: number | undefined;
+  /** The most bytes one Fetch response may hold in all (default 100 MiB). */
+  readonly maxResponseSize?: number | undefined;
+  /** Buffer of each partition consumer's `messages` and `errors` (default 256). */
+  readonly channelBufferSize?: number | undefined;
+  readonly retry?: ConsumerRetryOptions | undefined;
+  readonly offsets?: OffsetsOptions | undefined;
+  /** Deliver errors on each partition consumer's `errors` (default false). Whoever enables it must drain it. */
+  readonly returnErrors?: boolean | undefined;
+  /** Which records fetches see (default "read-uncommitted", sarama's). */
+  readonly isolationLevel?: IsolationLevel | undefined;
+  readonly metadata?: MetadataOptions | undefined;
+  readonly net?: NetOptions | undefined;
+  /** The clock of timers and backoffs (default the real clock; tests pass a ManualClock). */
+  readonly clock?: Clock | undefined;
+}
+
+/** A validated configuration: every field present. Only `validateConfig()` makes one. */
+export interface ConsumerConfig {
+  readonly bootstrap: readonly string[];
+  readonly clientId: string;
+  readonly fetch: { readonly min: number; readonly default: number; readonly max: number };
+  readonly maxWaitTime: number;
+  readonly maxProcessingTime: number;
+  readonly maxResponseSize: number;
+  readonly channelBufferSize: number;
+  readonly retry: { readonly backoff: number; readonly backoffFn: ((retries: number) => number) | undefined };
+  readonly offsets: { readonly initial: OffsetPosition; readonly resetOnOutOfRange: OffsetPosition | undefined };
+  readonly returnErrors: boolean;
+  readonly isolationLevel: IsolationLevel;
+  readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
+  readonly net: {
+    readonly dialTimeout: number;
+    readonly readTimeout: number;
+    readonly tls: tls.ConnectionOptions | undefined;
+  };
+  readonly clock: Clock;
+}
+
+/** sarama's defaults, in TypeScript names. */
+export const DEFAULTS = Object.freeze({
+  clientId: "csp-kit",
+  fetchMin: 1,
+  fetchDefault: 1_048_576,
+  fetchMax: 0,
+  maxWaitTime: 500,
+  maxProcessingTime: 100,
+  maxResponseSize: 100 * 1024 * 1024,
+  channelBufferSize: 256,
+  retryBackoff: 2000,
+  initialOffset: "newest" as OffsetPosition,
+  isolationLevel: "read-uncommitted" as IsolationLevel,
+  metadataRefreshFrequency: 600_000,
+  metadataRetryMax: 3,
+  metadataRetryBackoff: 250,
+  dialTimeout: 30_000,
+  readTimeout: 30_000,
+});
+
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return "a function";
+  if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object";
+  return String(v);
+}
+
+function int(field: string, v: unknown, fallback: number, min: number, hint: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+    throw new InvalidConsumerConfigError(field, v, `must be a whole number >= ${min} (got ${describe(v)}); ${hint}`);
+  }
+  return v;
+}
+
+function bool(field: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== "boolean")
+    throw new InvalidConsumerConfigError(field, v, `must be true or false (got ${describe(v)})`);
+  return v;
+}
+
+function obj(field: string, v: unknown): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new InvalidConsumerConfigError(field, v, `must be an object (got ${describe(v)})`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function position(field: string, v: unknown, fallback: OffsetPosition | undefined): OffsetPosition | undefined {
+  if (v === undefined) return fallback;
+  if (v !== "oldest" && v !== "newest") {
+    throw new InvalidConsumerConfigError(field, v, `must be "oldest" or "newest" (got ${describe(v)})`);
+  }
+  return v;
+}
+
+function checkAddress(field: string, a: unknown): void {
+  const m = typeof a === "string" ? /^(.+):(\d{1,5})$/.exec(a) : null;
+  const port = m === null ? -1 : Number(m[2]);
+  if (m === null || port < 1 || port > 65_535) {
+    throw new InvalidConsumerConfigError(
+      field,
+      a,
+      `must be "host:port" with a port from 1 to 65535 (got ${describe(a)})`,
+    );
+  }
+}
+
+/**
+ * Checks `options` and fills in sarama's defaults: the one place a
+ * configuration error is raised.
+ *
+ * Blocking: none (synchronous).
+ *
+ * Gotchas: `net.readTimeout` must exceed `maxWaitTime` (a long-polling
+ * fetch would otherwise time out every time). `maxProcessingTime` bounds
+ * how long one slow partition holds its broker's siblings, not how long
+ * you may take per message: a slow reader loses nothing.
+ *
+ * @throws {@link InvalidConsumerConfigError} naming the first bad field.
+ * @example
+ * ```ts
+ * const config = validateConfig({ bootstrap: ["127.0.0.1:9092"], fetch: { default: 4 << 20 } });
+ * config.maxProcessingTime; // 100
+ * ```
+ */
+export function validateConfig(options: ConsumerOptions): ConsumerConfig {
+  const o = obj("options", options) as Partial<ConsumerOptions>;
+  const bootstrap = o.bootstrap;
+  if (!Array.isArray(bootstrap) || bootstrap.length === 0) {
+    throw new InvalidConsumerConfigError(
+      "bootstrap",
+      bootstrap,
+      `must be a non-empty array of "host:port" (got ${describe(bootstrap)}), e.g. ["127.0.0.1:9092"]`,
+    );
+  }
+  for (const [i, a] of bootstrap.entries()) checkAddress(`bootstrap[${i}]`, a);
+  const clientId = o.clientId ?? DEFAULTS.clientId;
+  if (typeof clientId !== "string") {
+    throw new InvalidConsumerConfigError("clientId", clientId, `must be a string (got ${describe(clientId)})`);
+  }
+  const f = obj("fetch", o.fetch);
+  const fetch = {
+    min: int("fetch.min", f.min, DEFAULTS.fetchMin, 1, "the broker answers once this many bytes are ready"),
+    default: int("fetch.default", f.default, DEFAULTS.fetchDefault, 1, "it is the bytes asked for per partition"),
+    max: int("fetch.max", f.max, DEFAULTS.fetchMax, 0, "0 is unlimited"),
+  };
+  if (fetch.max > 0 && fetch.default > fetch.max) {
+    throw new InvalidConsumerConfigError(
+      "fetch.default",
+      fetch.default,
+      `(${fetch.default}) must be at most fetch.max (${fetch.max}); raise fetch.max or set it to 0 (unlimited)`,
+    );
+  }
+  if (fetch.min > fetch.default) {
+    throw new InvalidConsumerConfigError(
+      "fetch.min",
+      fetch.min,
+      `(${fetch.min}) must be at most fetch.default (${fetch.default}): a fetch could never reach it`,
+    );
+  }
+  const maxWaitTime = int("maxWaitTime", o.maxWaitTime, DEFAULTS.maxWaitTime, 1, "it is the long poll in ms");
+  const maxProcessingTime = int(
+    "maxProcessingTime",
+    o.maxProcessingTime,
+    DEFAULTS.maxProcessingTime,
+    1,
+    "it is how long one message may wait for you before the broker's other partitions go on",
+  );
+  const maxResponseSize = int(
+    "maxResponseSize",
+    o.maxResponseSize,
+    DEFAULTS.maxResponseSize,
+    1,
+    "it caps one Fetch response",
+  );
+  const channelBufferSize = int(
+    "channelBufferSize",
+    o.channelBufferSize,
+    DEFAULTS.channelBufferSize,
+    0,
+    "0 is unbuffered",
+  );
+  const r = obj("retry", o.retry);
+  const backoffFn = r.backoffFn;
+  if (backoffFn !== undefined && typeof backoffFn !== "function") {
+    throw new InvalidConsumerConfigError("retry.backoffFn", backoffFn, "must be (retries) => ms");
+  }
+  const retry = {
+    backoff: int("retry.backoff", r.backoff, DEFAULTS.retryBackoff, 0, "it is the wait in ms before a re-dispatch"),
+    backoffFn: backoffFn as ((retries: number) => number) | undefined,
+  };
+  const of = obj("offsets", o.offsets);
+  const offsets = {
+    initial: position("offsets.initial", of.initial, DEFAULTS.initialOffset) as OffsetPosition,
+    resetOnOutOfRange: position("offsets.resetOnOutOfRange", of.resetOnOutOfRange, undefined),
+  };
+  const returnErrors = bool("returnErrors", o.returnErrors, false);
+  const isolationLevel = o.isolationLevel ?? DEFAULTS.isolationLevel;
+  if (isolationLevel !== "read-uncommitted" && isolationLevel !== "read-committed") {
+    throw new InvalidConsumerConfigError(
+      "isolationLevel",
+      isolationLevel,
+      `must be "read-uncommitted" or "read-committed" (got ${describe(isolationLevel)})`,
+    );
+  }
+  const m = obj("metadata", o.metadata);
+  const metadata = {
+    refreshFrequency: int(
+      "metadata.refreshFrequency",
+      m.refreshFrequency,
+      DEFAULTS.metadataRefreshFrequency,
+      0,
+      "0 never refreshes on a timer",
+    ),
+    retryMax: int("metadata.retryMax", m.retryMax, DEFAULTS.metadataRetryMax, 0, "0 never retries"),
+    retryBackoff: int(
+      "metadata.retryBackoff",
+      m.retryBackoff,
+      DEFAULTS.metadataRetryBackoff,
+      0,
+      "it is the wait in ms",
+    ),
+  };
+  const n = obj("net", o.net);
+  const tlsOption = n.tls;
+  if (
+    tlsOption !== undefined &&
+    typeof tlsOption !== "boolean" &&
+    (typeof tlsOption !== "object" || tlsOption === null)
+  ) {
+    throw new InvalidConsumerConfigError("net.tls", tlsOption, "must be true, false, or tls.connect options");
+  }
+  const net = {
+    dialTimeout: int("net.dialTimeout", n.dialTimeout, DEFAULTS.dialTimeout, 1, "it is the connect timeout in ms"),
+    readTimeout: int("net.readTimeout", n.readTimeout, DEFAULTS.readTimeout, 1, "it is the response timeout in ms"),
+    tls:
+      tlsOption === true
+        ? {}
+        : tlsOption === false || tlsOption === undefined
+          ? undefined
+          : (tlsOption as tls.ConnectionOptions),
+  };
+  if (net.readTimeout <= maxWaitTime) {
+    throw new InvalidConsumerConfigError(
+      "net.readTimeout",
+      net.readTimeout,
+      `(${net.readTimeout} ms) must be above maxWaitTime (${maxWaitTime} ms): every long poll would time out`,
+    );
+  }
+  const clock = o.clock ?? realClock;
+  if (
+    typeof clock !== "object" ||
+    clock === null ||
+    typeof clock.now !== "function" ||
+    typeof clock.setTimeout !== "function"
+  ) {
+    throw new InvalidConsumerConfigError("clock", clock, "must be a Clock (realClock, or a ManualClock in tests)");
+  }
+  return Object.freeze({
+    bootstrap: Object.freeze([...bootstrap]),
+    clientId,
+    fetch: Object.freeze(fetch),
+    maxWaitTime,
+    maxProcessingTime,
+    maxResponseSize,
+    channelBufferSize,
+    retry: Object.freeze(retry),
+    offsets: Object.freeze(offsets),
+    returnErrors,
+    isolationLevel,
+    metadata: Object.freeze(metadata),
+    net: Object.freeze(net),
+    clock,
+  });
+}
