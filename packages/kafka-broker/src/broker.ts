@@ -37,6 +37,8 @@ import {
   validateConfig,
 } from "./config.js";
 import { BrokerStartError } from "./errors.js";
+import { registerControl } from "./internal/cluster/control.js";
+import { BrokerNode, selfView } from "./internal/cluster/node.js";
 import { DashboardFeed } from "./internal/dashboard/feed.js";
 import { DisconnectLog } from "./internal/dashboard/snapshot.js";
 import { TrafficMeter } from "./internal/dashboard/traffic.js";
@@ -314,6 +316,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       logger,
       clock: config.clock,
       clusterId: config.clusterId ?? newTopicId(),
+      placeLeaders: (partitions) => new Array<number>(partitions).fill(config.nodeId),
     });
   } catch (error) {
     throw new BrokerStartError(
@@ -330,6 +333,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
     nodeId: config.nodeId,
     advertisedHost: config.advertisedHost,
     advertisedPort: () => config.advertisedPort ?? listener?.port ?? config.port,
+    cluster: selfView(() => ctx),
+    hooks: undefined,
   };
   let http: HttpFrontend | undefined;
   let httpFailed = false;
@@ -390,6 +395,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const stopRetention = Channel.unbuffered<void>();
   const retention = retentionLoop(topics, config.retentionCheckIntervalMs, clock, stopRetention);
   broker = new RunningBroker(config, ctx, listener, http, stopRetention, retention);
+  // What `./testing` reaches through the handle: this broker as a cluster of one.
+  registerControl(broker, { nodes: [new BrokerNode(ctx, listener)], topics, clock, injector: undefined });
   logger.info("broker started", {
     listening: `${config.host}:${listener.port}`,
     advertised: broker.bootstrap,

@@ -1,7 +1,8 @@
 /**
  * @csp-kit/kafka-broker: the public surface. This file only re-exports.
  * The broker (startBroker, its options and their validation, the slow-client
- * policies, the logger) and the storage layer's error classes.
+ * policies, the logger), the in-process cluster (startCluster), and the
+ * storage layer's error classes. The fault injector is `./testing`.
  * @packageDocumentation
  * @module @csp-kit/kafka-broker
  */
@@ -15,6 +16,21 @@ export {
   startBroker,
   type TopicStats,
 } from "./broker.js";
+export {
+  type Cluster,
+  type ClusterBroker,
+  type ClusterBrokerStats,
+  type ClusterOptions,
+  type ClusterPartitionStats,
+  type ClusterStats,
+  isUnknownBrokerError,
+  isUnknownTopicError,
+  MAX_CLUSTER_BROKERS,
+  type PartitionLeader,
+  startCluster,
+  UnknownBrokerError,
+  UnknownTopicError,
+} from "./cluster.js";
 export {
   type BrokerConfig,
   type BrokerOptions,

@@ -26,9 +26,12 @@
  *   unwatch (whichever case won)
  * ```
  *
- * An error partition (unknown topic, offset out of range) completes the
- * fetch at once; a deleted topic wakes its watchers, so a long poll on it
- * ends with UNKNOWN_TOPIC_OR_PARTITION.
+ * An error partition (unknown topic, offset out of range, a stale or newer
+ * `current_leader_epoch`: 74 / 75, a partition this broker does not lead:
+ * NOT_LEADER_OR_FOLLOWER with the leader from v12, a fault injected by a
+ * test) completes the fetch at once; a deleted topic wakes its watchers,
+ * so a long poll on it ends with UNKNOWN_TOPIC_OR_PARTITION, and a leader
+ * move wakes them too, so a long poll on the old leader ends with 6.
  *
  * Invariants: a long poll is in its partitions' watcher sets only between
  * `watch` and the `finally` that unwatches; it reads the logs afresh after
@@ -49,7 +52,8 @@ import { after, done } from "@csp-kit/timers";
 import type { ConnectionContext } from "../server/connection.js";
 import type { PendingResponse } from "../server/outbox.js";
 import type { Partition } from "../topics/partition.js";
-import { type BrokerContext, logFailureCode, respond } from "./context.js";
+import { type BrokerContext, endpointsOf, leadershipError, logFailureCode, respond } from "./context.js";
+import type { PartitionFaults } from "./hooks.js";
 
 const ZSTD = 4;
 const EMPTY = new Uint8Array(0);
@@ -64,6 +68,8 @@ interface FetchRead {
   readonly failed: boolean;
   /** The partitions found (to watch during a long poll). */
   readonly partitions: Partition[];
+  /** The leaders named in NOT_LEADER_OR_FOLLOWER answers (their endpoints go in the response, v16+). */
+  readonly leadersNamed: ReadonlySet<number>;
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
@@ -93,7 +99,12 @@ function hasZstd(chunks: readonly Uint8Array[]): boolean {
 }
 
 /** Reads every partition of the request once. */
-function readAll(ctx: BrokerContext, version: number, body: FetchRequest): FetchRead {
+function readAll(
+  ctx: BrokerContext,
+  version: number,
+  body: FetchRequest,
+  faults: PartitionFaults | undefined,
+): FetchRead {
   const byId = version >= 13;
   const aborted = body.isolationLevel === 1 ? [] : null;
   let remaining = Math.max(0, body.maxBytes);
@@ -101,7 +112,12 @@ function readAll(ctx: BrokerContext, version: number, body: FetchRequest): Fetch
   let bytes = 0;
   let failed = false;
   const found: Partition[] = [];
-  const error = (partitionIndex: number, errorCode: number): FetchPartitionData => {
+  const leadersNamed = new Set<number>();
+  const error = (
+    partitionIndex: number,
+    errorCode: number,
+    currentLeader: FetchPartitionData["currentLeader"] = NO_LEADER,
+  ): FetchPartitionData => {
     failed = true;
     return {
       partitionIndex,
@@ -110,7 +126,7 @@ function readAll(ctx: BrokerContext, version: number, body: FetchRequest): Fetch
       lastStableOffset: -1n,
       logStartOffset: -1n,
       divergingEpoch: NO_EPOCH,
-      currentLeader: NO_LEADER,
+      currentLeader,
       snapshotId: NO_SNAPSHOT,
       abortedTransactions: null,
       preferredReadReplica: -1,
@@ -122,8 +138,20 @@ function readAll(ctx: BrokerContext, version: number, body: FetchRequest): Fetch
     const unknown =
       byId && topic === undefined ? KafkaErrorCode.UNKNOWN_TOPIC_ID : KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     const partitions = t.partitions.map((p): FetchPartitionData => {
+      const injected = faults?.(topic?.name ?? t.topic, p.partition);
+      if (injected !== undefined) return error(p.partition, injected);
       const partition = topic?.partitions[p.partition];
       if (partition === undefined) return error(p.partition, unknown);
+      const notLeader = leadershipError(ctx, partition, p.currentLeaderEpoch);
+      if (notLeader !== undefined) {
+        // The leader hint exists from v12 (currentLeader), its endpoint from v16 (node_endpoints).
+        if (version < 12) return error(p.partition, notLeader.errorCode);
+        if (version >= 16) leadersNamed.add(partition.leader);
+        return error(p.partition, notLeader.errorCode, {
+          leaderId: partition.leader,
+          leaderEpoch: partition.leaderEpoch,
+        });
+      }
       found.push(partition);
       const offset = p.fetchOffset;
       if (offset < 0n || offset > BigInt(Number.MAX_SAFE_INTEGER))
@@ -159,33 +187,43 @@ function readAll(ctx: BrokerContext, version: number, body: FetchRequest): Fetch
     });
     return { topic: byId ? "" : t.topic, topicId: topic?.id ?? t.topicId, partitions };
   });
-  return { responses, bytes, failed, partitions: found };
+  return { responses, bytes, failed, partitions: found, leadersNamed };
 }
 
-function encode(version: number, correlationId: number, read: FetchRead): Uint8Array {
+function encode(ctx: BrokerContext, version: number, correlationId: number, read: FetchRead): Uint8Array {
   let partitions = 0;
   for (const t of read.responses) partitions += t.partitions.length;
   return respond(
     ApiKey.Fetch,
     version,
     correlationId,
-    { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: read.responses, nodeEndpoints: [] },
+    {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      responses: read.responses,
+      nodeEndpoints: endpointsOf(ctx, read.leadersNamed),
+    },
     read.bytes + 128 + 96 * partitions,
   );
 }
 
-/** Answers a Fetch now when it can, or long-polls (see the file header). */
+/**
+ * Answers a Fetch now when it can, or long-polls (see the file header).
+ * `faults` (a fault injector's plan) names partitions to answer with an error.
+ */
 export function handleFetch(
   ctx: BrokerContext,
   connection: ConnectionContext,
   header: RequestHeader,
   body: FetchRequest,
+  faults?: PartitionFaults,
 ): PendingResponse {
   const version = header.apiVersion;
-  const first = readAll(ctx, version, body);
+  const first = readAll(ctx, version, body, faults);
   if (first.bytes >= body.minBytes || first.failed || body.maxWaitMs <= 0 || first.partitions.length === 0)
-    return encode(version, header.correlationId, first);
-  return longPoll(ctx, connection, header, body, first.partitions);
+    return encode(ctx, version, header.correlationId, first);
+  return longPoll(ctx, connection, header, body, first.partitions, faults);
 }
 
 async function longPoll(
@@ -194,6 +232,7 @@ async function longPoll(
   header: RequestHeader,
   body: FetchRequest,
   partitions: readonly Partition[],
+  faults: PartitionFaults | undefined,
 ): Promise<Uint8Array | null> {
   const version = header.apiVersion;
   const clock = ctx.clock;
@@ -208,12 +247,12 @@ async function longPoll(
       const r = await select({ wake: recv(wake), timeout: recv(after(left, { clock })), closed: recv(closed) });
       if (r.case === "closed") return null;
       if (r.case === "timeout") break;
-      const again = readAll(ctx, version, body);
-      if (again.bytes >= body.minBytes || again.failed) return encode(version, header.correlationId, again);
+      const again = readAll(ctx, version, body, faults);
+      if (again.bytes >= body.minBytes || again.failed) return encode(ctx, version, header.correlationId, again);
     }
   } finally {
     for (const p of partitions) p.unwatch(wake);
   }
   if (connection.signal.aborted) return null;
-  return encode(version, header.correlationId, readAll(ctx, version, body));
+  return encode(ctx, version, header.correlationId, readAll(ctx, version, body, faults));
 }

@@ -1,6 +1,6 @@
 /**
- * FindCoordinator (10), v0–6: this broker coordinates every key (it is the
- * only node). Advertised mainly because librdkafka 2.0.2 gates LZ4 on it
+ * FindCoordinator (10), v0–6: the lowest live broker of the cluster
+ * coordinates every key (a single broker: itself). Advertised mainly because librdkafka 2.0.2 gates LZ4 on it
  * (KAFKA.md §2.8); the group and transaction APIs a coordinator would then
  * serve are not advertised, so clients that need them learn it from
  * ApiVersions. v0–3 ask for one key; v4+ for a batch (`coordinator_keys`).
@@ -9,15 +9,16 @@
 import { ApiKey, type FindCoordinatorRequest, type RequestHeader } from "@csp-kit/kafka-protocol";
 import { type BrokerContext, respond } from "./context.js";
 
-/** Answers with this broker for the key (v0–3) or for every key (v4+). */
+/** Answers with the coordinator for the key (v0–3) or for every key (v4+). */
 export function handleFindCoordinator(
   ctx: BrokerContext,
   header: RequestHeader,
   body: FindCoordinatorRequest,
 ): Uint8Array {
-  const host = ctx.advertisedHost;
-  const port = ctx.advertisedPort();
-  const nodeId = ctx.nodeId;
+  const nodeId = ctx.cluster.controllerId();
+  const coordinator = ctx.cluster.brokers().find((b) => b.nodeId === nodeId);
+  const host = coordinator?.host ?? ctx.advertisedHost;
+  const port = coordinator?.port ?? ctx.advertisedPort();
   // v0-3 answer in the top-level fields, v4+ in `coordinators`: the other side holds its defaults.
   const batched = header.apiVersion >= 4;
   return respond(ApiKey.FindCoordinator, header.apiVersion, header.correlationId, {

@@ -4,12 +4,12 @@
  *
  * | timestamp            | offset                                   | timestamp answered  | leader epoch |
  * |----------------------|------------------------------------------|---------------------|--------------|
- * | -2 earliest          | log start                                | -1                  | 0            |
- * | -1 latest            | high watermark                           | -1                  | 0            |
- * | -3 max (v7+)         | first record with the largest timestamp  | that timestamp      | 0            |
- * | -4 local start (v8+) | log start (no tiered storage)            | -1                  | 0            |
+ * | -2 earliest          | log start                                | -1                  | current      |
+ * | -1 latest            | high watermark                           | -1                  | current      |
+ * | -3 max (v7+)         | first record with the largest timestamp  | that timestamp      | current      |
+ * | -4 local start (v8+) | log start (no tiered storage)            | -1                  | current      |
  * | -5 last tiered (v9+) | -1 (no tiered storage)                   | -1                  | -1           |
- * | t >= 0               | first record at or after t               | that record's       | 0            |
+ * | t >= 0               | first record at or after t               | that record's       | current      |
  * | t >= 0, none         | -1                                       | -1                  | -1           |
  *
  * The log's own lookup is batch-grained (it never decodes records); the
@@ -18,6 +18,10 @@
  * then the batch's base offset and max timestamp (still a correct place to
  * start reading from, at batch grain). A special timestamp below the
  * version that introduced it gets UNSUPPORTED_VERSION (35), as in Kafka.
+ * "current" is the partition's leader epoch (0 until a cluster moves its
+ * leader). A broker that does not lead the partition answers
+ * NOT_LEADER_OR_FOLLOWER (6), a stale or newer `current_leader_epoch` 74 /
+ * 75, and a partition a fault injector names gets its code.
  *
  * Invariants: the answer lists topics and partitions in request order; an
  * offset answered is within [log start, high watermark] at the time it was
@@ -37,7 +41,8 @@ import {
 } from "@csp-kit/kafka-protocol";
 import type { PartitionLog } from "../log/partition-log.js";
 import type { PendingResponse } from "../server/outbox.js";
-import { type BrokerContext, logFailureCode, respond } from "./context.js";
+import { type BrokerContext, leadershipError, logFailureCode, respond } from "./context.js";
+import type { PartitionFaults } from "./hooks.js";
 
 const EARLIEST = -2;
 const LATEST = -1;
@@ -55,6 +60,7 @@ function answer(
   partitionIndex: number,
   errorCode: number,
   found: Found | undefined,
+  leaderEpoch = 0,
 ): ListOffsetsPartitionResponse {
   return {
     partitionIndex,
@@ -62,7 +68,7 @@ function answer(
     oldStyleOffsets: [],
     timestamp: BigInt(found?.timestamp ?? -1),
     offset: BigInt(found?.offset ?? -1),
-    leaderEpoch: found === undefined || version < 4 ? -1 : 0,
+    leaderEpoch: found === undefined || version < 4 ? -1 : leaderEpoch,
   };
 }
 
@@ -128,19 +134,29 @@ async function byMaxTimestamp(log: PartitionLog): Promise<Found | undefined> {
   return { offset: Math.max(best.base, start), timestamp: best.max };
 }
 
-/** Answers a ListOffsets request (a promise when a timestamp lookup decodes a batch). */
+/**
+ * Answers a ListOffsets request (a promise when a timestamp lookup decodes
+ * a batch). `faults` (a fault injector's plan) names partitions to answer
+ * with an error.
+ */
 export function handleListOffsets(
   ctx: BrokerContext,
   header: RequestHeader,
   body: ListOffsetsRequest,
+  faults?: PartitionFaults,
 ): PendingResponse {
   const version = header.apiVersion;
   const topics = body.topics.map((t) => {
     const topic = ctx.topics.get(t.name);
     const partitions = t.partitions.map((p): ListOffsetsPartitionResponse | Promise<ListOffsetsPartitionResponse> => {
+      const injected = faults?.(t.name, p.partitionIndex);
+      if (injected !== undefined) return answer(version, p.partitionIndex, injected, undefined);
       const partition = topic?.partitions[p.partitionIndex];
       if (partition === undefined)
         return answer(version, p.partitionIndex, KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION, undefined);
+      const notLeader = leadershipError(ctx, partition, version >= 4 ? p.currentLeaderEpoch : -1);
+      if (notLeader !== undefined) return answer(version, p.partitionIndex, notLeader.errorCode, undefined);
+      const epoch = partition.leaderEpoch;
       const log = partition.log;
       const ts = p.timestamp;
       const unsupported = answer(version, p.partitionIndex, KafkaErrorCode.UNSUPPORTED_VERSION, undefined);
@@ -151,19 +167,19 @@ export function handleListOffsets(
       };
       try {
         if (ts === BigInt(EARLIEST) || (ts === BigInt(EARLIEST_LOCAL) && version >= 8))
-          return answer(version, p.partitionIndex, 0, { offset: log.logStartOffset, timestamp: -1 });
+          return answer(version, p.partitionIndex, 0, { offset: log.logStartOffset, timestamp: -1 }, epoch);
         if (ts === BigInt(LATEST))
-          return answer(version, p.partitionIndex, 0, { offset: log.highWatermark, timestamp: -1 });
+          return answer(version, p.partitionIndex, 0, { offset: log.highWatermark, timestamp: -1 }, epoch);
         if (ts === BigInt(LATEST_TIERED))
           return version >= 9 ? answer(version, p.partitionIndex, 0, undefined) : unsupported;
         if (ts === BigInt(MAX_TIMESTAMP))
           return version >= 7
-            ? byMaxTimestamp(log).then((found) => answer(version, p.partitionIndex, 0, found), failure)
+            ? byMaxTimestamp(log).then((found) => answer(version, p.partitionIndex, 0, found, epoch), failure)
             : unsupported;
         if (ts === BigInt(EARLIEST_LOCAL)) return unsupported;
         // Any other negative: Kafka searches from the start like any timestamp.
         const target = ts < 0n ? 0 : ts > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ts);
-        return byTimestamp(log, target).then((found) => answer(version, p.partitionIndex, 0, found), failure);
+        return byTimestamp(log, target).then((found) => answer(version, p.partitionIndex, 0, found, epoch), failure);
       } catch (error) {
         return failure(error);
       }

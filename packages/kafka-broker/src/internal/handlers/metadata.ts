@@ -1,7 +1,10 @@
 /**
- * Metadata (3), v0–12: this broker as the only node (and the controller:
- * kafkajs sends InitProducerId to the controller), and the topics asked for
- * with this broker leading every partition.
+ * Metadata (3), v0–12: every broker of the cluster (a single broker: only
+ * itself), up or down, with the lowest live one as the controller (kafkajs
+ * sends InitProducerId to the controller); and the topics asked for, each
+ * partition with its leader and leader epoch from the shared view. One
+ * replica per partition: the leader (the log belongs to the partition, so
+ * there is nothing to replicate). Every broker gives the same answer.
  *
  * Which topics (KAFKA.md §2.4):
  * - v0: `[]` means every topic; v1+: `null` means every topic, `[]` none;
@@ -28,38 +31,54 @@ import {
 import { topicNameProblem } from "../topics/topic-config.js";
 import type { Topic } from "../topics/topic-registry.js";
 import { AUTHORIZED_OPERATIONS_OMITTED, type BrokerContext, respond, ZERO_UUID } from "./context.js";
+import type { PartitionFaults } from "./hooks.js";
 
 /** Kafka's topic operations as a bitfield (READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS): all allowed, no authorizer. */
 const TOPIC_OPERATIONS = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11);
 /** Kafka's cluster operations as a bitfield (CREATE, ALTER, DESCRIBE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE). */
 const CLUSTER_OPERATIONS = (1 << 5) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 12);
 
-/** Every partition led by this broker, one replica. */
-function partitionsOf(ctx: BrokerContext, topic: Topic): MetadataResponsePartition[] {
-  const nodes = [ctx.nodeId];
-  return topic.partitions.map((p) => ({
-    errorCode: 0,
-    partitionIndex: p.index,
-    leaderId: ctx.nodeId,
-    leaderEpoch: 0,
-    replicaNodes: nodes,
-    isrNodes: nodes,
-    offlineReplicas: [],
-  }));
+/** Every partition with its leader, the one replica. */
+function partitionsOf(topic: Topic): MetadataResponsePartition[] {
+  return topic.partitions.map((p) => {
+    const nodes = [p.leader];
+    return {
+      errorCode: 0,
+      partitionIndex: p.index,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: nodes,
+      isrNodes: nodes,
+      offlineReplicas: [],
+    };
+  });
 }
 
-/** The answer to a Metadata request. */
-export function handleMetadata(ctx: BrokerContext, header: RequestHeader, body: MetadataRequest): Uint8Array {
+/**
+ * The answer to a Metadata request. `faults` (a fault injector's plan),
+ * asked with partition -1, names topics to answer with an error code and no
+ * partitions.
+ */
+export function handleMetadata(
+  ctx: BrokerContext,
+  header: RequestHeader,
+  body: MetadataRequest,
+  faults?: PartitionFaults,
+): Uint8Array {
   const version = header.apiVersion;
   const topicOps = body.includeTopicAuthorizedOperations ? TOPIC_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
-  const answer = (topic: Topic): MetadataResponseTopic => ({
-    errorCode: 0,
-    name: topic.name,
-    topicId: topic.id,
-    isInternal: false,
-    partitions: partitionsOf(ctx, topic),
-    topicAuthorizedOperations: topicOps,
-  });
+  const answer = (topic: Topic): MetadataResponseTopic => {
+    const injected = faults?.(topic.name, -1);
+    if (injected !== undefined) return failed(injected, topic.name, topic.id);
+    return {
+      errorCode: 0,
+      name: topic.name,
+      topicId: topic.id,
+      isInternal: false,
+      partitions: partitionsOf(topic),
+      topicAuthorizedOperations: topicOps,
+    };
+  };
   const failed = (errorCode: number, name: string | null, topicId = ZERO_UUID): MetadataResponseTopic => ({
     errorCode,
     name,
@@ -110,9 +129,9 @@ export function handleMetadata(ctx: BrokerContext, header: RequestHeader, body: 
 
   return respond(ApiKey.Metadata, version, header.correlationId, {
     throttleTimeMs: 0,
-    brokers: [{ nodeId: ctx.nodeId, host: ctx.advertisedHost, port: ctx.advertisedPort(), rack: null }],
+    brokers: ctx.cluster.brokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: null })),
     clusterId: ctx.topics.clusterId,
-    controllerId: ctx.nodeId,
+    controllerId: ctx.cluster.controllerId(),
     topics,
     clusterAuthorizedOperations: body.includeClusterAuthorizedOperations
       ? CLUSTER_OPERATIONS

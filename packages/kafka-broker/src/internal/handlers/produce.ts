@@ -7,7 +7,9 @@
  * | situation                                   | partition error                       |
  * |---------------------------------------------|---------------------------------------|
  * | acks not -1, 0 or 1                         | INVALID_REQUIRED_ACKS (21), all       |
+ * | a fault injected for the partition (testing) | that code, nothing stored            |
  * | topic or partition unknown                  | UNKNOWN_TOPIC_OR_PARTITION (3)        |
+ * | this broker does not lead the partition     | NOT_LEADER_OR_FOLLOWER (6), with the leader (v10+) |
  * | zstd batch in a request below v7            | UNSUPPORTED_COMPRESSION_TYPE (76)     |
  * | batch above max.message.bytes               | MESSAGE_TOO_LARGE (10), nothing stored |
  * | bad CRC, magic, length or codec             | CORRUPT_MESSAGE (2), nothing stored   |
@@ -44,7 +46,8 @@ import {
 import type { AppendResult } from "../log/partition-log.js";
 import { CloseConnectionSignal } from "../server/connection.js";
 import type { PendingResponse } from "../server/outbox.js";
-import { type BrokerContext, logFailureCode, respond } from "./context.js";
+import { type BrokerContext, endpointsOf, leadershipError, logFailureCode, respond } from "./context.js";
+import type { PartitionFaults } from "./hooks.js";
 
 /** The codec id of zstd (attributes bits 0–2). */
 const ZSTD = 4;
@@ -90,9 +93,19 @@ function hasZstd(records: Uint8Array): boolean {
   return false;
 }
 
-/** Starts a Produce request's appends; the response (or none, acks=0) once every partition has an answer. */
-export function handleProduce(ctx: BrokerContext, header: RequestHeader, body: ProduceRequest): PendingResponse {
+/**
+ * Starts a Produce request's appends; the response (or none, acks=0) once
+ * every partition has an answer. `faults` (a fault injector's plan) names
+ * partitions to answer with an error instead of appending.
+ */
+export function handleProduce(
+  ctx: BrokerContext,
+  header: RequestHeader,
+  body: ProduceRequest,
+  faults?: PartitionFaults,
+): PendingResponse {
   const version = header.apiVersion;
+  const leadersNamed = new Set<number>();
   const acks = body.acks;
   const validAcks = acks === -1 || acks === 0 || acks === 1;
   const now = ctx.clock.now();
@@ -106,6 +119,8 @@ export function handleProduce(ctx: BrokerContext, header: RequestHeader, body: P
             KafkaErrorCode.INVALID_REQUIRED_ACKS,
             `acks must be -1, 0 or 1, not ${acks}`,
           );
+        const injected = faults?.(topicData.name, data.index);
+        if (injected !== undefined) return partitionError(data.index, injected, "injected by a fault injector");
         const partition = topic?.partitions[data.index];
         if (partition === undefined)
           return partitionError(
@@ -113,6 +128,13 @@ export function handleProduce(ctx: BrokerContext, header: RequestHeader, body: P
             KafkaErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
             `this broker has no partition ${topicData.name}-${data.index}`,
           );
+        const notLeader = leadershipError(ctx, partition);
+        if (notLeader !== undefined) {
+          const refused = partitionError(data.index, notLeader.errorCode, notLeader.message);
+          if (version < 10) return refused; // KIP-951's leader hints exist from v10
+          leadersNamed.add(partition.leader);
+          return { ...refused, currentLeader: { leaderId: partition.leader, leaderEpoch: partition.leaderEpoch } };
+        }
         const records = data.records ?? new Uint8Array(0);
         if (version < 7 && hasZstd(records))
           return partitionError(
@@ -120,7 +142,7 @@ export function handleProduce(ctx: BrokerContext, header: RequestHeader, body: P
             KafkaErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
             `zstd needs Produce v7 or later (this request is v${version})`,
           );
-        return partition.append(records, { now, leaderEpoch: 0 }).then(
+        return partition.append(records, { now, leaderEpoch: partition.leaderEpoch }).then(
           (result) => fromAppend(data.index, result),
           (error: unknown) => {
             const code = logFailureCode(error);
@@ -157,7 +179,7 @@ export function handleProduce(ctx: BrokerContext, header: RequestHeader, body: P
     return respond(ApiKey.Produce, version, header.correlationId, {
       responses,
       throttleTimeMs: 0,
-      nodeEndpoints: [],
+      nodeEndpoints: endpointsOf(ctx, leadersNamed),
     });
   };
   return finish();

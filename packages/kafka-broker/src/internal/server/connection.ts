@@ -81,6 +81,8 @@ export interface ConnectionContext {
   readonly clientId: string | null;
   /** Aborted when the connection closes: a long poll stops waiting. */
   readonly signal: AbortSignal;
+  /** Closes the connection now (see {@link Connection.close}); a fault injector drops connections with it. */
+  close(reason: string, level?: "warn" | "info" | "debug"): void;
 }
 
 /**

@@ -8,11 +8,18 @@
  * - shutdown (`close`): stop listening, close the accepted channel (the loop
  *   destroys whatever was still queued in it), close every connection, wait
  *   for the WaitGroup.
+ * - `suspend()` / `resume()` (a test taking a broker down and up, see
+ *   `./testing`): suspend stops listening (a client's connect is refused)
+ *   and closes every connection, keeping the port; resume listens on that
+ *   port again. The accept loop runs on through both.
  *
  * Invariants:
  * - `#connections` holds exactly the connections whose `run()` has not
  *   resolved; the WaitGroup's counter equals its size;
- * - after `close()` begins, no connection is started.
+ * - after `close()` begins, no connection is started; while suspended,
+ *   none either (a socket accepted just before is destroyed);
+ * - `#port` is the port of the first listen and never changes after;
+ * - `suspend`, `resume` and `close` run one after another (`#transition`).
  */
 
 import { createServer, type Server, type Socket } from "node:net";
@@ -49,12 +56,20 @@ export class Listener {
   readonly #loop: Promise<void>;
   #nextId = 1;
   #closing: Promise<void> | undefined;
+  /** Whether `suspend()` stopped the listening (until `resume()`). */
+  #suspended = false;
+  /** The port of the first listen, kept while suspended. */
+  readonly #port: number;
+  /** The last suspend or resume; the next one waits for it. */
+  #transition: Promise<void> = Promise.resolve();
   /** Connections refused because the limit was reached (stats). */
   #refused = 0;
 
   private constructor(server: Server, options: ListenerOptions) {
     this.#server = server;
     this.#options = options;
+    const address = server.address();
+    this.#port = typeof address === "object" && address !== null ? address.port : options.port;
     server.on("connection", (socket) => {
       if (this.#accepted.trySend(socket) !== "sent") socket.destroy();
     });
@@ -81,8 +96,12 @@ export class Listener {
 
   /** The port listened on. */
   get port(): number {
-    const address = this.#server.address();
-    return typeof address === "object" && address !== null ? address.port : 0;
+    return this.#port;
+  }
+
+  /** Whether it is listening now (not suspended, not closed). */
+  get listening(): boolean {
+    return !this.#suspended && this.#closing === undefined;
   }
 
   /** The open connections. */
@@ -97,7 +116,7 @@ export class Listener {
 
   async #acceptLoop(): Promise<void> {
     for await (const socket of this.#accepted) {
-      if (this.#closing !== undefined) {
+      if (this.#closing !== undefined || this.#suspended) {
         socket.destroy();
         continue;
       }
@@ -132,9 +151,49 @@ export class Listener {
     }
   }
 
+  /**
+   * Stops listening and closes every open connection, keeping the port for
+   * `resume()`. Resolves when the port is released. No-op when suspended or closing.
+   */
+  suspend(): Promise<void> {
+    const next = this.#transition.then(async () => {
+      if (this.#suspended || this.#closing !== undefined) return;
+      this.#suspended = true;
+      const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+      for (const connection of this.#connections) connection.close("the broker was taken down", "debug");
+      await stopped;
+    });
+    this.#transition = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * Listens again on the port of the first listen. No-op unless suspended.
+   *
+   * @throws the server's error (EADDRINUSE: another process took the port meanwhile); it stays suspended.
+   */
+  resume(): Promise<void> {
+    const next = this.#transition.then(async () => {
+      if (!this.#suspended || this.#closing !== undefined) return;
+      const server = this.#server;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        server.once("error", onError);
+        server.listen({ host: this.#options.host, port: this.#port }, () => {
+          server.off("error", onError);
+          resolve();
+        });
+      });
+      this.#suspended = false;
+    });
+    this.#transition = next.catch(() => {});
+    return next;
+  }
+
   /** Stops listening and closes every connection; resolves when all are gone. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await this.#transition;
       const stopped = new Promise<void>((resolve) => this.#server.close(() => resolve()));
       this.#accepted.close();
       await this.#loop;

@@ -13,7 +13,9 @@
  *   appender never waits, and a watcher woken twice before it looks finds
  *   one token (it re-reads the log either way);
  * - `notify` runs after the appended batches are readable (the log makes
- *   them readable before `append` returns).
+ *   them readable before `append` returns);
+ * - `leaderEpoch` only grows: each change of `leader` (a cluster's
+ *   `moveLeader`) adds one, so a client holding an older epoch is fenced.
  */
 
 import type { Channel } from "@csp-kit/channel";
@@ -23,6 +25,15 @@ import type { AppendOptions, AppendResult, PartitionLog } from "../log/partition
 export class Partition {
   /** Long polls waiting for this log to grow; see the invariants. */
   readonly #watchers = new Set<Channel<void>>();
+  /**
+   * The node id of the broker that leads this partition: set when the topic
+   * is created (the cluster's placement), changed only by {@link moveLeader}.
+   * The log belongs to the partition, not to a broker, so a move keeps every
+   * record; brokers that do not lead it answer NOT_LEADER_OR_FOLLOWER.
+   */
+  #leader: number;
+  /** The leader epoch: 0 at creation, one more on every leader move. */
+  #leaderEpoch = 0;
 
   constructor(
     /** The topic's name. */
@@ -31,7 +42,34 @@ export class Partition {
     readonly index: number,
     /** The log; owned by this partition, closed by the registry. */
     readonly log: PartitionLog,
-  ) {}
+    /** The node id of its first leader. */
+    leader: number,
+  ) {
+    this.#leader = leader;
+  }
+
+  /** The node id of the broker that leads this partition now. */
+  get leader(): number {
+    return this.#leader;
+  }
+
+  /** The current leader epoch (see the invariants). */
+  get leaderEpoch(): number {
+    return this.#leaderEpoch;
+  }
+
+  /**
+   * Makes `nodeId` the leader with a new epoch, and wakes the long polls
+   * watching this partition (on the old leader they now answer
+   * NOT_LEADER_OR_FOLLOWER). Moving to the current leader still bumps the
+   * epoch, as a Kafka re-election does. Returns the new epoch.
+   */
+  moveLeader(nodeId: number): number {
+    this.#leader = nodeId;
+    this.#leaderEpoch++;
+    this.notify();
+    return this.#leaderEpoch;
+  }
 
   /**
    * Appends one produce partition's record batches (see `PartitionLog.append`)

@@ -60,6 +60,12 @@ export interface RegistryOptions {
   readonly clock: Clock | undefined;
   /** The cluster id to use when none is stored (or always, in memory). */
   readonly clusterId: string;
+  /**
+   * The node ids leading a new topic's partitions, one per partition
+   * (called once per topic, created or reopened): a single broker leads
+   * them all, a cluster spreads them round-robin (internal/cluster/placement.ts).
+   */
+  readonly placeLeaders: (partitions: number) => readonly number[];
 }
 
 /** A new topic id: 16 random bytes, never the zero id, never printed with a leading '-' (as Kafka's `Uuid.randomUuid`). */
@@ -237,6 +243,7 @@ export class TopicRegistry {
       maxBatchBytes: s.maxMessageBytes,
     };
     const partitions: Partition[] = [];
+    const leaders = this.#options.placeLeaders(record.partitions);
     try {
       for (let i = 0; i < record.partitions; i++) {
         const store =
@@ -247,7 +254,7 @@ export class TopicRegistry {
                 logger: this.#options.logger,
                 clock: this.#options.clock,
               });
-        partitions.push(new Partition(record.name, i, PartitionLog.open(store, logOptions)));
+        partitions.push(new Partition(record.name, i, PartitionLog.open(store, logOptions), leaders[i]!));
       }
     } catch (error) {
       for (const p of partitions) void p.log.close();
