@@ -1,5 +1,5 @@
 /**
- * `pnpm demo`: the concurrent prime sieve. Usage: `pnpm demo [count]` (default 1000).
+ * `pnpm demo:sieve`: the concurrent prime sieve. Usage: `pnpm demo:sieve [count]` (default 1000).
  */
 import { sieve } from "./sieve.js";
 
