@@ -198,6 +198,9 @@ export class HttpFrontend {
           .writeHead(200, { ...COMMON_HEADERS, "content-type": "application/json" })
           .end(`${JSON.stringify(this.#options.state())}\n`);
         return;
+      case "/favicon.ico":
+        res.writeHead(204, COMMON_HEADERS).end(); // no icon, and no 404 in the browser's console
+        return;
       case "/healthz":
         res.writeHead(200, { ...COMMON_HEADERS, "content-type": "text/plain" }).end("ok\n");
         return;
