@@ -64,6 +64,14 @@ export const IMPLS: readonly ImplInfo[] = [
       "W4/W7: `trySelect(cases)` and only on `undefined` `await select(cases)`; W6: `if (!mu.tryLock()) await mu.lock()`.",
   },
   {
+    id: "csp-kit-value",
+    label: "csp-kit (value)",
+    role: "subject",
+    packages: ["@csp-kit/channel"],
+    describe:
+      "the hot-loop receive (W1, W2, W3, W5, W9): producers as in the try style; the consumer `tryRecvValue()` and only on `WOULD_BLOCK` `await recvValue()` — the value itself or `CLOSED`, no `Some` per value, and a blocked receive resolves a number (no `then` lookup).",
+  },
+  {
     id: "csp-kit-batch",
     label: "csp-kit (batch)",
     role: "subject",

@@ -13,6 +13,11 @@
  *   `tryRecvBatch()` and only on "would-block" `await recvBatch()`, so it
  *   allocates one array per batch instead of a `Some` per value.
  *
+ * - `value` style (column "csp-kit (value)"): the try style with the
+ *   value-returning receives, `tryRecvValue()` and only on `WOULD_BLOCK`
+ *   `await recvValue()`: no `Some` per value, and a blocked receive resolves a
+ *   number, not an object (the README's "Hot loops" section).
+ *
  * The same two styles for select (`await select(cases)` against `trySelect(cases)`
  * first) and for the mutex (`await mu.lock()` against `tryLock()` first).
  *
@@ -20,7 +25,7 @@
  * `/timers` and `/mutex`; the library has no benchmark-only code path.
  */
 
-import { Channel, type Option, type TryRecvResult } from "@csp-kit/channel";
+import { Channel, CLOSED, type Option, type TryRecvResult, WOULD_BLOCK } from "@csp-kit/channel";
 import { Mutex } from "@csp-kit/mutex";
 import { recv, select, trySelect } from "@csp-kit/select";
 import { after } from "@csp-kit/timers";
@@ -29,8 +34,8 @@ import { Checksum } from "../checksum.js";
 /** For the workloads' channel factories. */
 export { Channel } from "@csp-kit/channel";
 
-/** Which user-level style a run uses; `batch` changes only the consumer (it sends as `try` does). */
-export type Style = "await" | "try" | "batch";
+/** Which user-level style a run uses; `batch` and `value` change only the consumer (they send as `try` does). */
+export type Style = "await" | "try" | "batch" | "value";
 
 /** The value of a receive; no workload closes its channels, so "closed" is a failure. */
 function received<T>(r: Option<T>): T {
@@ -73,12 +78,24 @@ async function consumeBatches(ch: Channel<number>, count: number, ck: Checksum):
   }
 }
 
+/** The value of a value-returning receive; no workload closes its channels, so `CLOSED` is a failure. */
+function receivedValue<T>(v: T | typeof CLOSED): T {
+  if (v === CLOSED) throw new Error("channel closed unexpectedly");
+  return v;
+}
+
 function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
-  return style === "batch"
-    ? consumeBatches(ch, count, ck)
-    : style === "await"
-      ? consumeAwait(ch, count, ck)
-      : consumeTry(ch, count, ck);
+  if (style === "batch") return consumeBatches(ch, count, ck);
+  if (style === "value") return consumeValue(ch, count, ck);
+  return style === "await" ? consumeAwait(ch, count, ck) : consumeTry(ch, count, ck);
+}
+
+async function consumeValue(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    let v = ch.tryRecvValue();
+    if (v === WOULD_BLOCK) v = await ch.recvValue();
+    ck.add(receivedValue(v));
+  }
 }
 
 async function consumeAwait(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
@@ -127,6 +144,25 @@ export async function pingPong(style: Style, n: number, make: () => Channel<numb
       for (let k = 0; k < n; k += 2) {
         await a.send(k);
         ck.add(received(await b.recv()));
+      }
+    };
+    await Promise.all([pong(), ping()]);
+  } else if (style === "value") {
+    const pong = async () => {
+      for (let k = 0; k < n / 2; k++) {
+        let r = a.tryRecvValue();
+        if (r === WOULD_BLOCK) r = await a.recvValue();
+        const v = receivedValue(r);
+        ck.add(v);
+        if (b.trySend(v + 1) !== "sent") await b.send(v + 1);
+      }
+    };
+    const ping = async () => {
+      for (let k = 0; k < n; k += 2) {
+        if (a.trySend(k) !== "sent") await a.send(k);
+        let r = b.tryRecvValue();
+        if (r === WOULD_BLOCK) r = await b.recvValue();
+        ck.add(receivedValue(r));
       }
     };
     await Promise.all([pong(), ping()]);

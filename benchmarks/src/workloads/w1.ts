@@ -21,6 +21,7 @@ export const w1 = defineWorkload({
   runs: {
     "csp-kit": cspKit((m, n) => m.pipeline("await", n, 1, 1, () => new m.Channel<number>(0))),
     "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, 1, 1, () => new m.Channel<number>(0))),
+    "csp-kit-value": cspKit((m, n) => m.pipeline("value", n, 1, 1, () => new m.Channel<number>(0))),
     "js-csp": jsCsp((m, n) => m.pipeline(n, 1, 1, () => m.csp.chan<number>())),
     effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.bounded<number>(0))),
     floor: floor((m, n) => m.pipeline(n, 1, 1, () => new m.FloorChannel<number>(0))),

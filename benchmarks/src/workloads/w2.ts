@@ -23,6 +23,7 @@ export const w2 = defineWorkload({
   runs: {
     "csp-kit": cspKit((m, n) => m.pipeline("await", n, 1, 1, () => new m.Channel<number>(CAP))),
     "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, 1, 1, () => new m.Channel<number>(CAP))),
+    "csp-kit-value": cspKit((m, n) => m.pipeline("value", n, 1, 1, () => new m.Channel<number>(CAP))),
     "csp-kit-batch": cspKit((m, n) => m.pipeline("batch", n, 1, 1, () => new m.Channel<number>(CAP))),
     "js-csp": jsCsp((m, n) => m.pipeline(n, 1, 1, () => m.csp.chan<number>(CAP))),
     "thi.ng-csp": thing((m, n) => m.pipeline(n, 1, 1, () => m.channel<number>(CAP))),

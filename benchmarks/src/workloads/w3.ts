@@ -26,6 +26,7 @@ export const w3 = defineWorkload({
   runs: {
     "csp-kit": cspKit((m, n) => m.pipeline("await", n, P, C, () => new m.Channel<number>(CAP))),
     "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, P, C, () => new m.Channel<number>(CAP))),
+    "csp-kit-value": cspKit((m, n) => m.pipeline("value", n, P, C, () => new m.Channel<number>(CAP))),
     "csp-kit-batch": cspKit((m, n) => m.pipeline("batch", n, P, C, () => new m.Channel<number>(CAP))),
     "js-csp": jsCsp((m, n) => m.pipeline(n, P, C, () => m.csp.chan<number>(CAP))),
     "thi.ng-csp": thing((m, n) => m.pipeline(n, P, C, () => m.channel<number>(CAP))),

@@ -22,6 +22,7 @@ export const w5 = defineWorkload({
   runs: {
     "csp-kit": cspKit((m, n) => m.pingPong("await", n, () => new m.Channel<number>(0))),
     "csp-kit-try": cspKit((m, n) => m.pingPong("try", n, () => new m.Channel<number>(0))),
+    "csp-kit-value": cspKit((m, n) => m.pingPong("value", n, () => new m.Channel<number>(0))),
     "js-csp": jsCsp((m, n) => m.pingPong(n, () => m.csp.chan<number>())),
     "thi.ng-csp": thing((m, n) => m.pingPong(n, () => m.channel<number>())),
     effect: effect((m, n) => m.pingPong(n, () => m.Queue.bounded<number>(0))),

@@ -22,6 +22,7 @@ export const w9 = defineWorkload({
   runs: {
     "csp-kit": cspKit((m, n) => m.pipeline("await", n, 1, 1, () => m.Channel.infinite<number>())),
     "csp-kit-try": cspKit((m, n) => m.pipeline("try", n, 1, 1, () => m.Channel.infinite<number>())),
+    "csp-kit-value": cspKit((m, n) => m.pipeline("value", n, 1, 1, () => m.Channel.infinite<number>())),
     "csp-kit-batch": cspKit((m, n) => m.pipeline("batch", n, 1, 1, () => m.Channel.infinite<number>())),
     effect: effect((m, n) => m.pipeline(n, 1, 1, () => m.Queue.unbounded<number>())),
     "channel-ts": channelTs((m, n) => m.spsc(n)),

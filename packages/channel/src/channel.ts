@@ -17,11 +17,13 @@ import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
 import { describeValue, signalFault } from "./internal/check-signal.js";
 import { ChannelCore, type TrySendResult } from "./internal/core.js";
 import { ChannelIterator } from "./internal/iterator.js";
+import type { CLOSED, WOULD_BLOCK } from "./internal/sentinels.js";
 import { PORT, type Port } from "./port.js";
 
 export type { ChannelKind, DropReason } from "./internal/buffers/buffer.js";
 export { UNBOUNDED } from "./internal/buffers/buffer.js";
 export type { TrySendResult } from "./internal/core.js";
+export { CLOSED, WOULD_BLOCK } from "./internal/sentinels.js";
 
 /** Options accepted by every operation that may wait. */
 export interface WaitOptions {
@@ -328,6 +330,72 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
       if (fault !== undefined) return Promise.reject(fault);
     }
     return this.#core.recv(signal);
+  }
+
+  /**
+   * Receives the next value itself, or {@link CLOSED} — Go's `v, ok := <-ch`
+   * without the `Option`: the receive for hot loops.
+   *
+   * **Why it exists:** `recv()` allocates a `Some` per value, and a promise
+   * resolved with an object makes V8 look up `then` on it (any object might be
+   * a thenable). A blocked `recvValue()` on a channel of primitives allocates
+   * nothing beyond its promise and waiter and resolves a primitive, so it
+   * costs what a hand-written promise channel costs (see the package README,
+   * "Hot loops"). Otherwise it behaves exactly like `recv()`.
+   *
+   * **Blocking:** resolves at once when a value is buffered or a sender waits;
+   * otherwise waits, in FIFO order with other receivers (`recv()` and
+   * `recvValue()` share one queue).
+   *
+   * **On close:** returns the buffered values first, then {@link CLOSED} forever.
+   *
+   * **Values that are thenables:** the returned promise resolves *with* the
+   * value, so a value with a `then` method (a promise) is adopted as any
+   * promise would adopt it; for a channel of promises or thenables use
+   * `recv()`, whose `Some` keeps them intact. A channel whose `T` includes the
+   * `CLOSED` symbol itself cannot tell it from "closed": use `recv()`.
+   *
+   * **Cancellation:** `{ signal }` — abort removes the waiting receive at once and
+   * rejects with `signal.reason`; no value was taken.
+   *
+   * @returns the value, or {@link CLOSED} when the channel is closed and drained.
+   *
+   * @example
+   * ```ts
+   * for (;;) {
+   *   let v = ch.tryRecvValue();
+   *   if (v === WOULD_BLOCK) v = await ch.recvValue();
+   *   if (v === CLOSED) break;
+   *   total += v;
+   * }
+   * ```
+   */
+  recvValue(options?: WaitOptions): Promise<T | typeof CLOSED> {
+    const signal = options?.signal;
+    if (signal !== undefined) {
+      const fault = signalFault(signal, "Channel.recvValue");
+      if (fault !== undefined) return Promise.reject(fault);
+    }
+    return this.#core.recvValue(signal);
+  }
+
+  /**
+   * Receives without waiting and without an `Option` — `tryRecv()` for hot
+   * loops: the value itself, {@link CLOSED} (closed and drained) or
+   * {@link WOULD_BLOCK} (nothing ready; nothing happened). Allocates nothing.
+   *
+   * A channel whose `T` includes the `CLOSED` or `WOULD_BLOCK` symbol cannot
+   * tell them from the answers: use `tryRecv()`.
+   *
+   * @example
+   * ```ts
+   * let v = ch.tryRecvValue();
+   * if (v === WOULD_BLOCK) v = await ch.recvValue();
+   * if (v !== CLOSED) use(v);
+   * ```
+   */
+  tryRecvValue(): T | typeof CLOSED | typeof WOULD_BLOCK {
+    return this.#core.take();
   }
 
   /**

@@ -9,6 +9,7 @@ export {
   Channel,
   type ChannelKind,
   type ChannelOptions,
+  CLOSED,
   type DroppingChannelOptions,
   type DropReason,
   ResizableChannel,
@@ -16,6 +17,7 @@ export {
   type TrySendResult,
   UNBOUNDED,
   type WaitOptions,
+  WOULD_BLOCK,
 } from "./channel.js";
 export { type CombinatorOptions, distribute, filter, map, merge, pipe, tee } from "./combinators.js";
 export type { Receiver, Sender, ValuesIterator } from "./directions.js";

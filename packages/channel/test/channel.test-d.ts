@@ -1,6 +1,6 @@
 import type { None, Option } from "ts-results-es";
 import { describe, expectTypeOf, it } from "vitest";
-import { Channel, type DropReason, type TryRecvResult, type TrySendResult } from "../src/index.js";
+import { Channel, CLOSED, type DropReason, type TryRecvResult, type TrySendResult, WOULD_BLOCK } from "../src/index.js";
 
 describe("Channel types", () => {
   it("recv resolves an Option of the element type", () => {
@@ -17,6 +17,16 @@ describe("Channel types", () => {
       if (r.isSome()) expectTypeOf(r.value).toEqualTypeOf<string>();
       else expectTypeOf(r).toExtend<None>();
     }
+  });
+
+  it("the value-returning receives narrow to the element type once the sentinels are ruled out", async () => {
+    const ch = new Channel<number>();
+    expectTypeOf(ch.recvValue()).toEqualTypeOf<Promise<number | typeof CLOSED>>();
+    let v = ch.tryRecvValue();
+    expectTypeOf(v).toEqualTypeOf<number | typeof CLOSED | typeof WOULD_BLOCK>();
+    if (v === WOULD_BLOCK) v = await ch.recvValue();
+    expectTypeOf(v).toEqualTypeOf<number | typeof CLOSED>();
+    if (v !== CLOSED) expectTypeOf(v).toEqualTypeOf<number>();
   });
 
   it("batch receives narrow to an array of the element type", () => {

@@ -3,9 +3,19 @@
  * links, so enqueueing allocates nothing and removing a cancelled waiter is O(1)
  * and immediate (a million aborted receives leave nothing behind).
  *
+ * The ring is circular (the oldest waiter's `prev` is the newest) and the list
+ * object holds only `head`: a push onto an empty list — every park of a
+ * rendezvous — stores one pointer into the (long-lived, old-generation) list
+ * object instead of two (`head` and `tail`), and each store of a young waiter
+ * into an old object is a write barrier's slow path. The other link stores go
+ * into the waiters themselves.
+ *
  * Invariants:
  * - a waiter is in at most one list at a time; `w.list === this` iff `w` is in this list.
- * - `head === undefined` iff `tail === undefined` iff `size === 0`.
+ * - `head === undefined` iff `size === 0`.
+ * - for every waiter `w` in the list, `w.next.prev === w`; following `next` from
+ *   `head` visits all `size` waiters, oldest first, and returns to `head`; so
+ *   `head.prev` is the newest (a lone waiter links to itself).
  * - a waiter not in any list has `list`, `prev` and `next` all undefined.
  */
 
@@ -13,28 +23,33 @@
 export interface Linked {
   /** The list that holds this node, or undefined when the node is in no list. */
   list: object | undefined;
-  /** Previous node (towards the head), valid while `list` is set. */
+  /** Previous node (circular: the head's is the newest), valid while `list` is set. */
   prev: Linked | undefined;
-  /** Next node (towards the tail), valid while `list` is set. */
+  /** Next node (circular: the newest's is the head), valid while `list` is set. */
   next: Linked | undefined;
 }
 
 export class WaiterList<W extends Linked> {
-  /** Oldest waiter, first to be served. */
+  /** Oldest waiter, first to be served; its `prev` is the newest. */
   private head: W | undefined = undefined;
-  /** Newest waiter. */
-  private tail: W | undefined = undefined;
   /** Number of waiters in the list. */
   size = 0;
 
   /** Appends `w`. Precondition: `w` is in no list. */
   push(w: W): void {
     w.list = this;
-    w.prev = this.tail;
-    w.next = undefined;
-    if (this.tail === undefined) this.head = w;
-    else this.tail.next = w;
-    this.tail = w;
+    const head = this.head;
+    if (head === undefined) {
+      w.prev = w;
+      w.next = w;
+      this.head = w;
+    } else {
+      const tail = head.prev as Linked;
+      w.prev = tail;
+      w.next = head;
+      tail.next = w;
+      head.prev = w;
+    }
     this.size++;
   }
 
@@ -50,9 +65,12 @@ export class WaiterList<W extends Linked> {
     return this.head;
   }
 
-  /** The waiters, oldest first (diagnostics and invariant checks; O(n)). */
+  /** The waiters, oldest first, as they are now (diagnostics and invariant checks; O(n), a snapshot). */
   *[Symbol.iterator](): IterableIterator<W> {
-    for (let w = this.head; w !== undefined; w = w.next as W | undefined) yield w;
+    const now: W[] = [];
+    let w = this.head;
+    for (let i = 0; i < this.size && w !== undefined; i++, w = w.next as W) now.push(w);
+    yield* now;
   }
 
   /** Removes `w` if this list holds it; returns whether it did. O(1). */
@@ -62,13 +80,16 @@ export class WaiterList<W extends Linked> {
     return true;
   }
 
-  /** Precondition: `w.list === this`. */
+  /** Precondition: `w.list === this`. Leaves `w`'s links all undefined. */
   private unlink(w: W): void {
-    const { prev, next } = w;
-    if (prev === undefined) this.head = next as W | undefined;
-    else prev.next = next;
-    if (next === undefined) this.tail = prev as W | undefined;
-    else next.prev = prev;
+    const next = w.next as W;
+    if (next === w) this.head = undefined;
+    else {
+      const prev = w.prev as Linked;
+      prev.next = next;
+      next.prev = prev;
+      if (this.head === w) this.head = next;
+    }
     w.list = undefined;
     w.prev = undefined;
     w.next = undefined;
