@@ -227,14 +227,14 @@ export const DASHBOARD_PAGE = `<!doctype html>
     <svg class="chart" id="chart-bytes" viewBox="0 0 600 150" preserveAspectRatio="none" role="img" aria-label="bytes per second"></svg>
     <p class="legend"><b class="p">produce</b> · <b class="f">fetch</b></p>
   </section>
-  <section>
+  <section class="wide">
     <h2>Topics and partitions (<span id="topic-count">0 topics</span>)</h2>
     <div class="scroll"><table>
       <thead><tr><th>topic</th><th class="num">partition</th><th class="num">log start</th><th class="num">high watermark</th><th class="num">bytes</th><th class="num">long polls</th></tr></thead>
       <tbody id="topics"></tbody>
     </table></div>
   </section>
-  <section>
+  <section class="wide">
     <h2>Connected clients (<span id="client-count">0</span>)</h2>
     <div class="scroll"><table>
       <thead><tr><th class="num">#</th><th>client id</th><th>address</th><th class="num">requests</th><th class="num">in / out</th><th class="num">outbox</th><th class="num">queued</th><th>state</th></tr></thead>
