@@ -99,6 +99,13 @@ export interface ConsumerOptions {
   readonly returnErrors?: boolean | undefined;
   /** Which records fetches see (default "read-uncommitted", sarama's). */
   readonly isolationLevel?: IsolationLevel | undefined;
+  /** Check each fetched batch's CRC-32C (default true, the Java client's `check.crcs`). */
+  readonly checkCrcs?: boolean | undefined;
+  /**
+   * Use `@csp-kit/kafka-protocol`'s native CRC-32C (`@node-rs/crc32`) when
+   * it is installed (default true; without it the JavaScript one is used).
+   */
+  readonly nativeCrc32c?: boolean | undefined;
   readonly metadata?: MetadataOptions | undefined;
   readonly net?: NetOptions | undefined;
   /** The clock of timers and backoffs (default the real clock; tests pass a ManualClock). */
@@ -118,6 +125,8 @@ export interface ConsumerConfig {
   readonly offsets: { readonly initial: OffsetPosition; readonly resetOnOutOfRange: OffsetPosition | undefined };
   readonly returnErrors: boolean;
   readonly isolationLevel: IsolationLevel;
+  readonly checkCrcs: boolean;
+  readonly nativeCrc32c: boolean;
   readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
   readonly net: {
     readonly dialTimeout: number;
@@ -295,6 +304,8 @@ export function validateConfig(options: ConsumerOptions): ConsumerConfig {
       `must be "read-uncommitted" or "read-committed" (got ${describe(isolationLevel)})`,
     );
   }
+  const checkCrcs = bool("checkCrcs", o.checkCrcs, true);
+  const nativeCrc32c = bool("nativeCrc32c", o.nativeCrc32c, true);
   const m = obj("metadata", o.metadata);
   const metadata = {
     refreshFrequency: int(
@@ -360,6 +371,8 @@ export function validateConfig(options: ConsumerOptions): ConsumerConfig {
     offsets: Object.freeze(offsets),
     returnErrors,
     isolationLevel,
+    checkCrcs,
+    nativeCrc32c,
     metadata: Object.freeze(metadata),
     net: Object.freeze(net),
     clock,

@@ -16,7 +16,7 @@
  */
 
 import { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
-import { isKafkaError, KafkaErrorCode } from "@csp-kit/kafka-protocol";
+import { enableNativeCrc32c, isKafkaError, KafkaErrorCode } from "@csp-kit/kafka-protocol";
 import { type ConsumerConfig, type ConsumerOptions, type OffsetPosition, validateConfig } from "./config.js";
 import {
   ConsumerClosedError,
@@ -54,6 +54,8 @@ export class Consumer {
   readonly #core: ConsumerCore;
   readonly #consumers = new Set<PartitionConsumer>();
   #closing: Promise<void> | undefined;
+  /** The one attempt to load the native CRC-32C (`nativeCrc32c`), made by the first consumePartition. */
+  #native: Promise<boolean> | undefined;
 
   /**
    * Makes a consumer (no connection yet).
@@ -152,6 +154,10 @@ export class Consumer {
       );
     }
     const core = this.#core;
+    if (this.config.nativeCrc32c) {
+      this.#native ??= enableNativeCrc32c();
+      await this.#native;
+    }
     const key = childKey(topic, partition);
     if (core.children.has(key)) throw new PartitionAlreadyConsumedError(topic, partition);
     const child = new Child(core, topic, partition, -1n);

@@ -72,7 +72,8 @@ class Message implements ConsumerMessage {
 const EMPTY: DecodedPart["messages"] = [];
 
 /**
- * Decodes `records` (a Fetch partition's bytes, or null) from offset `from`.
+ * Decodes `records` (a Fetch partition's bytes, or null) from offset `from`,
+ * checking each batch's CRC-32C unless `verifyCrc` is false.
  *
  * Throws (rejects with) only kafka-protocol's `ProtocolError` (a corrupt
  * batch, a codec that is not installed).
@@ -82,9 +83,10 @@ export async function decodePart(
   partition: number,
   records: Uint8Array | null,
   from: bigint,
+  verifyCrc = true,
 ): Promise<DecodedPart> {
   if (records === null || records.length === 0) return { messages: EMPTY, nextOffset: from, partialOnly: false };
-  const { batches, incomplete } = await decodeRecordBatches(records);
+  const { batches, incomplete } = await decodeRecordBatches(records, { verifyCrc });
   const messages: ConsumerMessage[] = [];
   let next = from;
   for (const b of batches) {

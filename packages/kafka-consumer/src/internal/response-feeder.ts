@@ -74,7 +74,13 @@ async function feed(child: Child, part: FetchPart, expiry: Timer): Promise<void>
   }
   let messages: ConsumerMessage[];
   try {
-    const decoded = await decodePart(child.topic, child.partition, data.records, child.offset);
+    const decoded = await decodePart(
+      child.topic,
+      child.partition,
+      data.records,
+      child.offset,
+      child.core.config.checkCrcs,
+    );
     if (data.highWatermark >= 0n) child.highWaterMark = data.highWatermark;
     if (decoded.partialOnly) {
       // One batch is larger than the fetch size: ask for more next time (sarama doubles it).
