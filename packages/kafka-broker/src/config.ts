@@ -94,7 +94,11 @@ export interface BrokerOptions {
   readonly segmentBytes?: number | undefined;
   /** How often retention runs. Default 5 minutes. */
   readonly retentionCheckIntervalMs?: number | undefined;
-  /** Serve the broker's state as JSON over HTTP on this port of `host` (0: a free one). Default: no HTTP server. */
+  /**
+   * Serve the live dashboard (`/`, fed by the event stream `/api/events`) and the state as JSON
+   * (`/api/state`) over HTTP on this port of `host` (0: a free one). GET only; bound to loopback, only
+   * requests addressed to this machine. Default: no HTTP server (and no traffic counting).
+   */
   readonly httpPort?: number | undefined;
   /** Where the broker logs. Default: stderr at `logLevel`. */
   readonly logger?: BrokerLogger | undefined;
