@@ -127,6 +127,16 @@ export interface ClusterBrokerStats {
   readonly connections: readonly ConnectionStats[];
 }
 
+/** One topic in {@link ClusterStats}. */
+export interface ClusterTopicStats {
+  /** The topic's name. */
+  readonly name: string;
+  /** The topic id, as Kafka prints it. */
+  readonly id: string;
+  /** Its partitions, by index. */
+  readonly partitions: readonly ClusterPartitionStats[];
+}
+
 /** A snapshot of a cluster: brokers with their connections, topics with leaders and offsets. */
 export interface ClusterStats {
   /** The cluster id clients see in Metadata. */
@@ -136,11 +146,7 @@ export interface ClusterStats {
   /** Every broker, by node id. */
   readonly brokers: readonly ClusterBrokerStats[];
   /** Every topic, in creation order. */
-  readonly topics: readonly {
-    readonly name: string;
-    readonly id: string;
-    readonly partitions: readonly ClusterPartitionStats[];
-  }[];
+  readonly topics: readonly ClusterTopicStats[];
 }
 
 /**

@@ -23,6 +23,7 @@ export {
   type ClusterOptions,
   type ClusterPartitionStats,
   type ClusterStats,
+  type ClusterTopicStats,
   isUnknownBrokerError,
   isUnknownTopicError,
   MAX_CLUSTER_BROKERS,

@@ -27,6 +27,7 @@
 export {
   isUnknownBrokerError,
   isUnknownTopicError,
+  type PartitionLeader,
   UnknownBrokerError,
   UnknownTopicError,
 } from "./cluster.js";
@@ -49,6 +50,7 @@ export {
   type ApiFaultScope,
   type DropOptions,
   type ErrorCodeLike,
+  type FailPartitionsOptions,
   type FaultHandle,
   FaultInjector,
   type FaultScope,

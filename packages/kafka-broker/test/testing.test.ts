@@ -399,7 +399,7 @@ describe("misuse", () => {
     expect(isFaultInjectorError(thrown(() => faults.addLatency(-1)))).toBe(true);
     expect(isFaultInjectorError(thrown(() => faults.dropConnection({ count: 0 })))).toBe(true);
     expect(thrown(() => injectFaults(c))).toSatisfy(isFaultInjectorError);
-    expect(thrown(() => injectFaults({}))).toSatisfy(isFaultInjectorError);
+    expect(thrown(() => injectFaults({} as Cluster))).toSatisfy(isFaultInjectorError);
     faults.detach();
     expect(thrown(() => faults.pushErrors(0, [6]))).toSatisfy(isFaultInjectorError);
     // Detached: a new one may attach, and the old one's history stays readable.

@@ -33,6 +33,8 @@
  */
 
 import { ApiKey, type DecodedRequest, errorByName, type KafkaErrorName } from "@csp-kit/kafka-protocol";
+import type { Broker } from "../../broker.js";
+import type { Cluster, PartitionLeader } from "../../cluster.js";
 import { type ClusterControl, controlOf, moveLeader, nodeOf, partitionOf } from "../cluster/control.js";
 import type { BrokerContext } from "../handlers/context.js";
 import type { PartitionFaults, RequestHooks, RequestPlan } from "../handlers/hooks.js";
@@ -93,6 +95,14 @@ export interface PartitionFailure {
   readonly partition: number;
   /** The error it answers with. */
   readonly error: ErrorCodeLike;
+}
+
+/** Options of {@link FaultInjector.failPartitions}. */
+export interface FailPartitionsOptions {
+  /** How many matching requests fail (default 1), or `"sticky"` until the handle is cleared. */
+  readonly count?: number | "sticky" | undefined;
+  /** The API whose requests fail. Default Produce (0); Fetch and ListOffsets work the same way. */
+  readonly apiKey?: number | undefined;
 }
 
 /** A fault that stays until cleared (or until its uses run out). */
@@ -198,22 +208,30 @@ function covers(scope: CompiledScope, topic: string, partition: number): boolean
  * {@link injectFaults}; `detach()` it (or `using`) at the end of the test.
  * Every method throws FaultInjectorError after `detach()`.
  */
-export class FaultInjector implements RequestHooks, Disposable {
+export class FaultInjector implements Disposable {
   /** Every request the brokers decoded while attached. */
   readonly history: RequestHistory;
   readonly #control: ClusterControl;
   #rules: Rule[] = [];
   #attached = true;
 
-  /** @internal Use {@link injectFaults}. */
-  constructor(control: ClusterControl, options: InjectFaultsOptions = {}) {
+  /** The hooks on every node's context while attached: they call {@link FaultInjector.#onRequest}. */
+  readonly #hooks: RequestHooks;
+
+  private constructor(control: ClusterControl, options: InjectFaultsOptions) {
     const limit = options.historyLimit ?? 100_000;
     if (!Number.isSafeInteger(limit) || limit < 0)
       throw new FaultInjectorError(`historyLimit must be a non-negative integer (got ${String(limit)})`);
     this.#control = control;
     this.history = new RequestHistory(limit);
+    this.#hooks = { onRequest: (request, connection, broker) => this.#onRequest(request, connection, broker) };
     control.injector = this;
-    for (const node of control.nodes) node.ctx.hooks = this;
+    for (const node of control.nodes) node.ctx.hooks = this.#hooks;
+  }
+
+  /** @internal Attaches a new injector to `control` (see {@link injectFaults}). */
+  static attach(control: ClusterControl, options: InjectFaultsOptions = {}): FaultInjector {
+    return new FaultInjector(control, options);
   }
 
   /** The node ids of the brokers, ascending. */
@@ -285,10 +303,7 @@ export class FaultInjector implements RequestHooks, Disposable {
    *
    * @throws FaultInjectorError, UnknownTopicError - a bad code or count, an unknown partition.
    */
-  failPartitions(
-    failures: readonly PartitionFailure[],
-    options: { readonly count?: number | "sticky" | undefined; readonly apiKey?: number | undefined } = {},
-  ): FaultHandle {
+  failPartitions(failures: readonly PartitionFailure[], options: FailPartitionsOptions = {}): FaultHandle {
     this.#checkAttached();
     if (!Array.isArray(failures) || failures.length === 0)
       throw new FaultInjectorError("failPartitions: failures must be a non-empty array of { topic, partition, error }");
@@ -329,7 +344,7 @@ export class FaultInjector implements RequestHooks, Disposable {
    *
    * @throws UnknownTopicError - no such partition.
    */
-  leaderOf(topic: string, partition: number): { readonly leader: number; readonly leaderEpoch: number } {
+  leaderOf(topic: string, partition: number): PartitionLeader {
     const p = partitionOf(this.#control, topic, partition);
     return { leader: p.leader, leaderEpoch: p.leaderEpoch };
   }
@@ -459,7 +474,7 @@ export class FaultInjector implements RequestHooks, Disposable {
     if (!this.#attached) return;
     this.clearFaults();
     this.#attached = false;
-    for (const node of this.#control.nodes) if (node.ctx.hooks === this) node.ctx.hooks = undefined;
+    for (const node of this.#control.nodes) if (node.ctx.hooks === this.#hooks) node.ctx.hooks = undefined;
     if (this.#control.injector === this) this.#control.injector = undefined;
   }
 
@@ -472,8 +487,8 @@ export class FaultInjector implements RequestHooks, Disposable {
   // the hook: one plan per request
   // -------------------------------------------------------------------------
 
-  /** @internal The broker's hook (handlers/hooks.ts): builds the plan and records the request. */
-  onRequest(request: DecodedRequest, connection: ConnectionContext, broker: BrokerContext): RequestPlan | undefined {
+  /** The broker's hook (handlers/hooks.ts): builds the plan and records the request. */
+  #onRequest(request: DecodedRequest, connection: ConnectionContext, broker: BrokerContext): RequestPlan | undefined {
     const topics = this.#control.topics;
     const named = namedBy(request, (id) => topics.getById(id)?.name);
     if (request.apiKey === ApiKey.Metadata && request.body.topics === null)
@@ -699,7 +714,7 @@ function apiNameOf(apiKey: number): string {
  * const produce = await faults.history.waitFor({ apiKey: ApiKey.Produce });
  * ```
  */
-export function injectFaults(target: object, options: InjectFaultsOptions = {}): FaultInjector {
+export function injectFaults(target: Cluster | Broker, options: InjectFaultsOptions = {}): FaultInjector {
   const control = typeof target === "object" && target !== null ? controlOf(target) : undefined;
   if (control === undefined)
     throw new FaultInjectorError(
@@ -709,5 +724,5 @@ export function injectFaults(target: object, options: InjectFaultsOptions = {}):
     throw new FaultInjectorError(
       "injectFaults: a fault injector is already attached to this cluster: detach() it first, or keep using it",
     );
-  return new FaultInjector(control, options);
+  return FaultInjector.attach(control, options);
 }
