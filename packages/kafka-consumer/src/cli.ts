@@ -57,21 +57,29 @@ export type CliOffset = "beginning" | "end" | { readonly absolute: bigint } | { 
 
 /** The parsed command line. */
 export interface CliOptions {
+  /** `-b`: the bootstrap brokers, `host:port`. */
   readonly brokers: readonly string[];
+  /** `-t`: the topic. */
   readonly topic: string;
-  /** The partitions to consume; empty for all. */
+  /** `-p`: the partitions to consume; empty for all. */
   readonly partitions: readonly number[];
+  /** `-o`: where each partition starts. */
   readonly offset: CliOffset;
-  /** Exit after this many messages; undefined for no limit. */
+  /** `-c`: exit after this many messages; undefined for no limit. */
   readonly count: number | undefined;
+  /** `-e`: exit once every partition reached the end it had at the start. */
   readonly exitAtEnd: boolean;
+  /** `-f`: the output format, kcat's tokens (default `%s\n`). */
   readonly format: string;
+  /** `-q`: no informational notes on stderr. */
   readonly quiet: boolean;
+  /** `--fetch-size`: `fetch.default` in bytes; undefined for the consumer's default. */
   readonly fetchSize: number | undefined;
 }
 
 /** A command-line problem: printed with the usage, exit code 2. */
 export class UsageError extends Error {
+  /** Always `"UsageError"`. */
   override name = "UsageError";
 }
 
@@ -148,7 +156,8 @@ export function parseCli(args: readonly string[]): CliOptions | "help" {
 
 // ---- the output format ------------------------------------------------------------
 
-type Segment = Uint8Array | ((m: ConsumerMessage) => Uint8Array | string);
+/** A piece of a compiled format: literal bytes, or a reader of one message field (bytes or text). */
+export type Segment = Uint8Array | ((m: ConsumerMessage) => Uint8Array | string);
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);

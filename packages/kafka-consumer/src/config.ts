@@ -80,6 +80,7 @@ export interface ConsumerOptions {
   readonly bootstrap: readonly string[];
   /** The client id sent in every request header (default "csp-kit"). */
   readonly clientId?: string | undefined;
+  /** How much each fetch asks for. */
   readonly fetch?: FetchOptions | undefined;
   /** How long the broker may hold a fetch waiting for `fetch.min` bytes, in ms (default 500). */
   readonly maxWaitTime?: number | undefined;
@@ -93,7 +94,9 @@ export interface ConsumerOptions {
   readonly maxResponseSize?: number | undefined;
   /** Buffer of each partition consumer's `messages` and `errors` (default 256). */
   readonly channelBufferSize?: number | undefined;
+  /** Re-dispatching after an error. */
   readonly retry?: ConsumerRetryOptions | undefined;
+  /** Start and reset positions. */
   readonly offsets?: OffsetsOptions | undefined;
   /** Deliver errors on each partition consumer's `errors` (default false). Whoever enables it must drain it. */
   readonly returnErrors?: boolean | undefined;
@@ -106,7 +109,9 @@ export interface ConsumerOptions {
    * it is installed (default true; without it the JavaScript one is used).
    */
   readonly nativeCrc32c?: boolean | undefined;
+  /** Metadata refresh and its retries. */
   readonly metadata?: MetadataOptions | undefined;
+  /** Connections. */
   readonly net?: NetOptions | undefined;
   /** The clock of timers and backoffs (default the real clock; tests pass a ManualClock). */
   readonly clock?: Clock | undefined;
@@ -114,25 +119,41 @@ export interface ConsumerOptions {
 
 /** A validated configuration: every field present. Only `validateConfig()` makes one. */
 export interface ConsumerConfig {
+  /** {@link ConsumerOptions.bootstrap}, copied. */
   readonly bootstrap: readonly string[];
+  /** {@link ConsumerOptions.clientId} or "csp-kit". */
   readonly clientId: string;
+  /** {@link ConsumerOptions.fetch}, every field filled in. */
   readonly fetch: { readonly min: number; readonly default: number; readonly max: number };
+  /** {@link ConsumerOptions.maxWaitTime}, ms. */
   readonly maxWaitTime: number;
+  /** {@link ConsumerOptions.maxProcessingTime}, ms. */
   readonly maxProcessingTime: number;
+  /** {@link ConsumerOptions.maxResponseSize}, bytes. */
   readonly maxResponseSize: number;
+  /** {@link ConsumerOptions.channelBufferSize}. */
   readonly channelBufferSize: number;
+  /** {@link ConsumerOptions.retry}, filled in. */
   readonly retry: { readonly backoff: number; readonly backoffFn: ((retries: number) => number) | undefined };
+  /** {@link ConsumerOptions.offsets}, filled in. */
   readonly offsets: { readonly initial: OffsetPosition; readonly resetOnOutOfRange: OffsetPosition | undefined };
+  /** {@link ConsumerOptions.returnErrors}. */
   readonly returnErrors: boolean;
+  /** {@link ConsumerOptions.isolationLevel}. */
   readonly isolationLevel: IsolationLevel;
+  /** {@link ConsumerOptions.checkCrcs}. */
   readonly checkCrcs: boolean;
+  /** {@link ConsumerOptions.nativeCrc32c}. */
   readonly nativeCrc32c: boolean;
+  /** {@link ConsumerOptions.metadata}, filled in. */
   readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
+  /** {@link ConsumerOptions.net}, filled in (`tls` as `tls.connect` options, or undefined for plaintext). */
   readonly net: {
     readonly dialTimeout: number;
     readonly readTimeout: number;
     readonly tls: tls.ConnectionOptions | undefined;
   };
+  /** {@link ConsumerOptions.clock} or the real clock. */
   readonly clock: Clock;
 }
 

@@ -65,7 +65,7 @@ export class Consumer {
   constructor(options: ConsumerOptions) {
     const config = validateConfig(options);
     this.config = config;
-    const pool = new BrokerPool({
+    const poolOptions = {
       bootstrap: config.bootstrap,
       clientId: config.clientId,
       dialTimeout: config.net.dialTimeout,
@@ -74,12 +74,13 @@ export class Consumer {
       clock: config.clock,
       retryMax: config.metadata.retryMax,
       retryBackoff: config.metadata.retryBackoff,
-    });
+    };
+    const pool = new BrokerPool(poolOptions);
     const metadata = new MetadataCache(pool, {
       clock: config.clock,
       refreshFrequency: config.metadata.refreshFrequency,
     });
-    this.#core = new ConsumerCore(config, pool, metadata);
+    this.#core = new ConsumerCore(config, pool, new BrokerPool(poolOptions), metadata);
   }
 
   /**
@@ -219,7 +220,7 @@ export class Consumer {
       await Promise.all(closing);
       // Closing the connections ends any long poll in flight, so the broker consumers end at once.
       this.#core.metadata.close();
-      await this.#core.pool.destroy();
+      await Promise.all([this.#core.pool.destroy(), this.#core.fetchPool.destroy()]);
       await Promise.all([...this.#core.running]);
     })();
     return this.#closing;

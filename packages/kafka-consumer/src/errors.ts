@@ -36,6 +36,7 @@ function hasName(e: unknown, name: string): boolean {
  * ```
  */
 export class InvalidConsumerConfigError extends Error {
+  /** Always `"InvalidConsumerConfigError"`: what the guard checks. */
   override name = "InvalidConsumerConfigError";
   /** The option's path, dotted (`"fetch.default"`). */
   readonly field: string;
@@ -68,8 +69,11 @@ export function isInvalidConsumerConfigError(e: unknown): e is InvalidConsumerCo
  * ```
  */
 export class ConsumerError extends Error {
+  /** Always `"ConsumerError"`: what the guard checks. */
   override name = "ConsumerError";
+  /** The topic of the partition consumer that met it. */
   readonly topic: string;
+  /** The partition of the partition consumer that met it. */
   readonly partition: number;
   /** The reason (always set). */
   declare readonly cause: unknown;
@@ -99,8 +103,11 @@ export function isConsumerError(e: unknown): e is ConsumerError {
  * @see {@link isOffsetOutOfRangeError}
  */
 export class OffsetOutOfRangeError extends Error {
+  /** Always `"OffsetOutOfRangeError"`: what the guard checks. */
   override name = "OffsetOutOfRangeError";
+  /** The topic asked for. */
   readonly topic: string;
+  /** The partition asked for. */
   readonly partition: number;
   /** The offset that was asked for. */
   readonly offset: bigint;
@@ -136,6 +143,7 @@ export function isOffsetOutOfRangeError(e: unknown): e is OffsetOutOfRangeError 
  * @see {@link isMessageTooLargeError}
  */
 export class MessageTooLargeError extends Error {
+  /** Always `"MessageTooLargeError"`: what the guard checks. */
   override name = "MessageTooLargeError";
   /** The offset that was skipped. */
   readonly offset: bigint;
@@ -161,8 +169,11 @@ export function isMessageTooLargeError(e: unknown): e is MessageTooLargeError {
  * @see {@link isPartitionAlreadyConsumedError}
  */
 export class PartitionAlreadyConsumedError extends Error {
+  /** Always `"PartitionAlreadyConsumedError"`: what the guard checks. */
   override name = "PartitionAlreadyConsumedError";
+  /** The topic already consumed. */
   readonly topic: string;
+  /** The partition already consumed. */
   readonly partition: number;
   constructor(topic: string, partition: number) {
     super(
@@ -186,6 +197,7 @@ export function isPartitionAlreadyConsumedError(e: unknown): e is PartitionAlrea
  * @see {@link isConsumerClosedError}
  */
 export class ConsumerClosedError extends Error {
+  /** Always `"ConsumerClosedError"`: what the guard checks. */
   override name = "ConsumerClosedError";
   constructor(what: string) {
     super(`${what}: the consumer is closed; create a new one`);
@@ -205,7 +217,9 @@ export function isConsumerClosedError(e: unknown): e is ConsumerClosedError {
  * @see {@link isUnknownPartitionError}
  */
 export class UnknownPartitionError extends Error {
+  /** Always `"UnknownPartitionError"`: what the guard checks. */
   override name = "UnknownPartitionError";
+  /** The topic asked for. */
   readonly topic: string;
   /** The partition asked for, or -1 when the whole topic is unknown. */
   readonly partition: number;

@@ -17,7 +17,9 @@ export type MessageHeader = RecordHeader;
  * (`value.slice()`) to keep it alone for a long time.
  */
 export interface ConsumerMessage {
+  /** The topic it was consumed from. */
   readonly topic: string;
+  /** The partition it was consumed from. */
   readonly partition: number;
   /** The record's offset in its partition. */
   readonly offset: bigint;

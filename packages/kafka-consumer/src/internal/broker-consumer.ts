@@ -203,7 +203,7 @@ export class BrokerConsumer {
       forgottenTopicsData: [],
       rackId: "",
     };
-    const connection = await this.#core.pool.get(this.nodeId);
+    const connection = await this.#core.fetchConnection(this.nodeId);
     const response = await connection.request(ApiKey.Fetch, request);
     if (response === undefined) throw new Error("a Fetch request got no response");
     return response;

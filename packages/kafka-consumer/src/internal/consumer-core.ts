@@ -23,7 +23,13 @@
  *   partition consumer has finished (both of its tasks ended).
  */
 
-import { type BrokerPool, type MetadataCache, MetadataError } from "@csp-kit/kafka-client";
+import {
+  type BrokerConnection,
+  type BrokerPool,
+  type MetadataCache,
+  MetadataError,
+  parseAddress,
+} from "@csp-kit/kafka-client";
 import { ApiKey, KafkaError, KafkaErrorCode } from "@csp-kit/kafka-protocol";
 import { Mutex } from "@csp-kit/mutex";
 import type { ConsumerConfig, OffsetPosition } from "../config.js";
@@ -33,7 +39,14 @@ import type { Child } from "./child.js";
 /** The shared state of one consumer. See the module header. */
 export class ConsumerCore {
   readonly config: ConsumerConfig;
+  /** Connections for metadata and ListOffsets. */
   readonly pool: BrokerPool;
+  /**
+   * Connections for the fetch loops, apart from `pool`: a broker answers a
+   * connection's requests in order, so a ListOffsets or Metadata request
+   * behind a long poll would wait up to `maxWaitTime`.
+   */
+  readonly fetchPool: BrokerPool;
   readonly metadata: MetadataCache;
   /** Partition consumers by `childKey`. */
   readonly children = new Map<string, Child>();
@@ -42,11 +55,29 @@ export class ConsumerCore {
   readonly #lock = new Mutex();
   readonly #brokerConsumers = new Map<number, { bc: BrokerConsumer; refs: number }>();
   readonly #refs = new Map<BrokerConsumer, number>();
+  /** The address map of `pool` that `fetchPool` was last given; replaced by each metadata response. */
+  #fetchAddresses: ReadonlyMap<number, string> | undefined;
 
-  constructor(config: ConsumerConfig, pool: BrokerPool, metadata: MetadataCache) {
+  constructor(config: ConsumerConfig, pool: BrokerPool, fetchPool: BrokerPool, metadata: MetadataCache) {
     this.config = config;
     this.pool = pool;
+    this.fetchPool = fetchPool;
     this.metadata = metadata;
+  }
+
+  /** The fetch loops' connection to broker `nodeId` (`fetchPool`, given the brokers the metadata named). */
+  fetchConnection(nodeId: number): Promise<BrokerConnection> {
+    const addresses = this.pool.addresses;
+    if (this.#fetchAddresses !== addresses) {
+      this.#fetchAddresses = addresses;
+      this.fetchPool.setBrokers(
+        [...addresses].map(([id, address]) => {
+          const { host, port } = parseAddress(address);
+          return { nodeId: id, host, port };
+        }),
+      );
+    }
+    return this.fetchPool.get(nodeId);
   }
 
   /** The broker consumer for `nodeId`, with one more reference (idiom 3). */
