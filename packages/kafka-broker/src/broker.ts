@@ -27,18 +27,17 @@
 
 import { Channel } from "@csp-kit/channel";
 import { crc32cImplementation, enableNativeCrc32c } from "@csp-kit/kafka-protocol";
-import { recv, select } from "@csp-kit/select";
-import { type Clock, realClock, Ticker } from "@csp-kit/timers";
+import { realClock } from "@csp-kit/timers";
 import {
   type BrokerConfig,
   type BrokerOptions,
-  InvalidBrokerConfigError,
-  MAX_PARTITIONS,
   validateConfig,
 } from "./config.js";
 import { BrokerStartError } from "./errors.js";
 import { registerControl } from "./internal/cluster/control.js";
+import { createTopicChecked } from "./internal/cluster/create-topic.js";
 import { BrokerNode, selfView } from "./internal/cluster/node.js";
+import { retentionLoop } from "./internal/cluster/retention.js";
 import { DashboardFeed } from "./internal/dashboard/feed.js";
 import { DisconnectLog } from "./internal/dashboard/snapshot.js";
 import { TrafficMeter } from "./internal/dashboard/traffic.js";
@@ -47,7 +46,6 @@ import { createDispatch } from "./internal/handlers/dispatch.js";
 import { HttpFrontend } from "./internal/http/http-server.js";
 import type { ConnectionStats } from "./internal/server/connection.js";
 import { Listener } from "./internal/server/listener.js";
-import { topicLogSettings, topicNameProblem } from "./internal/topics/topic-config.js";
 import { newTopicId, TopicRegistry } from "./internal/topics/topic-registry.js";
 
 export { BrokerStartError, isBrokerStartError } from "./errors.js";
@@ -190,24 +188,7 @@ class RunningBroker implements Broker {
   }
 
   createTopic(name: string, options: CreateTopicOptions = {}): void {
-    const problem = topicNameProblem(name);
-    if (problem !== undefined) throw new InvalidBrokerConfigError("name", name, problem);
-    if (this.#topics.get(name) !== undefined) throw new InvalidBrokerConfigError("name", name, "the topic exists");
-    const partitions = options.partitions ?? this.config.defaultPartitions;
-    if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS)
-      throw new InvalidBrokerConfigError("partitions", partitions, `must be an integer from 1 to ${MAX_PARTITIONS}`);
-    const configs = options.configs ?? {};
-    const checked = topicLogSettings(
-      {
-        retentionMs: this.config.retentionMs,
-        retentionBytes: this.config.retentionBytes,
-        segmentBytes: this.config.segmentBytes,
-        maxMessageBytes: this.config.maxMessageBytes,
-      },
-      configs,
-    );
-    if (!checked.ok) throw new InvalidBrokerConfigError("configs", configs, checked.message);
-    this.#topics.create(name, partitions, configs);
+    createTopicChecked(this.#topics, this.config, name, options);
   }
 
   deleteTopic(name: string): Promise<boolean> {
@@ -255,25 +236,6 @@ class RunningBroker implements Broker {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
-  }
-}
-
-/** The retention loop: one pass per tick until `stop` closes. */
-async function retentionLoop(
-  topics: TopicRegistry,
-  intervalMs: number,
-  clock: Clock,
-  stop: Channel<void>,
-): Promise<void> {
-  const ticker = new Ticker(intervalMs, { clock });
-  try {
-    for (;;) {
-      const r = await select({ tick: recv(ticker.c), stop: recv(stop) });
-      if (r.case === "stop") return;
-      topics.applyRetention(clock.now());
-    }
-  } finally {
-    ticker.stop();
   }
 }
 
