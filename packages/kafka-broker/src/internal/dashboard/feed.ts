@@ -81,12 +81,18 @@ export class DashboardFeed {
   /**
    * A new viewer's channel (a ring of one), holding the current snapshot
    * already, or undefined after close. Give it back with {@link unsubscribe}.
+   * Throws what the broker's stats throw (nothing is subscribed then).
    */
   subscribe(): Channel<string> | undefined {
     if (this.#closed) return undefined;
     const viewer = Channel.ring<string>(1);
-    this.#viewers.add(viewer);
-    viewer.trySend(JSON.stringify(this.snapshot()));
+    this.#viewers.add(viewer); // first, so that the snapshot counts this viewer
+    try {
+      viewer.trySend(JSON.stringify(this.snapshot()));
+    } catch (error) {
+      this.unsubscribe(viewer);
+      throw error;
+    }
     return viewer;
   }
 
@@ -131,7 +137,12 @@ export class DashboardFeed {
         if (r.case === "stop") return;
         this.#throughput.sample(o.clock.now(), o.meter.totals);
         if (this.#viewers.size === 0) continue;
-        const json = JSON.stringify(this.snapshot());
+        let json: string;
+        try {
+          json = JSON.stringify(this.snapshot());
+        } catch {
+          continue; // the broker's stats are not readable at this instant (it is starting): the next tick tries again
+        }
         for (const viewer of this.#viewers) viewer.trySend(json);
       }
     } finally {

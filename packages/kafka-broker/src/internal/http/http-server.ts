@@ -134,7 +134,16 @@ export class HttpFrontend {
     const server = createServer();
     server.maxConnections = options.maxConnections ?? 64;
     const frontend = new HttpFrontend(server, options, counter);
-    server.on("request", (req, res) => frontend.#route(req, res));
+    server.on("request", (req, res) => {
+      // A throw in a request listener would end the process: answer 500 and log instead.
+      try {
+        frontend.#route(req, res);
+      } catch (error) {
+        options.logger.error("http request failed", { url: req.url, error: String(error) });
+        if (!res.headersSent) res.writeHead(500, COMMON_HEADERS);
+        res.end();
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen({ host: options.host, port: options.port }, () => {
