@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BrokerConnection } from "@csp-kit/kafka-client";
-import { ApiKey } from "@csp-kit/kafka-protocol";
+import { ApiKey, readBatchHeaders } from "@csp-kit/kafka-protocol";
 import { kafkaBootstrap, kcat } from "@csp-kit/testkit/kafka";
 import { realClock } from "@csp-kit/timers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -55,6 +55,53 @@ async function createTopic(topic: string, partitions = 1): Promise<void> {
   }
 }
 
+/** The codec ids of the batches stored in partition 0 of `topic`, read raw (a Fetch from offset 0). */
+async function storedCodecs(topic: string): Promise<number[]> {
+  const c = await BrokerConnection.connect(bootstrap, {
+    clientId: "interop",
+    dialTimeout: 10_000,
+    readTimeout: 30_000,
+    tls: undefined,
+    clock: realClock,
+  });
+  try {
+    const r = await c.request(ApiKey.Fetch, {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1n },
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1 << 24,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic,
+          topicId: "AAAAAAAAAAAAAAAAAAAAAA",
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: 0n,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1n,
+              partitionMaxBytes: 1 << 24,
+              replicaDirectoryId: "AAAAAAAAAAAAAAAAAAAAAA",
+            },
+          ],
+        },
+      ],
+      forgottenTopicsData: [],
+      rackId: "",
+    });
+    const records = r?.responses[0]?.partitions[0]?.records ?? new Uint8Array();
+    return readBatchHeaders(records).headers.map((h) => h.compression);
+  } finally {
+    c.close();
+  }
+}
+
 async function produce(topic: string, lines: readonly string[], extra: readonly string[] = []): Promise<void> {
   const r = await kcat(["-P", "-b", bootstrap, "-t", topic, "-p", "0", "-K:", ...extra], `${lines.join("\n")}\n`);
   if (r.code !== 0) throw new Error(`kcat -P: ${r.stderr}`);
@@ -66,17 +113,22 @@ function consumerFor(): Consumer {
 }
 
 describe("the consumer against real Kafka", () => {
-  it.each(["none", "gzip", "snappy", "lz4", "zstd"])("reads kcat's %s batches: every message once, in order", async (codec) => {
-    const topic = uniqueTopic(codec);
-    await createTopic(topic);
-    const lines = Array.from({ length: 300 }, (_, i) => `key-${i % 7}:${codec} value ${i} ${"y".repeat(i % 50)}`);
-    await produce(topic, lines, ["-z", codec, "-X", "linger.ms=50"]);
-    const pc = await consumerFor().consumePartition(topic, 0, "oldest");
-    const got = await take(pc.messages, 300, 30_000);
-    expect(got.map((m) => m.offset)).toEqual(lines.map((_, i) => BigInt(i)));
-    expect(got.map((m) => `${new TextDecoder().decode(m.key!)}:${text(m)}`)).toEqual(lines);
-    expect(pc.messages.tryRecv()).toBe("would-block");
-  });
+  it.each(["none", "gzip", "snappy", "lz4", "zstd"])(
+    "reads kcat's %s batches: every message once, in order",
+    async (codec) => {
+      const topic = uniqueTopic(codec);
+      await createTopic(topic);
+      const lines = Array.from({ length: 300 }, (_, i) => `key-${i % 7}:${codec} value ${i} ${"y".repeat(i % 50)}`);
+      await produce(topic, lines, ["-z", codec, "-X", "linger.ms=50"]);
+      const ids = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as Record<string, number>;
+      expect(new Set(await storedCodecs(topic))).toEqual(new Set([ids[codec]])); // kcat really compressed
+      const pc = await consumerFor().consumePartition(topic, 0, "oldest");
+      const got = await take(pc.messages, 300, 30_000);
+      expect(got.map((m) => m.offset)).toEqual(lines.map((_, i) => BigInt(i)));
+      expect(got.map((m) => `${new TextDecoder().decode(m.key!)}:${text(m)}`)).toEqual(lines);
+      expect(pc.messages.tryRecv()).toBe("would-block");
+    },
+  );
 
   it("starts inside a batch (trimming what precedes the offset) and from the newest offset", async () => {
     const topic = uniqueTopic("offsets");
@@ -121,7 +173,20 @@ describe("the consumer against real Kafka", () => {
     const ours = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn(
         process.execPath,
-        ["--conditions=@csp-kit/source", "--import", "tsx", ENTRY, "-b", bootstrap, "-t", topic, "-e", "-q", "-f", format],
+        [
+          "--conditions=@csp-kit/source",
+          "--import",
+          "tsx",
+          ENTRY,
+          "-b",
+          bootstrap,
+          "-t",
+          topic,
+          "-e",
+          "-q",
+          "-f",
+          format,
+        ],
         { stdio: ["ignore", "pipe", "inherit"] },
       );
       let stdout = "";
