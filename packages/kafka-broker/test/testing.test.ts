@@ -408,6 +408,27 @@ describe("misuse", () => {
     expect(faults.history.all()).toEqual([]);
   });
 
+  it("says which counted faults the client never used, and fails on them when asked (as sarama's MockBroker at close)", async () => {
+    const { cluster: c, faults } = await cluster({ brokers: 2 });
+    c.createTopic("u");
+    faults.pushErrors(ApiKey.Produce, [6, 6], { broker: 1 });
+    faults.dropConnection({ apiKey: ApiKey.Fetch, when: "after-handling" });
+    faults.setError(ApiKey.Metadata, 5); // sticky: never "unused"
+    const client = await connect(c.broker(1).port);
+    await client.request(ApiKey.Produce, 7, produceBody("u", 0, batchOf(["x"])));
+    expect(faults.unused()).toEqual([
+      "pushErrors(Produce, [6, 6]) on broker 1: 1 of 2 left",
+      "dropConnection(after-handling) Fetch: 1 of 1 left",
+    ]);
+    expect(() => faults.assertAllUsed()).toThrow(
+      /faults not used up .*pushErrors\(Produce, \[6, 6\]\) on broker 1: 1 of 2 left/,
+    );
+    await client.request(ApiKey.Produce, 7, produceBody("u", 0, batchOf(["y"])));
+    await expect(client.request(ApiKey.Fetch, 11, fetchBody("u", 0, 0n))).rejects.toThrow(/closed/);
+    expect(faults.unused()).toEqual([]);
+    faults.assertAllUsed();
+  });
+
   it("leaves the brokers as if it had never been once detached: no hooks, nothing recorded", async () => {
     const { cluster: c, faults } = await cluster({ brokers: 1 });
     c.createTopic("off");

@@ -132,6 +132,8 @@ export interface InjectFaultsOptions {
 type Rule = ErrorRule | LatencyRule | StallRule | DropRule;
 
 interface RuleBase {
+  /** What the test asked for, for `unused()` and `assertAllUsed()`: `pushErrors(Produce, [6, 6])`. */
+  readonly what: string;
   readonly scope: CompiledScope;
   remaining: number;
   applied: number;
@@ -269,6 +271,7 @@ export class FaultInjector implements Disposable {
     const queue = codes.map((c) => this.#code(c));
     let at = 0;
     return this.#add({
+      what: `pushErrors(${apiNameOf(apiKey)}, [${queue.join(", ")}])${describeScope(scope)}`,
       kind: "error",
       scope: this.#scope({ ...scope, apiKey }),
       remaining: queue.length,
@@ -287,6 +290,7 @@ export class FaultInjector implements Disposable {
     this.#checkAttached();
     const c = this.#code(code);
     return this.#add({
+      what: `setError(${apiNameOf(apiKey)}, ${c})${describeScope(scope)}`,
       kind: "error",
       scope: this.#scope({ ...scope, apiKey }),
       remaining: Number.POSITIVE_INFINITY,
@@ -313,6 +317,7 @@ export class FaultInjector implements Disposable {
       codes.set(key(f.topic, f.partition), this.#code(f.error));
     }
     return this.#add({
+      what: `failPartitions([${failures.map((f) => `${f.topic}-${f.partition}: ${codes.get(key(f.topic, f.partition))}`).join(", ")}])`,
       kind: "error",
       scope: this.#scope({
         apiKey: options.apiKey ?? ApiKey.Produce,
@@ -394,6 +399,7 @@ export class FaultInjector implements Disposable {
     if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
       throw new FaultInjectorError(`addLatency: ms must be a non-negative finite number (got ${String(ms)})`);
     return this.#add({
+      what: `addLatency(${ms})${describeScope(scope)}`,
       kind: "latency",
       scope: this.#scope(scope),
       remaining: Number.POSITIVE_INFINITY,
@@ -414,6 +420,7 @@ export class FaultInjector implements Disposable {
     this.#checkAttached();
     const stall = new Stall();
     const rule: StallRule = {
+      what: `stall()${describeScope(scope)}`,
       kind: "stall",
       scope: this.#scope(scope),
       remaining: Number.POSITIVE_INFINITY,
@@ -455,12 +462,40 @@ export class FaultInjector implements Disposable {
         `dropConnection: when must be "before-handling" or "after-handling" (got ${String(when)})`,
       );
     return this.#add({
+      what: `dropConnection(${when})${describeScope(options)}`,
       kind: "drop",
       scope: this.#scope(options),
       remaining: this.#count("dropConnection", options.count ?? 1),
       applied: 0,
       when,
     });
+  }
+
+  /**
+   * The faults with uses left that a test asked to happen a given number of
+   * times (pushed errors, failed partitions, dropped connections), each as
+   * `pushErrors(Produce, [6, 6]): 1 of 2 left`. Sticky faults (setError,
+   * latency, stalls) are not listed.
+   */
+  unused(): readonly string[] {
+    return this.#rules
+      .filter((r) => Number.isFinite(r.remaining) && r.remaining > 0)
+      .map((r) => `${r.what}: ${r.remaining} of ${r.remaining + r.applied} left`);
+  }
+
+  /**
+   * Throws when a counted fault was not used up: the client never sent the
+   * requests the test expected (sarama's MockBroker fails at close the same
+   * way). Call it at the end of a test, before `detach()`.
+   *
+   * @throws FaultInjectorError - listing {@link FaultInjector.unused}.
+   */
+  assertAllUsed(): void {
+    const left = this.unused();
+    if (left.length > 0)
+      throw new FaultInjectorError(
+        `faults not used up (the client did not send the requests they were waiting for): ${left.join("; ")}`,
+      );
   }
 
   /** Removes every fault and releases every stall; the history is kept. */
@@ -684,6 +719,24 @@ function untilClosed(hold: Promise<unknown>, signal: AbortSignal): Promise<void>
     signal.addEventListener("abort", done, { once: true });
     void hold.then(done);
   });
+}
+
+/** ` on broker 2 for t-0` and the like, for a rule's description. */
+function describeScope(scope: ApiFaultScope): string {
+  const parts: string[] = [];
+  if (scope.apiKey !== undefined)
+    parts.push(
+      (Array.isArray(scope.apiKey) ? (scope.apiKey as readonly number[]) : [scope.apiKey as number])
+        .map(apiNameOf)
+        .join("/"),
+    );
+  if (scope.broker !== undefined) parts.push(`on broker ${String(scope.broker)}`);
+  if (scope.partitions !== undefined)
+    parts.push(
+      `for ${scope.partitions.map((p) => (p.partition === undefined ? p.topic : `${p.topic}-${p.partition}`)).join(",")}`,
+    );
+  if (scope.clientId !== undefined) parts.push(`from ${scope.clientId}`);
+  return parts.length === 0 ? "" : ` ${parts.join(" ")}`;
 }
 
 const API_NAMES = new Map<number, string>(Object.entries(ApiKey).map(([name, k]) => [k as number, name]));
