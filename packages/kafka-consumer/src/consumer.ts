@@ -176,6 +176,11 @@ export class Consumer {
       this.#consumers.delete(pc);
     });
     this.#consumers.add(pc);
+    if (this.#closing !== undefined) {
+      // close() began while this partition was being set up: it must not outlive the consumer.
+      await pc.close();
+      throw new ConsumerClosedError("consumePartition");
+    }
     return pc;
   }
 

@@ -48,7 +48,14 @@ export class PartitionConsumer {
     this.partition = child.partition;
     this.messages = child.messages;
     this.errors = child.errors;
-    this.done = Promise.all([dispatcher(child), responseFeeder(child)]).then(() => {
+    // A task that fails unexpectedly (a bug, not a Kafka error: those are values) ends the partition
+    // consumer loudly, on `errors`, instead of leaving `messages` open forever.
+    const guard = (task: Promise<void>) =>
+      task.catch((error: unknown) => {
+        void child.sendError(error);
+        child.die();
+      });
+    this.done = Promise.all([guard(dispatcher(child)), guard(responseFeeder(child))]).then(() => {
       child.finished = true;
       child.messages.close();
       child.errors.close();

@@ -177,3 +177,27 @@ describe("fault scenarios on a 3-broker cluster", () => {
     await expectExactlyOnce(s);
   });
 });
+
+describe("the broker consumer's subscription manager", () => {
+  it("takes a new subscription while the broker's fetch is stalled, and fetches it in the next round", async () => {
+    const c = await startCluster({ brokers: 1, logLevel: "silent" });
+    cluster = c;
+    c.createTopic("sub", { partitions: 2 });
+    faults = injectFaults(c);
+    consumer = new Consumer({ bootstrap: [c.bootstrap], maxWaitTime: 20, net: { readTimeout: 5000 } });
+    const first = await consumer.consumePartition("sub", 0, "oldest");
+    await faults.history.waitFor({ apiKey: ApiKey.Fetch });
+    const since = faults.history.mark();
+    const stall = faults.stall({ apiKey: ApiKey.Fetch });
+    await faults.history.waitFor({ apiKey: ApiKey.Fetch, since });
+    expect(stall.held).toBe(1);
+    // The fetch loop is blocked on the stalled fetch; subscribing the second partition must not wait for it.
+    const second = await consumer.consumePartition("sub", 1, "oldest");
+    await produceBatches(c.bootstrap, "sub", 1, numbered("s", 1, 2));
+    stall.release();
+    const got = collect(second);
+    await got.until(2);
+    expect(got.values).toEqual(["s-0", "s-1"]);
+    expect(first.messages.tryRecv()).toBe("would-block");
+  });
+});
