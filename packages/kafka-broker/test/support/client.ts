@@ -57,7 +57,7 @@ export class RawClient {
   /** Connects to the broker at `port` on 127.0.0.1. */
   static connect(port: number): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port, noDelay: true }, () => {
+      const socket = connect({ host: "127.0.0.1", port }, () => {
         socket.off("error", reject);
         resolve(new RawClient(socket));
       });
