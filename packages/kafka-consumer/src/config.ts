@@ -131,19 +131,19 @@ export interface ConsumerConfig {
   readonly maxProcessingTime: number;
   /** {@link ConsumerOptions.maxResponseSize}, bytes. */
   readonly maxResponseSize: number;
-  /** {@link ConsumerOptions.channelBufferSize}. */
+  /** The validated {@link ConsumerOptions.channelBufferSize}. */
   readonly channelBufferSize: number;
   /** {@link ConsumerOptions.retry}, filled in. */
   readonly retry: { readonly backoff: number; readonly backoffFn: ((retries: number) => number) | undefined };
   /** {@link ConsumerOptions.offsets}, filled in. */
   readonly offsets: { readonly initial: OffsetPosition; readonly resetOnOutOfRange: OffsetPosition | undefined };
-  /** {@link ConsumerOptions.returnErrors}. */
+  /** The validated {@link ConsumerOptions.returnErrors}. */
   readonly returnErrors: boolean;
-  /** {@link ConsumerOptions.isolationLevel}. */
+  /** The validated {@link ConsumerOptions.isolationLevel}. */
   readonly isolationLevel: IsolationLevel;
-  /** {@link ConsumerOptions.checkCrcs}. */
+  /** The validated {@link ConsumerOptions.checkCrcs}. */
   readonly checkCrcs: boolean;
-  /** {@link ConsumerOptions.nativeCrc32c}. */
+  /** The validated {@link ConsumerOptions.nativeCrc32c}. */
   readonly nativeCrc32c: boolean;
   /** {@link ConsumerOptions.metadata}, filled in. */
   readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
