@@ -300,6 +300,23 @@ describe("latency, stalls and dropped connections", () => {
     ]);
   });
 
+  it("uses up nothing else on a request it drops before handling: a pushed error waits for the next one", async () => {
+    const { cluster: c, faults } = await cluster({ brokers: 1 });
+    c.createTopic("order");
+    const error = faults.pushErrors(ApiKey.Produce, ["NOT_LEADER_OR_FOLLOWER"]);
+    faults.dropConnection({ apiKey: ApiKey.Produce, count: 2 });
+    for (let i = 0; i < 2; i++) {
+      const client = await connect(c.broker(1).port);
+      await expect(client.request(ApiKey.Produce, 7, produceBody("order", 0, batchOf(["x"])))).rejects.toThrow(
+        /closed/,
+      );
+    }
+    expect(error.applied).toBe(0);
+    const client = await connect(c.broker(1).port);
+    expect(produceCode(await client.request(ApiKey.Produce, 7, produceBody("order", 0, batchOf(["y"]))))).toEqual([6]);
+    expect(faults.unused()).toEqual([]);
+  });
+
   it("drops the connection after the append and before the response: an ack lost", async () => {
     const { cluster: c, faults } = await cluster({ brokers: 1 });
     c.createTopic("ack");

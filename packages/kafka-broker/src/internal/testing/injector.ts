@@ -9,8 +9,10 @@
  * builds one plan:
  *
  * ```
- *   drop rules ─ the first that matches: drop before handling (stop here) or after
- *   error rules ─ every one that matches adds its partitions (or the whole request) and code
+ *   drop rules ─ the first that matches: before handling (it alone is used up, nothing
+ *                else happens to the request) or after handling
+ *   error rules ─ every one that matches gives up one code for its partitions (or the
+ *                 whole request); for a top-level error the first non-zero code wins
  *   latency rules ─ the delays add up;  stall rules ─ held until released
  *   record the request in the history, with the faults applied
  * ```
@@ -535,11 +537,17 @@ export class FaultInjector implements Disposable {
     let latency = 0;
     const stalls: Stall[] = [];
     const partitioned = PARTITIONED.has(request.apiKey);
-    for (const rule of this.#rules) {
-      if (rule.remaining <= 0) continue;
-      if (!this.#matches(rule.scope, request, connection, broker, named.topicPartitions, named.topics)) continue;
+    const matching = this.#rules.filter(
+      (rule) =>
+        rule.remaining > 0 &&
+        this.#matches(rule.scope, request, connection, broker, named.topicPartitions, named.topics),
+    );
+    // A request dropped before handling uses up that drop only: nothing else happens to it.
+    const dropRule = matching.find((rule): rule is DropRule => rule.kind === "drop");
+    const used = dropRule?.when === "before-handling" ? [dropRule] : matching;
+    for (const rule of used) {
       if (rule.kind === "drop") {
-        if (drop !== undefined) continue;
+        if (rule !== dropRule) continue; // the first drop rule decides; later ones wait for a later request
         drop = rule.when;
       } else if (rule.kind === "error") {
         const code = rule.next();
