@@ -353,6 +353,9 @@ function clusterShape(options: ClusterOptions): { count: number; ports: readonly
  * partition's log recovered (one data directory holds the whole cluster's
  * logs: each partition's log exists once).
  *
+ * Gotchas: leaders and leader epochs are not kept in the data directory; a
+ * restart places the leaders afresh (round-robin, epoch 0).
+ *
  * @throws InvalidBrokerConfigError - an option out of range, or a per-broker
  *   option (`port`, `nodeId`, `advertisedPort`, `httpPort`) given (nothing started).
  * @throws BrokerStartError - a port is taken, the data directory cannot be

@@ -16,7 +16,10 @@ import {
   startCluster,
 } from "../src/index.js";
 import { silentLogger } from "../src/internal/server/logger.js";
+import { useTempDirs } from "./support/broker.js";
 import { batchOf, fetchBody, listOffsetsBody, metadataBody, produceBody, RawClient } from "./support/client.js";
+
+const tempDir = useTempDirs();
 
 const started: Cluster[] = [];
 const clients: RawClient[] = [];
@@ -232,6 +235,29 @@ describe("startCluster", () => {
     }
     // Nothing changed by the refused move.
     expect(c.leaderOf("known", 0)).toEqual({ leader: 1, leaderEpoch: 0 });
+  });
+
+  it("keeps a durable cluster's logs in one data directory: a restart finds every record, leaders placed again", async () => {
+    const dataDir = tempDir();
+    const first = await startCluster({ brokers: 3, dataDir, logger: silentLogger });
+    first.createTopic("durable", { partitions: 3 });
+    for (const p of [0, 1, 2]) {
+      const client = await RawClient.connect(first.broker(first.leaderOf("durable", p).leader).port);
+      await client.request(ApiKey.Produce, 7, produceBody("durable", p, batchOf([`kept-${p}`])));
+      client.close();
+    }
+    first.moveLeader("durable", 0, 3);
+    const clusterId = first.clusterId;
+    await first.close();
+    const again = await cluster({ brokers: 3, dataDir });
+    expect(again.clusterId).toBe(clusterId);
+    expect(again.stats().topics[0]!.partitions.map((p) => [p.leader, p.leaderEpoch, p.highWatermark])).toEqual([
+      [1, 0, 1],
+      [2, 0, 1],
+      [3, 0, 1],
+    ]);
+    const one = await connect(again, 1);
+    expect(await values(one, "durable", 0)).toEqual(["kept-0"]);
   });
 
   it("closes every broker and is idempotent", async () => {

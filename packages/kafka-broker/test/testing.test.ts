@@ -446,6 +446,19 @@ describe("misuse", () => {
     faults.assertAllUsed();
   });
 
+  it("closes a cluster with a broker down and responses stalled, without waiting for them", async () => {
+    const c = await startCluster({ brokers: 2, logger: silentLogger });
+    const faults = injectFaults(c);
+    faults.stall();
+    const client = await RawClient.connect(c.broker(2).port);
+    const held = client.request(ApiKey.Metadata, 9, metadataBody(null)).catch((e: unknown) => e);
+    await faults.history.waitFor({ apiKey: ApiKey.Metadata });
+    await faults.brokerDown(1);
+    await c.close();
+    expect(String(await held)).toMatch(/closed the connection/);
+    client.close();
+  });
+
   it("leaves the brokers as if it had never been once detached: no hooks, nothing recorded", async () => {
     const { cluster: c, faults } = await cluster({ brokers: 1 });
     c.createTopic("off");
