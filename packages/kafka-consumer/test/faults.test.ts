@@ -8,8 +8,7 @@ import { type FaultInjector, injectFaults } from "@csp-kit/kafka-broker/testing"
 import { ApiKey } from "@csp-kit/kafka-protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { Consumer } from "../src/consumer.js";
-import type { PartitionConsumer } from "../src/partition-consumer.js";
-import { numbered, produceBatches, text } from "./support/cluster.js";
+import { collect, numbered, produceBatches } from "./support/cluster.js";
 
 const TOPIC = "faults";
 let cluster: Cluster | undefined;
@@ -24,43 +23,6 @@ afterEach(async () => {
   faults = undefined;
   cluster = undefined;
 });
-
-/** Collects a partition consumer's messages in the background. */
-function collect(pc: PartitionConsumer) {
-  const values: string[] = [];
-  const offsets: bigint[] = [];
-  const waiters: { n: number; resolve: () => void }[] = [];
-  void (async () => {
-    for await (const m of pc.messages) {
-      values.push(text(m) ?? "null");
-      offsets.push(m.offset);
-      for (const w of waiters.splice(0))
-        if (values.length >= w.n) w.resolve();
-        else waiters.push(w);
-    }
-  })();
-  return {
-    values,
-    offsets,
-    /** Resolves once `n` messages arrived; rejects after `ms`. */
-    until(n: number, ms = 15_000): Promise<void> {
-      if (values.length >= n) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`partition ${pc.partition}: ${values.length} of ${n} messages after ${ms} ms`)),
-          ms,
-        );
-        waiters.push({
-          n,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
-  };
-}
 
 /** A 3-broker cluster, one topic with a partition led by each broker, the injector, and a consumer of all three. */
 async function setup() {

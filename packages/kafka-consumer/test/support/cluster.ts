@@ -8,6 +8,7 @@ import { ApiKey, type CompressionName, encodeRecordBatch, type RecordHeader } fr
 import { realClock } from "@csp-kit/timers";
 import { afterEach } from "vitest";
 import type { ConsumerMessage } from "../../src/message.js";
+import type { PartitionConsumer } from "../../src/partition-consumer.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -118,4 +119,41 @@ export async function take(r: Receiver<ConsumerMessage>, n: number, ms = 10_000)
 /** A message's value as text. */
 export function text(m: ConsumerMessage): string | null {
   return m.value === null ? null : decoder.decode(m.value);
+}
+
+/** Collects a partition consumer's messages in the background. */
+export function collect(pc: PartitionConsumer) {
+  const values: string[] = [];
+  const offsets: bigint[] = [];
+  const waiters: { n: number; resolve: () => void }[] = [];
+  void (async () => {
+    for await (const m of pc.messages) {
+      values.push(text(m) ?? "null");
+      offsets.push(m.offset);
+      for (const w of waiters.splice(0))
+        if (values.length >= w.n) w.resolve();
+        else waiters.push(w);
+    }
+  })();
+  return {
+    values,
+    offsets,
+    /** Resolves once `n` messages arrived; rejects after `ms`. */
+    until(n: number, ms = 15_000): Promise<void> {
+      if (values.length >= n) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`partition ${pc.partition}: ${values.length} of ${n} messages after ${ms} ms`)),
+          ms,
+        );
+        waiters.push({
+          n,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
 }
