@@ -111,6 +111,45 @@ describe("startCluster", () => {
     expect(own.responses[0]!.partitionResponses[0]!).toMatchObject({ errorCode: 0, baseOffset: 0n });
   });
 
+  it("refuses at every served version of Produce, Fetch and ListOffsets on a follower, and names leader and epoch in every Metadata version", async () => {
+    const c = await cluster({ brokers: 2 });
+    c.createTopic("versions", { partitions: 1 });
+    c.moveLeader("versions", 0, 2);
+    const topicId = c.stats().topics[0]!.id;
+    const follower = await connect(c, 1);
+    const NOT_LEADER = KafkaErrorCode.NOT_LEADER_OR_FOLLOWER;
+    for (let v = 3; v <= 11; v++) {
+      const r = await follower.request(ApiKey.Produce, v, produceBody("versions", 0, batchOf(["x"])));
+      const p = r.responses[0]!.partitionResponses[0]!;
+      expect([v, p.errorCode]).toEqual([v, NOT_LEADER]);
+      if (v >= 10) expect(p.currentLeader).toEqual({ leaderId: 2, leaderEpoch: 1 });
+      if (v >= 10) expect(r.nodeEndpoints.map((e) => e.nodeId)).toEqual([2]);
+    }
+    for (let v = 4; v <= 17; v++) {
+      const r = await follower.request(ApiKey.Fetch, v, fetchBody("versions", 0, 0n, { topicId }));
+      const p = r.responses[0]!.partitions[0]!;
+      expect([v, p.errorCode]).toEqual([v, NOT_LEADER]);
+      if (v >= 12) expect(p.currentLeader).toEqual({ leaderId: 2, leaderEpoch: 1 });
+      expect(r.nodeEndpoints.map((e) => e.nodeId)).toEqual(v >= 16 ? [2] : []);
+    }
+    for (let v = 1; v <= 10; v++) {
+      const r = await follower.request(ApiKey.ListOffsets, v, listOffsetsBody("versions", 0, -1n));
+      expect([v, r.topics[0]!.partitions[0]!.errorCode]).toEqual([v, NOT_LEADER]);
+    }
+    for (let v = 0; v <= 12; v++) {
+      const r = await follower.request(ApiKey.Metadata, v, metadataBody(["versions"]));
+      const p = r.topics[0]!.partitions[0]!;
+      expect([v, p.leaderId, r.brokers.length]).toEqual([v, 2, 2]);
+      if (v >= 7) expect(p.leaderEpoch).toBe(1);
+    }
+    // The leader serves every version.
+    const leader = await connect(c, 2);
+    for (let v = 3; v <= 11; v++) {
+      const r = await leader.request(ApiKey.Produce, v, produceBody("versions", 0, batchOf([`v${v}`])));
+      expect([v, r.responses[0]!.partitionResponses[0]!.errorCode]).toEqual([v, 0]);
+    }
+  });
+
   it("answers a mixed Produce per partition: the led ones appended, the others refused", async () => {
     const c = await cluster({ brokers: 2 });
     c.createTopic("mix", { partitions: 2 });
