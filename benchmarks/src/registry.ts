@@ -72,6 +72,14 @@ export const IMPLS: readonly ImplInfo[] = [
       "the hot-loop receive (W1, W2, W3, W5, W9): producers as in the try style; the consumer `tryRecvValue()` and only on `WOULD_BLOCK` `await recvValue()` — the value itself or `CLOSED`, no `Some` per value, and a blocked receive resolves a number (no `then` lookup).",
   },
   {
+    id: "csp-kit-prepared",
+    label: "csp-kit (prepared)",
+    role: "subject",
+    packages: ["@csp-kit/select"],
+    describe:
+      "W4: the select loop over the same cases, `const fan = prepareSelect(cases)` once, then `fan.trySelect() ?? await fan.select()` (the cases validated once, not on every call); producers as in the try style.",
+  },
+  {
     id: "csp-kit-batch",
     label: "csp-kit (batch)",
     role: "subject",
@@ -147,7 +155,7 @@ export const IMPLS: readonly ImplInfo[] = [
     packages: [],
     describe:
       "hand-written minimal channel (src/impls/floor.ts): power-of-two ring buffer, one pending resolver per side (a tiny FIFO of them for MPMC), synchronous completion when possible, no close, no abort, no select. " +
-      "W4: four such rings polled in rotating order, one pending resolver when all are empty; W6: a FIFO lock (array of resolvers, a shared resolved promise when free); " +
+      "W4: four such rings polled in a uniformly random order (one `Math.random()` per poll), one pending resolver when all are empty; W6: a FIFO lock (array of resolvers, a shared resolved promise when free); " +
       "W7: the naive `Promise.race` of the value and a `setTimeout` promise, `clearTimeout` afterwards; W8: a single-producer single-consumer SharedArrayBuffer ring (src/impls/floor-ring.ts).",
   },
   {

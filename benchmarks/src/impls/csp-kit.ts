@@ -27,7 +27,7 @@
 
 import { Channel, CLOSED, type Option, type TryRecvResult, WOULD_BLOCK } from "@csp-kit/channel";
 import { Mutex } from "@csp-kit/mutex";
-import { recv, select, trySelect } from "@csp-kit/select";
+import { prepareSelect, recv, select, trySelect } from "@csp-kit/select";
 import { after } from "@csp-kit/timers";
 import { Checksum } from "../checksum.js";
 
@@ -239,13 +239,19 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
  * selects over the four receive cases until it has n values. The cases object
  * is built once and reused (a case holds no per-select state).
  */
-export async function fanIn(style: Style, n: number, make: () => Channel<number>): Promise<Checksum> {
+export async function fanIn(style: Style | "prepared", n: number, make: () => Channel<number>): Promise<Checksum> {
   const chs = [make(), make(), make(), make()] as const;
   const ck = new Checksum();
   const cases = { a: recv(chs[0]), b: recv(chs[1]), c: recv(chs[2]), d: recv(chs[3]) };
   const consumer = async () => {
     if (style === "await") {
       for (let i = 0; i < n; i++) ck.add(received((await select(cases)).value));
+    } else if (style === "prepared") {
+      const fan = prepareSelect(cases);
+      for (let i = 0; i < n; i++) {
+        const r = fan.trySelect() ?? (await fan.select());
+        ck.add(received(r.value));
+      }
     } else {
       for (let i = 0; i < n; i++) {
         const r = trySelect(cases) ?? (await select(cases));
@@ -254,7 +260,8 @@ export async function fanIn(style: Style, n: number, make: () => Channel<number>
     }
   };
   const tasks = [consumer()];
-  for (let p = 0; p < chs.length; p++) tasks.push(produce(style, chs[p] as Channel<number>, p, chs.length, n));
+  const producerStyle = style === "prepared" ? "try" : style;
+  for (let p = 0; p < chs.length; p++) tasks.push(produce(producerStyle, chs[p] as Channel<number>, p, chs.length, n));
   await Promise.all(tasks);
   return ck;
 }

@@ -265,15 +265,20 @@ export async function bursts(n: number, burst: number, make: () => FloorChannel<
 // ---------------------------------------------------------------------------
 
 /**
- * The least a select fan-in can cost: `k` bounded rings (one per producer), the
- * consumer polls them in rotating order and, when all are empty, leaves one
- * pending resolver that the next send completes directly. A producer whose ring
- * is full waits with one pending resolver of its own. No close, no abort, and
- * a select over these rings only — not a general select.
+ * The least a select fan-in can cost: `k` bounded rings (one per producer); the
+ * consumer polls them in a uniformly random order, as Go's select and
+ * csp-kit's do (the first ready ring in a uniformly random permutation is
+ * uniformly distributed over the ready rings), drawn from one random number
+ * per poll; when all are empty it leaves one pending resolver that the next
+ * send completes directly. A producer whose ring is full waits with one
+ * pending resolver of its own. No close, no abort, and a select over these
+ * rings only — not a general select.
  *
  * Invariants:
  * - `consumer !== undefined` only while every ring is empty.
  * - `waiting[i] !== undefined` only while ring i holds `capacity` values.
+ * - `producers <= 12`, so one `Math.random()` (53 bits) picks any of the
+ *   `producers!` poll orders.
  */
 export class FloorFanIn {
   /** One ring per producer; grown lazily like `FloorChannel`'s. */
@@ -282,13 +287,12 @@ export class FloorFanIn {
   private readonly waiting: (WaitingSender<number> | undefined)[];
   /** The consumer's resolver while it waits on all rings. */
   private consumer: ((value: number) => void) | undefined;
-  /** Where the next poll starts: rotates so no ring starves. */
-  private next = 0;
 
   constructor(
     readonly producers: number,
     capacity: number,
   ) {
+    if (producers < 1 || producers > 12) throw new RangeError("FloorFanIn: 1 to 12 producers");
     this.rings = Array.from({ length: producers }, () => new FloorChannel<number>(capacity));
     this.waiting = new Array<WaitingSender<number> | undefined>(producers).fill(undefined);
   }
@@ -311,18 +315,33 @@ export class FloorFanIn {
     });
   }
 
-  /** Takes a value from the first non-empty ring, starting at the rotating index. */
+  /**
+   * Takes a value from the first non-empty ring in a random order: one draw
+   * `u` numbers the permutation, read as mixed-radix digits, most significant
+   * first (`d = floor(u * left)`, then `u` keeps the fraction; the first ring
+   * polled is `floor(u * k)`), exactly as csp-kit's select does.
+   */
   tryRecv(): number | typeof EMPTY {
-    const k = this.producers;
-    for (let j = 0; j < k; j++) {
-      const i = (this.next + j) % k;
-      const v = (this.rings[i] as FloorChannel<number>).tryRecv();
+    let u = Math.random();
+    let tried = 0;
+    for (let left = this.producers; left > 0; left--) {
+      const x = u * left;
+      let d = x | 0;
+      u = x - d;
+      let i = 0;
+      for (; ; i++) {
+        if ((tried & (1 << i)) !== 0) continue;
+        if (d === 0) break;
+        d--;
+      }
+      tried |= 1 << i;
+      const ring = this.rings[i] as FloorChannel<number>;
+      const v = ring.tryRecv();
       if (v !== EMPTY) {
-        this.next = (i + 1) % k;
         const w = this.waiting[i];
         if (w !== undefined) {
           this.waiting[i] = undefined;
-          (this.rings[i] as FloorChannel<number>).trySend(w.value);
+          ring.trySend(w.value);
           w.resolve();
         }
         return v;

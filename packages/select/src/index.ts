@@ -28,4 +28,5 @@ export {
   isSelectError,
   SelectError,
 } from "./errors.js";
+export { PreparedSelect, prepareSelect } from "./prepared.js";
 export { select, trySelect } from "./select.js";

@@ -20,14 +20,8 @@
  */
 
 import { DIAGNOSTICS, describeParkTarget, recordParked } from "@csp-kit/channel/diagnostics";
-import { checkSignal } from "@csp-kit/channel/port";
-import {
-  isSelectCase,
-  type SelectCases,
-  type SelectOptions,
-  type SelectResult,
-  type TrySelectOptions,
-} from "./cases.js";
+import { checkSignal, type Port } from "@csp-kit/channel/port";
+import type { SelectCases, SelectOptions, SelectResult, TrySelectOptions } from "./cases.js";
 import { Selection } from "./internal/selection.js";
 
 /**
@@ -84,15 +78,34 @@ import { Selection } from "./internal/selection.js";
  */
 export function select<C extends SelectCases>(cases: C, options?: SelectOptions): Promise<SelectResult<C>> {
   const sel = Selection.acquire();
+  try {
+    sel.collect(cases, "select(cases)", true);
+  } catch (error) {
+    // An invalid case throws before anything happened: report it the promise way.
+    sel.releaseAll();
+    return Promise.reject(error);
+  }
+  return run<C>(sel, options, "select");
+}
+
+/**
+ * The body of every blocking select, plain or prepared: check the signal, poll
+ * (the fast path), then settle at once or wait. Precondition: `sel` was just
+ * acquired and its cases are validated.
+ */
+export function run<C extends SelectCases>(
+  sel: Selection,
+  options: SelectOptions | undefined,
+  where: string,
+): Promise<SelectResult<C>> {
   let signal: AbortSignal | undefined;
   let won: boolean;
   try {
-    sel.collect(cases, "select(cases)", true);
     // Before any poll: a signal that cannot be watched would otherwise fail in the
     // enqueue pass, after waiters were queued (and the next value sent was lost).
-    signal = checkSignal(options?.signal, "select");
+    signal = checkSignal(options?.signal, where);
     if (signal?.aborted) {
-      sel.release();
+      sel.releaseAll();
       return Promise.reject(signal.reason);
     }
     // Fast path. When a poll commits a case, that case happened exactly as a plain
@@ -111,10 +124,9 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
       return Promise.reject(signal.reason);
     }
   } catch (error) {
-    // An invalid case, or a port that rejects the operation (a send case on a
-    // receive-only source built around the types), throws before anything
-    // happened: report it the promise way, as every other select failure.
-    sel.release();
+    // A port that rejects the operation (a send case on a receive-only source built
+    // around the types) throws before anything happened: report it the promise way.
+    sel.releaseAll();
     return Promise.reject(error);
   }
   if (won) {
@@ -123,29 +135,22 @@ export function select<C extends SelectCases>(cases: C, options?: SelectOptions)
     return settled;
   }
   // Slow path: this select keeps its Selection (never released). The executor runs
-  // synchronously, so the enqueue pass happens in the same turn as the failed polls
-  // and nothing can have become ready in between.
-  const promise = new Promise<SelectResult<C>>(captureResolvers);
-  sel.enqueuePass(takeResolve(), takeReject(), signal);
-  if (DIAGNOSTICS.on) recordParked(sel, describeCases(cases), "select", sel);
+  // synchronously and stores the resolving functions on the Selection (TurboFan
+  // inlines it: no closure is allocated in optimized code), so the enqueue pass
+  // happens in the same turn as the failed polls and nothing can have become
+  // ready in between.
+  const promise = new Promise<SelectResult<C>>((resolve, reject) => {
+    sel.resolve = resolve as (result: unknown) => void;
+    sel.reject = reject;
+  });
+  sel.enqueuePass(signal);
+  if (DIAGNOSTICS.on) recordParked(sel, sel.describe(labelPort), "select", sel);
   return promise;
 }
 
-/**
- * How the diagnostics inventory names a waiting select: its cases and the
- * ports they wait on, `select { job: recv #1 Channel "jobs" buffered(16), stop: recv nil }`.
- * Runs only when diagnostics are on. Precondition: `cases` passed `collect`.
- */
-function describeCases(cases: SelectCases): string {
-  const parts: string[] = [];
-  for (const name in cases) {
-    if (!Object.hasOwn(cases, name)) continue;
-    const c = cases[name];
-    if (!isSelectCase(c)) continue;
-    const port = c.port;
-    parts.push(`${name}: ${c.kind} ${port === undefined ? "nil" : describeParkTarget(port, port.constructor.name)}`);
-  }
-  return `select { ${parts.join(", ")} }`;
+/** How the diagnostics inventory names a port a select waits on: `#1 Channel "jobs" buffered(16)`. */
+function labelPort(port: Port<unknown>): string {
+  return describeParkTarget(port, port.constructor.name);
 }
 
 /**
@@ -181,42 +186,35 @@ export function trySelect<C extends SelectCases>(cases: C, options?: TrySelectOp
   const sel = Selection.acquire();
   try {
     sel.collect(cases, "trySelect(cases)", false);
-    if (!sel.pollPass(options?.priority === true, options?.random ?? Math.random)) return undefined;
-    if (sel.failed()) throw sel.closedError();
-    return sel.result() as SelectResult<C>;
-  } finally {
-    sel.release(); // a trySelect never queues anything, whatever happened
+  } catch (error) {
+    sel.releaseAll();
+    throw error;
   }
+  return poll<C>(sel, options);
 }
 
-// ---------------------------------------------------------------------------
-// The executor of a waiting select's promise
-// ---------------------------------------------------------------------------
-
-/**
- * The resolving functions of the promise being created, between
- * `new Promise(captureResolvers)` and `takeResolve` / `takeReject` on the next
- * line; undefined at every other time. A shared executor instead of an arrow
- * function saves the closure and its context per waiting select: the executor
- * runs synchronously inside the Promise constructor, so nothing runs between
- * recording and taking, and taking clears the record.
- */
-let capturedResolve: ((result: never) => void) | undefined;
-let capturedReject: ((reason: unknown) => void) | undefined;
-
-function captureResolvers(resolve: (result: never) => void, reject: (reason: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
-}
-
-function takeResolve(): (result: unknown) => void {
-  const resolve = capturedResolve as (result: unknown) => void;
-  capturedResolve = undefined;
-  return resolve;
-}
-
-function takeReject(): (reason: unknown) => void {
-  const reject = capturedReject as (reason: unknown) => void;
-  capturedReject = undefined;
-  return reject;
+/** The body of every trySelect, plain or prepared. Precondition: `sel` was just acquired and its cases are validated. */
+export function poll<C extends SelectCases>(
+  sel: Selection,
+  options: TrySelectOptions | undefined,
+): SelectResult<C> | undefined {
+  let won: boolean;
+  try {
+    won = sel.pollPass(options?.priority === true, options?.random ?? Math.random);
+  } catch (error) {
+    sel.releaseAll();
+    throw error;
+  }
+  if (!won) {
+    sel.release(); // a trySelect never queues anything
+    return undefined;
+  }
+  if (sel.failed()) {
+    const error = sel.closedError();
+    sel.release();
+    throw error;
+  }
+  const result = sel.result() as SelectResult<C>;
+  sel.release();
+  return result;
 }

@@ -2,6 +2,8 @@ import type { Channel, Option } from "@csp-kit/channel";
 import type { HasPort } from "@csp-kit/channel/port";
 import { describe, expectTypeOf, it } from "vitest";
 import {
+  type PreparedSelect,
+  prepareSelect,
   type RecvCase,
   type RecvResult,
   recv,
@@ -109,5 +111,15 @@ describe("send targets", () => {
     expectTypeOf(recv(receiveOnly)).toEqualTypeOf<RecvCase<number>>();
     // @ts-expect-error a receive-only source cannot be a send target
     send(receiveOnly, 1);
+  });
+});
+
+describe("prepareSelect types", () => {
+  it("narrows its results on the case names, as select does", async () => {
+    const sel = prepareSelect({ msg: recv(input), out: send(output, ["x"]) });
+    expectTypeOf(sel).toEqualTypeOf<PreparedSelect<{ msg: RecvCase<string>; out: SendCase<string[]> }>>();
+    const r = sel.trySelect() ?? (await sel.select({ signal }));
+    if (r.case === "msg") expectTypeOf(r.value).toEqualTypeOf<Option<string>>();
+    else expectTypeOf(r).toEqualTypeOf<SendResult<"out">>();
   });
 });

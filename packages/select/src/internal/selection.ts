@@ -29,11 +29,20 @@
  *
  * Reuse: most selects end in the fast path (or as a trySelect that found
  * nothing), where no waiter was queued anywhere and no promise holds the
- * Selection. One such Selection is kept (`spare`) and reused by the next call,
- * with its case arrays and its receive waiters, so a select that completes at
- * once allocates only its result. A select that waits keeps its Selection; the
- * next call makes a new one. A call made while the spare is in use (a `random`
- * source that itself selects) finds no spare and makes its own.
+ * Selection. One such Selection is kept as a spare and reused by the next
+ * call, with its receive waiters, so a select that completes at once
+ * allocates only its result: plain `select` / `trySelect` share one module
+ * spare, and each prepared select (`prepareSelect`) keeps its own, over its
+ * own fixed cases. A select that waits keeps its Selection; the next call
+ * makes a new one. A call made while the spare is in use (a `random` source
+ * that itself selects) finds no spare and makes its own.
+ *
+ * Cost model of a call that does not wait: validating the cases (plain
+ * selects only: a `for…in`, an own-property and a brand check per case —
+ * what `prepareSelect` does once instead), one `random()` for the whole poll
+ * order (up to 12 cases), the polls, the result object, and `release`, which
+ * clears only what the call touched (the waiters its polls linked, the winner,
+ * a plain select's cases) rather than every slot.
  *
  * Invariants:
  * - `done` is set exactly once per use — by the port that commits one of our
@@ -46,8 +55,12 @@
  * - once `done`, no waiter of this select is in any queue and the selection no longer
  *   watches its signal: `win` and `onAbort` cancel synchronously, before settling.
  * - a waiter is created only for a live case (port !== undefined), at most one per case.
- * - a free Selection (the spare) holds no case, port, value or callback: `release`
- *   clears them, so keeping it retains nothing of the calls that used it.
+ * - a free plain Selection (the module spare) holds no case, port, value or
+ *   callback: `release` clears them, so keeping it retains nothing of the calls
+ *   that used it. A free prepared Selection holds only its prepared select's
+ *   own cases and ports, and no value or callback.
+ * - a receive waiter never polled by the current use keeps the state the last
+ *   `release` left (port cleared for a plain Selection, sibling undefined).
  */
 
 import { ChannelClosedError, None, Some } from "@csp-kit/channel";
@@ -181,85 +194,40 @@ function notACase(where: string, name: string, c: unknown): InvalidSelectCaseErr
   );
 }
 
-/** The free Selection the next call reuses; undefined while it is in use (or after a select kept it). */
+/** The free Selection the next plain `select` / `trySelect` call reuses; undefined while it is in use (or after a select kept it). */
 let spare: Selection | undefined;
 
-export class Selection implements CommitToken, AbortLinks {
-  /** The commit-once token of every waiter below. See the invariants. */
-  done = false;
-  /**
-   * The cases of the current use, declaration order: `names[i]` names
-   * `list[i]`, for `i < count`. Written by `collect`; entries from `count` on
-   * are cleared (undefined) by `release`. The arrays are reused, never shrunk.
-   */
-  private readonly names: (string | undefined)[] = [];
-  private readonly list: (SelectCase | undefined)[] = [];
-  private count = 0;
-  /** Receive waiters by case index, created on first need and reused by later uses of this Selection. */
-  private readonly recvWaiters: (CaseRecv | undefined)[] = [];
-  /** First / last waiter of the current use's poll pass, linked by `sibling`. Reset by `release`. */
-  private first: CaseWaiter | undefined = undefined;
-  private last: CaseWaiter | undefined = undefined;
-  /** The waiter that won, with what its port reported. Written once per use, by `win`. */
-  winner: CaseWaiter | undefined = undefined;
-  private value: unknown = undefined;
-  private ok = false;
-  /** Promise callbacks: set by `enqueuePass` (the select is waiting), undefined while polling. */
-  private resolve: ((result: unknown) => void) | undefined = undefined;
-  private reject: ((reason: unknown) => void) | undefined = undefined;
-  /** Links of the signal's shared watch list (see `watchAbort`); set while a waiting select watches a signal. */
-  abortList: object | undefined = undefined;
-  abortPrev: AbortLinks | undefined = undefined;
-  abortNext: AbortLinks | undefined = undefined;
+/** Up to this many cases one `random()` picks the whole poll order (12! is far below 2^53: every order is reachable). */
+const ONE_DRAW_LIMIT = 12;
+/** The largest double below 1: what a random source that returns 1 (or more) is read as. */
+const LAST_BELOW_ONE = 1 - 2 ** -53;
 
-  /**
-   * A free Selection for one call: the spare if it is free, else a new one.
-   * Pair with `release`, unless the call goes on to wait: then the Selection
-   * stays with that select for good.
-   */
-  static acquire(): Selection {
-    const s = spare;
-    if (s === undefined) return new Selection();
-    spare = undefined;
-    return s;
-  }
-
-  /**
-   * Ends a use that queued nothing (a fast-path win, a trySelect that found
-   * nothing, or a failure before or during polling) and makes this the spare.
-   * Clears every reference the use left, so the spare retains nothing.
-   * Precondition: no waiter of this Selection is queued, no promise refers to it.
-   */
-  release(): void {
-    const n = this.count;
-    for (let i = 0; i < n; i++) {
-      this.names[i] = undefined;
-      this.list[i] = undefined;
-      const w = this.recvWaiters[i];
-      if (w !== undefined) {
-        w.port = NO_PORT;
-        w.sibling = undefined;
-      }
-    }
-    this.count = 0;
-    this.first = this.last = this.winner = undefined;
-    this.value = undefined;
-    this.ok = false;
-    this.done = false;
-    spare = this;
-  }
-
-  // --- Validation (before any pass: a bad case must not leave half a select done)
+/**
+ * The validated cases of a select, declaration order: `names[i]` names
+ * `list[i]`, for `i < count`. A plain `select(cases)` fills its Selection's own
+ * set on every call (`collect`) and `release` empties it; a prepared select
+ * fills one set once, at preparation, and every use reads it unchanged.
+ *
+ * Invariants: entries from `count` on are undefined; a prepared set never
+ * changes after `prepare`; `spare` is set only on a prepared set, and is a free
+ * Selection over this set or undefined.
+ */
+export class CaseSet {
+  readonly names: (string | undefined)[] = [];
+  readonly list: (SelectCase | undefined)[] = [];
+  count = 0;
+  /** A prepared set's free Selection, reused by its next call; undefined while in use or kept by a waiting select. */
+  spare: Selection | undefined = undefined;
 
   /**
    * Checks `cases` and records them in declaration order. One pass of
-   * `for…in` over own properties, which V8 serves from the object's enumeration
-   * cache whatever its shape (a select site sees many case-object shapes), so
-   * there is no keyed property lookup per case.
-   * @throws InvalidSelectCaseError for a non-object or a property that is not a case;
-   *   EmptySelectError for a blocking select without cases.
+   * `for…in` over own properties, which V8 serves from the object's
+   * enumeration cache whatever its shape (a select site sees many case-object
+   * shapes), so there is no keyed property lookup per case.
+   * Precondition: `count === 0`.
+   * @throws InvalidSelectCaseError for a non-object or a property that is not a case.
    */
-  collect(cases: SelectCases, where: string, blocking: boolean): void {
+  fill(cases: SelectCases, where: string): void {
     if (typeof cases !== "object" || cases === null) throw notCases(where, cases);
     let n = 0;
     for (const name in cases) {
@@ -270,7 +238,150 @@ export class Selection implements CommitToken, AbortLinks {
       this.list[n] = c;
       this.count = ++n;
     }
-    if (n === 0 && blocking) throw new EmptySelectError();
+  }
+
+  /** Empties a plain select's set (so a free Selection retains no case). */
+  clear(): void {
+    const n = this.count;
+    for (let i = 0; i < n; i++) {
+      this.names[i] = undefined;
+      this.list[i] = undefined;
+    }
+    this.count = 0;
+  }
+
+  /** The cases and the ports they wait on, for the diagnostics inventory (runs only when it is on). */
+  describe(label: (port: Port<unknown>) => string): string {
+    const parts: string[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const c = this.list[i] as SelectCase;
+      parts.push(`${this.names[i]}: ${c.kind} ${c.port === undefined ? "nil" : label(c.port)}`);
+    }
+    return `select { ${parts.join(", ")} }`;
+  }
+}
+
+/** Validates `cases` once, for a prepared select. @throws InvalidSelectCaseError as `select` would reject. */
+export function prepare(cases: SelectCases, where: string): CaseSet {
+  const set = new CaseSet();
+  set.fill(cases, where);
+  return set;
+}
+
+export class Selection implements CommitToken, AbortLinks {
+  /** The commit-once token of every waiter below. See the invariants. */
+  done = false;
+  /** The cases of the current use (see {@link CaseSet}). */
+  private readonly set: CaseSet;
+  /** Whether `set` belongs to a prepared select (fixed cases) rather than to this Selection. */
+  private readonly prepared: boolean;
+  /** Receive waiters by case index, created on first need and reused by later uses of this Selection. */
+  private readonly recvWaiters: (CaseRecv | undefined)[] = [];
+  /** First / last waiter of the current use's poll pass, linked by `sibling`. Reset by `release`. */
+  private first: CaseWaiter | undefined = undefined;
+  private last: CaseWaiter | undefined = undefined;
+  /** The waiter that won, with what its port reported. Written once per use, by `win`. */
+  winner: CaseWaiter | undefined = undefined;
+  private value: unknown = undefined;
+  private ok = false;
+  /** Promise callbacks: set by the waiting select's executor, undefined while polling. */
+  resolve: ((result: unknown) => void) | undefined = undefined;
+  reject: ((reason: unknown) => void) | undefined = undefined;
+  /** Links of the signal's shared watch list (see `watchAbort`); set while a waiting select watches a signal. */
+  abortList: object | undefined = undefined;
+  abortPrev: AbortLinks | undefined = undefined;
+  abortNext: AbortLinks | undefined = undefined;
+
+  private constructor(set: CaseSet, prepared: boolean) {
+    this.set = set;
+    this.prepared = prepared;
+  }
+
+  /**
+   * A free Selection for one plain call: the spare if it is free, else a new
+   * one. Pair with `release`, unless the call goes on to wait: then the
+   * Selection stays with that select for good.
+   */
+  static acquire(): Selection {
+    const s = spare;
+    if (s === undefined) return new Selection(new CaseSet(), false);
+    spare = undefined;
+    return s;
+  }
+
+  /** A free Selection over a prepared set: its spare, else a new one. Same pairing rule as {@link Selection.acquire}. */
+  static acquireFor(set: CaseSet): Selection {
+    const s = set.spare;
+    if (s === undefined) return new Selection(set, true);
+    set.spare = undefined;
+    return s;
+  }
+
+  /** How many cases this use has. */
+  get count(): number {
+    return this.set.count;
+  }
+
+  /**
+   * Ends a use that queued nothing (a fast-path win, or a trySelect that found
+   * nothing) and makes this the spare. Clears only what the use touched: the
+   * waiters its poll pass linked and the winner (their ports, for a plain
+   * select whose next call may have other cases; their sibling links), and a
+   * plain select's cases. Precondition: no waiter of this Selection is
+   * queued, no promise refers to it.
+   */
+  release(): void {
+    const plain = !this.prepared;
+    for (let w = this.first; w !== undefined; ) {
+      const next: CaseWaiter | undefined = w.sibling;
+      w.sibling = undefined;
+      if (plain && w.kind === "recv") w.port = NO_PORT;
+      w = next;
+    }
+    const won = this.winner;
+    if (plain && won !== undefined && won.kind === "recv") won.port = NO_PORT;
+    this.reset();
+  }
+
+  /**
+   * Ends a use that failed before or during polling (a bad case, a port that
+   * threw): a poll may have pointed a waiter at a port without linking it, so
+   * every waiter is cleared. Precondition: as {@link Selection.release}.
+   */
+  releaseAll(): void {
+    for (const w of this.recvWaiters) {
+      if (w === undefined) continue;
+      w.sibling = undefined;
+      if (!this.prepared) w.port = NO_PORT;
+    }
+    this.reset();
+  }
+
+  private reset(): void {
+    if (!this.prepared) this.set.clear();
+    this.first = this.last = this.winner = undefined;
+    this.value = undefined;
+    this.ok = false;
+    this.done = false;
+    if (this.prepared) this.set.spare = this;
+    else spare = this;
+  }
+
+  // --- Validation (before any pass: a bad case must not leave half a select done)
+
+  /**
+   * Checks `cases` and records them for this use of a plain select.
+   * @throws InvalidSelectCaseError for a non-object or a property that is not a case;
+   *   EmptySelectError for a blocking select without cases.
+   */
+  collect(cases: SelectCases, where: string, blocking: boolean): void {
+    this.set.fill(cases, where);
+    if (blocking && this.set.count === 0) throw new EmptySelectError();
+  }
+
+  /** The diagnostics label of this select's cases. */
+  describe(label: (port: Port<unknown>) => string): string {
+    return this.set.describe(label);
   }
 
   // --- Pass 1: poll ---------------------------------------------------------
@@ -286,11 +397,53 @@ export class Selection implements CommitToken, AbortLinks {
    * uniformly distributed over the ready cases.
    */
   pollPass(priority: boolean, random: () => number): boolean {
-    const n = this.count;
-    if (priority || n === 1) {
-      for (let i = 0; i < n; i++) if (this.pollCase(i)) return true;
-      return false;
+    const n = this.set.count;
+    if (priority || n === 1) return this.pollInOrder(n);
+    if (n <= ONE_DRAW_LIMIT) return this.pollOneDraw(n, random);
+    return this.pollStepwise(n, random);
+  }
+
+  // Each order strategy is a function of its own, and so is each rare step of a
+  // poll: TurboFan charges the whole bytecode of a function it inlines, cold
+  // branches included, against one budget per optimized function, and a
+  // `trySelect` loop that ran out of it called `pollRecv`, `result` and
+  // `release` instead of inlining them (seen in a W4 profile).
+
+  /** Declaration order (`priority`, or a single case). */
+  private pollInOrder(n: number): boolean {
+    for (let i = 0; i < n; i++) if (this.pollCase(i)) return true;
+    return false;
+  }
+
+  /**
+   * Up to ONE_DRAW_LIMIT cases: one draw numbers the permutation; its
+   * mixed-radix digits, most significant first, pick the d-th untried case at
+   * each step (d = floor(u * left), then u keeps the fraction). The first case
+   * polled is floor(random() * n), as with one draw per step; 12 steps use
+   * under 29 of the draw's 53 bits.
+   */
+  private pollOneDraw(n: number, random: () => number): boolean {
+    let u = random();
+    if (!(u >= 0 && u < 1)) u = u >= 1 ? LAST_BELOW_ONE : 0;
+    let tried = 0;
+    for (let left = n; left > 0; left--) {
+      const x = u * left;
+      let d = x | 0;
+      u = x - d;
+      let i = 0;
+      for (; ; i++) {
+        if ((tried & (1 << i)) !== 0) continue; // tried already
+        if (d === 0) break; // the d-th untried case (0-based)
+        d--;
+      }
+      tried |= 1 << i;
+      if (this.pollCase(i)) return true;
     }
+    return false;
+  }
+
+  /** More than ONE_DRAW_LIMIT cases: one draw per step, over a bit mask or (beyond 31 cases) an index array. */
+  private pollStepwise(n: number, random: () => number): boolean {
     if (n <= MASK_LIMIT) {
       let tried = 0;
       for (let left = n; left > 0; left--) {
@@ -318,25 +471,38 @@ export class Selection implements CommitToken, AbortLinks {
 
   /** Polls case `i` once. Precondition: polling (not waiting), `!done`. A null case is never ready. */
   private pollCase(i: number): boolean {
-    const c = this.list[i] as SelectCase;
+    const c = this.set.list[i] as SelectCase;
     const port = c.port;
     if (port === undefined) return false;
-    let w: CaseWaiter;
-    if (c.kind === "recv") {
-      let r = this.recvWaiters[i];
-      if (r === undefined) r = this.recvWaiters[i] = new CaseRecv(this, i, port);
-      else r.port = port;
-      if (port.pollRecv(r)) return true;
-      w = r;
-    } else {
-      const s = new CaseSend(this, i, port, c.value);
-      if (port.pollSend(s)) return true;
-      w = s;
-    }
+    if (c.kind !== "recv") return this.pollSendCase(i, port, c.value);
+    let r = this.recvWaiters[i];
+    if (r === undefined) r = this.newRecvWaiter(i, port);
+    else if (r.port !== port) r.port = port;
+    if (port.pollRecv(r)) return true;
+    this.link(r);
+    return false;
+  }
+
+  /** The receive waiter of case `i`, made on its first poll and kept for later uses of this Selection. */
+  private newRecvWaiter(i: number, port: Port<unknown>): CaseRecv {
+    const r = new CaseRecv(this, i, port);
+    this.recvWaiters[i] = r;
+    return r;
+  }
+
+  /** Polls a send case (a fresh waiter each poll: it carries the case's value). */
+  private pollSendCase(i: number, port: Port<unknown>, value: unknown): boolean {
+    const s = new CaseSend(this, i, port, value);
+    if (port.pollSend(s)) return true;
+    this.link(s);
+    return false;
+  }
+
+  /** Appends a waiter whose poll failed to the sibling list (poll order: the enqueue pass's order). */
+  private link(w: CaseWaiter): void {
     if (this.last === undefined) this.first = w;
     else this.last.sibling = w;
     this.last = w;
-    return false;
   }
 
   // --- Pass 2: enqueue ------------------------------------------------------
@@ -344,12 +510,11 @@ export class Selection implements CommitToken, AbortLinks {
   /**
    * Queues every waiter on its port (in poll order: random, or declaration order
    * with `priority`, which decides between two cases on one port) and listens for
-   * abort. Precondition: `pollPass` returned `false` in this same synchronous turn.
+   * abort. Precondition: `pollPass` returned `false` in this same synchronous turn,
+   * and `resolve` / `reject` are set (the waiting select's promise executor ran).
    * Enqueueing completes nothing, so no case can win during this pass.
    */
-  enqueuePass(resolve: (result: unknown) => void, reject: (reason: unknown) => void, signal?: AbortSignal): void {
-    this.resolve = resolve;
-    this.reject = reject;
+  enqueuePass(signal: AbortSignal | undefined): void {
     for (let w = this.first; w !== undefined; w = w.sibling) {
       w.enqueue();
       // Defensive: a port that completes on enqueue breaks the protocol; `win` has then
@@ -427,7 +592,7 @@ export class Selection implements CommitToken, AbortLinks {
   /** The result object for the winner. Precondition: `winner` set and not `failed()`. */
   result(): unknown {
     const w = this.winner as CaseWaiter;
-    const name = this.names[w.index] as string;
+    const name = this.set.names[w.index] as string;
     if (w.kind === "send") return { case: name };
     return { case: name, value: this.ok ? new Some(this.value) : None };
   }
