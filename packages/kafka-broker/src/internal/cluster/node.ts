@@ -6,8 +6,8 @@
  * registry, so a leader move or a broker bounce loses no record.
  *
  * ```
- *   up ──down()──► down ──up()──► up ── … ──close()──► closed
- *    └───────────────────close()─────────────────────────┘
+ *   up ──takeDown()──► down ──bringUp()──► up ── … ──close()──► closed
+ *    └──────────────────────────close()───────────────────────┘
  * ```
  *
  * Invariants: the node is up exactly when its listener is listening; its
