@@ -389,6 +389,29 @@ describe("the request history", () => {
   });
 });
 
+describe("the history's bounds", () => {
+  it("keeps at most historyLimit entries and historyMaxBytes of Produce records, dropping the oldest; seq goes on", async () => {
+    const c = await startCluster({ brokers: 1, logger: silentLogger });
+    closers.push(() => c.close());
+    c.createTopic("bounded");
+    const faults = injectFaults(c, { historyLimit: 3, historyMaxBytes: 2_000 });
+    closers.push(() => faults.detach());
+    const client = await connect(c.broker(1).port);
+    for (let i = 0; i < 5; i++) await client.request(ApiKey.Metadata, 9, metadataBody(null));
+    expect(faults.history.all().map((r) => r.seq)).toEqual([2, 3, 4]);
+    const big = batchOf(["x".repeat(900)]); // ~970 bytes of records each: two fit in 2,000
+    for (let i = 0; i < 3; i++) await client.request(ApiKey.Produce, 7, produceBody("bounded", 0, big));
+    expect(faults.history.all().map((r) => [r.seq, r.apiName])).toEqual([
+      [6, "Produce"],
+      [7, "Produce"],
+    ]);
+    faults.detach();
+    expect(() => injectFaults(c, { historyMaxBytes: -1 })).toThrow(/historyMaxBytes must be a non-negative integer/);
+    expect(() => injectFaults(c, { historyLimit: 1.5 })).toThrow(/historyLimit/);
+    injectFaults(c).detach(); // the refused ones attached nothing
+  });
+});
+
 describe("misuse", () => {
   it("throws typed errors for unknown brokers and topics, bad codes, a second injector, and use after detach", async () => {
     const { cluster: c, faults } = await cluster({ brokers: 2 });

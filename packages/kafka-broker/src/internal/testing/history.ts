@@ -9,6 +9,10 @@
  * Invariants:
  * - `#entries` is in `seq` order; `seq` counts from 0 and never repeats,
  *   even after `clear()` or when old entries are dropped at the limit;
+ * - `#bytes` is the sum of the record bytes of the Produce requests in
+ *   `#entries` (what a kept entry holds on to: its `request` references the
+ *   frame); after `record`, `#entries.length <= #limit` and
+ *   `#bytes <= #byteLimit` unless the newest entry alone is larger;
  * - a waiter is in `#waiters` until it resolves, times out or is aborted;
  *   every `record` checks each waiter once against the new entry only, so
  *   a wait costs O(1) per request.
@@ -147,6 +151,14 @@ export function namedBy(
   return { topicPartitions, topics };
 }
 
+/** The record bytes a Produce request carries (0 for other APIs). */
+function recordBytes(request: DecodedRequest): number {
+  if (request.apiKey !== 0) return 0;
+  let n = 0;
+  for (const t of request.body.topicData) for (const p of t.partitionData) n += p.records?.byteLength ?? 0;
+  return n;
+}
+
 /** Turns a matcher into a predicate. */
 export function compileMatcher(matcher: RequestMatcher): (r: RecordedRequest) => boolean {
   if (typeof matcher === "function") return matcher;
@@ -185,11 +197,16 @@ export class RequestHistory {
   readonly #entries: RecordedRequest[] = [];
   readonly #waiters = new Set<Waiter>();
   readonly #limit: number;
+  readonly #byteLimit: number;
+  /** Record bytes held by the kept Produce entries (see the invariants). */
+  #bytes = 0;
+  readonly #weights = new WeakMap<RecordedRequest, number>();
   #nextSeq = 0;
 
-  /** @internal Keeps at most `limit` entries (the oldest are dropped first). */
-  constructor(limit: number) {
+  /** @internal Keeps at most `limit` entries and `byteLimit` bytes of Produce records (the oldest go first). */
+  constructor(limit: number, byteLimit: number) {
     this.#limit = limit;
+    this.#byteLimit = byteLimit;
   }
 
   /** Every entry kept, oldest first. */
@@ -225,6 +242,7 @@ export class RequestHistory {
   /** Forgets every entry (seq numbers go on). Waiters keep waiting for new entries. */
   clear(): void {
     this.#entries.length = 0;
+    this.#bytes = 0;
   }
 
   /**
@@ -298,8 +316,14 @@ export class RequestHistory {
   /** @internal Appends an entry (the injector calls it once per request, its faults decided), then serves the waiters. */
   record(entry: Omit<RecordedRequest, "seq">): RecordedRequest {
     const recorded: RecordedRequest = { seq: this.#nextSeq++, ...entry };
+    const weight = recordBytes(entry.request);
     this.#entries.push(recorded);
-    if (this.#entries.length > this.#limit) this.#entries.shift();
+    if (weight > 0) this.#weights.set(recorded, weight);
+    this.#bytes += weight;
+    while (this.#entries.length > this.#limit || (this.#bytes > this.#byteLimit && this.#entries.length > 1)) {
+      const dropped = this.#entries.shift()!;
+      this.#bytes -= this.#weights.get(dropped) ?? 0;
+    }
     for (const w of [...this.#waiters]) if (w.matches(recorded) && ++w.seen === w.wanted) w.resolve(recorded);
     return recorded;
   }

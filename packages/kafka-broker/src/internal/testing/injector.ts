@@ -129,6 +129,11 @@ export interface StallHandle extends FaultHandle {
 export interface InjectFaultsOptions {
   /** The most requests the history keeps (the oldest are dropped first). Default 100,000. */
   readonly historyLimit?: number | undefined;
+  /**
+   * The most record bytes the kept Produce requests may hold (each entry's
+   * `request` references its frame), oldest dropped first. Default 64 MiB.
+   */
+  readonly historyMaxBytes?: number | undefined;
 }
 
 type Rule = ErrorRule | LatencyRule | StallRule | DropRule;
@@ -226,8 +231,11 @@ export class FaultInjector implements Disposable {
     const limit = options.historyLimit ?? 100_000;
     if (!Number.isSafeInteger(limit) || limit < 0)
       throw new FaultInjectorError(`historyLimit must be a non-negative integer (got ${String(limit)})`);
+    const maxBytes = options.historyMaxBytes ?? 64 * 1024 * 1024;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0)
+      throw new FaultInjectorError(`historyMaxBytes must be a non-negative integer (got ${String(maxBytes)})`);
     this.#control = control;
-    this.history = new RequestHistory(limit);
+    this.history = new RequestHistory(limit, maxBytes);
     this.#hooks = { onRequest: (request, connection, broker) => this.#onRequest(request, connection, broker) };
     control.injector = this;
     for (const node of control.nodes) node.ctx.hooks = this.#hooks;
