@@ -1,13 +1,15 @@
 // Command cspbench runs the csp-kit benchmark workloads on Go's native
-// channels, for the "Go (native)" column of benchmarks/RESULTS.md. The harness
-// (src/go.ts) builds it when `go` is on PATH and runs it with GOMAXPROCS=1, so
-// goroutines interleave on one thread as JavaScript tasks do on the event loop.
+// channels, for the Go columns of benchmarks/RESULTS.md. The harness
+// (src/go.ts) builds it when `go` is on PATH and runs it twice per workload:
+// with GOMAXPROCS=1, so goroutines interleave on one thread as JavaScript
+// tasks do on the event loop, and with GOMAXPROCS=2 (the environment variable
+// decides; this program does not override it).
 //
 // Each workload moves the values 0..n-1 and verifies the receivers' checksum
 // (count, sum, xor), exactly as the TypeScript workloads do; a mismatch exits 1.
 //
-// Usage: cspbench -list | cspbench -workload W1 -n 1000000 -runs 5 [-warmup]
-// Output: one line `RESULT {"workload":…,"impl":"go","n":…,"ns":[…]}`.
+// Usage: cspbench -list | cspbench -workload W1 -n 1000000 -runs 5 [-warmup] [-impl go-2]
+// Output: one line `RESULT {"workload":…,"impl":"go","n":…,"ns":[…]}` (impl: the -impl flag).
 package main
 
 import (
@@ -155,11 +157,83 @@ func bursts(n, burst int, send func(chan int, int)) checksum {
 	return sum
 }
 
+// fanIn: four producers, each on its own channel buffered 16 (producer p
+// sends p, p+4, ...); one consumer selects over the four until it has n.
+func fanIn(n int) checksum {
+	var chs [4]chan int
+	for p := range chs {
+		chs[p] = make(chan int, 16)
+	}
+	for p := 0; p < 4; p++ {
+		go func(p int) {
+			for v := p; v < n; v += 4 {
+				chs[p] <- v
+			}
+		}(p)
+	}
+	var sum checksum
+	for i := 0; i < n; i++ {
+		select {
+		case v := <-chs[0]:
+			sum.add(v)
+		case v := <-chs[1]:
+			sum.add(v)
+		case v := <-chs[2]:
+			sum.add(v)
+		case v := <-chs[3]:
+			sum.add(v)
+		}
+	}
+	return sum
+}
+
+// lockedCounter: four goroutines each lock a sync.Mutex n/4 times and add
+// their next value (goroutine t: t, t+4, ...) to the shared checksum inside.
+func lockedCounter(n int) checksum {
+	var mu sync.Mutex
+	var sum checksum
+	var wg sync.WaitGroup
+	for t := 0; t < 4; t++ {
+		wg.Add(1)
+		go func(t int) {
+			defer wg.Done()
+			for v := t; v < n; v += 4 {
+				mu.Lock()
+				sum.add(v)
+				mu.Unlock()
+			}
+		}(t)
+	}
+	wg.Wait()
+	return sum
+}
+
+// selectAgainstTimer: n times, put i on a channel buffered 1, then select
+// between it and a fresh one-hour timer; the channel must win every time.
+func selectAgainstTimer(n int) checksum {
+	ready := make(chan int, 1)
+	var sum checksum
+	for i := 0; i < n; i++ {
+		ready <- i
+		select {
+		case v := <-ready:
+			sum.add(v)
+		case <-time.After(time.Hour):
+			fmt.Fprintln(os.Stderr, "the one-hour timer won the select")
+			os.Exit(1)
+		}
+	}
+	return sum
+}
+
 var workloads = map[string]func(n int) checksum{
 	"W1":  func(n int) checksum { return pipeline(n, 1, 1, make(chan int)) },
 	"W2":  func(n int) checksum { return pipeline(n, 1, 1, make(chan int, 1024)) },
 	"W3":  func(n int) checksum { return pipeline(n, 4, 4, make(chan int, 128)) },
+	"W4":  fanIn,
 	"W5":  pingPong,
+	"W6":  lockedCounter,
+	"W7":  selectAgainstTimer,
 	"W10": func(n int) checksum { return bursts(n, 1024, ringSend) },
 	"W11": func(n int) checksum { return bursts(n, 1024, overflowSend) },
 }
@@ -169,6 +243,7 @@ type sample struct {
 	Impl     string  `json:"impl"`
 	N        int     `json:"n"`
 	Ns       []int64 `json:"ns"`
+	Procs    int     `json:"gomaxprocs"`
 }
 
 func main() {
@@ -177,6 +252,7 @@ func main() {
 	n := flag.Int("n", 1000000, "messages (or hops) per run")
 	runs := flag.Int("runs", 5, "measured runs")
 	warmup := flag.Bool("warmup", false, "one untimed run of n/10 first")
+	impl := flag.String("impl", "go", "the implementation id the result reports (the harness: go, go-2)")
 	flag.Parse()
 
 	if *list {
@@ -193,7 +269,6 @@ func main() {
 		fmt.Fprintf(os.Stderr, "unknown workload %q\n", *id)
 		os.Exit(2)
 	}
-	runtime.GOMAXPROCS(1)
 	if *warmup {
 		wn := *n / 10
 		if got, want := run(wn), expected(wn); got != want {
@@ -214,6 +289,6 @@ func main() {
 		}
 		ns = append(ns, elapsed.Nanoseconds())
 	}
-	out, _ := json.Marshal(sample{Workload: *id, Impl: "go", N: *n, Ns: ns})
+	out, _ := json.Marshal(sample{Workload: *id, Impl: *impl, N: *n, Ns: ns, Procs: runtime.GOMAXPROCS(0)})
 	fmt.Printf("RESULT %s\n", out)
 }

@@ -1,11 +1,14 @@
 /**
  * The SVG bar chart of a run (docs/charts/bench.svg), written by hand: one
- * group per workload, one horizontal bar per implementation, its length the
- * throughput as a percentage of the floor's (the dashed line is 100%), labelled
- * with the absolute rate. No dependencies.
+ * group per workload, one horizontal bar per implementation shown, its length
+ * the throughput as a percentage of the floor's (the dashed line is 100%),
+ * labelled with the absolute rate. No dependencies.
+ *
+ * What it shows per workload: csp-kit's columns, the floors, the best peer
+ * (only the fastest one: the others are in RESULTS.md) and Go's columns.
  */
 
-import { floorNs, type Results } from "./results.js";
+import { bestPeer, floorNs, type Results } from "./results.js";
 import { formatRate } from "./runner.js";
 
 /** Bar colour per implementation id; others get grey. */
@@ -13,6 +16,8 @@ const COLOURS: Readonly<Record<string, string>> = {
   "csp-kit": "#1f6feb",
   "csp-kit-try": "#58a6ff",
   "csp-kit-batch": "#a5d6ff",
+  "csp-kit-value": "#0550ae",
+  "csp-kit-prepared": "#0969da",
   "js-csp": "#bf8700",
   "thi.ng-csp": "#8250df",
   effect: "#1a7f37",
@@ -22,13 +27,15 @@ const COLOURS: Readonly<Record<string, string>> = {
   "esfx-mutex": "#bc4c00",
   messageport: "#6e7781",
   floor: "#57606a",
+  "floor-some": "#8c959f",
   go: "#0aa5c0",
+  "go-2": "#00758f",
 };
 
 const WIDTH = 960;
 /** The axis ends here (percent of the floor); longer bars are cut with a break mark. */
 const SCALE_CAP = 300;
-const LEFT = 130;
+const LEFT = 170;
 const RIGHT = 150;
 const BAR = 14;
 const GAP = 4;
@@ -48,13 +55,15 @@ export function renderChart(r: Results, subtitle: string): string {
     const floor = floorNs(r, w.id);
     if (floor === undefined) continue;
     const bars: Bar[] = [];
+    const best = bestPeer(r, w.id)?.impl.id;
     for (const impl of r.impls) {
+      if (impl.role === "peer" && impl.id !== best) continue;
       const c = r.cells.get(`${w.id}/${impl.id}`);
       if (c?.status !== "ok") continue;
       const pct = (floor / c.nsPerOp) * 100;
       maxPct = Math.max(maxPct, pct);
       bars.push({
-        label: impl.label,
+        label: impl.role === "peer" ? `${impl.label} (best peer)` : impl.label,
         colour: COLOURS[impl.id] ?? "#8c959f",
         pct,
         text: `${pct >= 10 ? pct.toFixed(0) : pct.toFixed(1)}% · ${formatRate(1e9 / c.nsPerOp)} ${w.unit}/s`,

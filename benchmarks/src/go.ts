@@ -1,7 +1,10 @@
 /**
- * The optional native Go column: builds go/main.go when `go` is on PATH and
- * runs its workloads with GOMAXPROCS=1. Absent `go`, everything here reports
- * "not available" and the harness carries on without the column.
+ * The optional native Go columns: builds go/main.go when `go` is on PATH and
+ * runs its workloads with GOMAXPROCS=1 (column `go`: goroutines interleave on
+ * one thread, as JavaScript tasks do on the event loop) and GOMAXPROCS=2
+ * (column `go-2`: what Go does with this machine's two cores). Absent `go`,
+ * everything here reports "not available" and the harness carries on without
+ * the columns.
  */
 
 import { execFileSync } from "node:child_process";
@@ -30,7 +33,28 @@ export function buildGo(): GoBench | undefined {
   return { binary: out, version, workloads: new Set(list.split(",").filter((s) => s !== "")) };
 }
 
-/** The command line that runs one Go workload (the harness spawns it with GOMAXPROCS=1). */
-export function goCommand(go: GoBench, workload: string, n: number, runs: number, warmup: boolean): string[] {
-  return [go.binary, "-workload", workload, "-n", String(n), "-runs", String(runs), ...(warmup ? ["-warmup"] : [])];
+/** The Go columns: implementation id → the GOMAXPROCS its runs get. */
+export const GO_PROCS: Readonly<Record<string, number>> = { go: 1, "go-2": 2 };
+
+/** The command line that runs one Go workload as column `impl` (the harness sets GOMAXPROCS from {@link GO_PROCS}). */
+export function goCommand(
+  go: GoBench,
+  impl: string,
+  workload: string,
+  n: number,
+  runs: number,
+  warmup: boolean,
+): string[] {
+  return [
+    go.binary,
+    "-impl",
+    impl,
+    "-workload",
+    workload,
+    "-n",
+    String(n),
+    "-runs",
+    String(runs),
+    ...(warmup ? ["-warmup"] : []),
+  ];
 }

@@ -169,11 +169,19 @@ export const IMPLS: readonly ImplInfo[] = [
   },
   {
     id: "go",
-    label: "Go (native)",
+    label: "Go (1 proc)",
     role: "native",
     packages: [],
     describe:
-      "Go's native channels, `GOMAXPROCS=1`, goroutines in one process (go/main.go); only when `go` is on PATH.",
+      "Go's native channels, select and sync.Mutex, `GOMAXPROCS=1`: goroutines interleaved on one thread, as JavaScript tasks are on the event loop (go/main.go); only when `go` is on PATH.",
+  },
+  {
+    id: "go-2",
+    label: "Go (2 procs)",
+    role: "native",
+    packages: [],
+    describe:
+      "the same Go program with `GOMAXPROCS=2`: goroutines on both cores of this machine, so hand-offs cross threads; only when `go` is on PATH.",
   },
 ];
 

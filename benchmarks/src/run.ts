@@ -18,11 +18,12 @@
  *     --timeout S      per child process (default 120; 60 with --smoke). A child past it
  *                      is shown as "did not finish" (a failure only with --smoke).
  *     --render FILE    re-render RESULTS.md and the chart from a raw run in .runs/ (no measuring)
- *     --build B        what csp-kit's columns load: "source" (default: the TypeScript
- *                      source through the @csp-kit/source condition, no build needed),
- *                      "esm" (the built dist/*.js, as an `import` user gets it) or
- *                      "cjs" (the built dist/*.cjs, as a `require()` user gets it;
- *                      src/builds/cjs-hooks.mjs). esm and cjs need `pnpm build` first.
+ *     --build B        what csp-kit's columns load: "esm" (default: the built dist/*.js,
+ *                      what an `import` user gets — what ships), "cjs" (the built
+ *                      dist/*.cjs, as a `require()` user gets it; src/builds/cjs-hooks.mjs)
+ *                      or "source" (the TypeScript source through the @csp-kit/source
+ *                      condition, no build needed). esm and cjs need `pnpm build` first:
+ *                      the harness refuses a dist older than its src.
  *
  * Each implementation × workload runs in its own child process (in --smoke
  * mode one child per workload runs all its implementations, to stay fast);
@@ -33,12 +34,12 @@
  */
 
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.js";
-import { buildGo, type GoBench, goCommand } from "./go.js";
+import { buildGo, GO_PROCS, type GoBench, goCommand } from "./go.js";
 import { BENCH_DIR, commit, machine, versions } from "./machine.js";
 import { IMPLS, type Workload } from "./registry.js";
 import { type RunInfo, renderReport } from "./report.js";
@@ -57,7 +58,7 @@ const { values } = parseArgs({
     write: { type: "boolean", default: false },
     timeout: { type: "string" },
     render: { type: "string" },
-    build: { type: "string", default: "source" },
+    build: { type: "string", default: "esm" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -65,7 +66,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    "pnpm bench [-- --smoke] [--only W1,W2] [--impl csp-kit,floor] [--runs 3] [--rounds 3] [--n N] [--write] [--timeout S]\n" +
+    "pnpm bench [-- --smoke] [--only W1,W2] [--impl csp-kit,floor] [--runs 3] [--rounds 3] [--n N] [--write] [--timeout S] [--build esm|cjs|source]\n" +
+      "  --build: what csp-kit's columns load: esm (default, the built package: run `pnpm build` first), cjs, or source (the TypeScript source)\n" +
       "pnpm bench -- --render .runs/<date>.json   (re-render RESULTS.md and the chart from a raw run)\n" +
       `workloads: ${WORKLOADS.map((w) => w.id).join(", ")}\nimplementations: ${IMPLS.map((i) => i.id).join(", ")}\n`,
   );
@@ -123,6 +125,42 @@ function pick<T extends { id: string }>(list: string | undefined, known: readonl
 const BUILDS = ["source", "esm", "cjs"] as const;
 const build = values.build as (typeof BUILDS)[number];
 if (!BUILDS.includes(build)) throw new RangeError(`--build must be one of ${BUILDS.join(", ")} (got ${values.build})`);
+
+/** The packages csp-kit's columns load (and atomic, which threads loads): their builds must be current when --build is esm or cjs. */
+const MEASURED_PACKAGES = ["channel", "select", "timers", "mutex", "threads", "atomic"];
+
+/** The newest modification time of any file under `dir` (0 when there is none). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Throws unless every measured package has a build of `which` at least as new
+ * as its source: a stale dist would measure code that is not in the tree.
+ */
+function checkBuilt(which: "esm" | "cjs"): void {
+  for (const name of MEASURED_PACKAGES) {
+    const pkg = path.join(BENCH_DIR, "..", "packages", name);
+    const entry = path.join(pkg, "dist", which === "esm" ? "index.js" : "index.cjs");
+    if (!existsSync(entry)) {
+      throw new Error(
+        `--build ${which}: packages/${name}/dist is missing; run \`pnpm build\` first, or pass --build source to measure the TypeScript source`,
+      );
+    }
+    if (statSync(entry).mtimeMs < newestMtime(path.join(pkg, "src"))) {
+      throw new Error(
+        `--build ${which}: packages/${name}/dist is older than its src; run \`pnpm build\` again, or pass --build source`,
+      );
+    }
+  }
+}
+
+if (build !== "source") checkBuilt(build);
 
 /** Node flags that make `@csp-kit/*` resolve to the build chosen by --build. */
 function buildFlags(which: (typeof BUILDS)[number]): string[] {
@@ -314,13 +352,14 @@ async function runRounds(w: Workload, implIds: readonly string[], n: number): Pr
 }
 
 let go: GoBench | undefined;
-let goInfo = "not on PATH: column skipped";
-if (impls.some((i) => i.id === "go")) {
+const goImpls = impls.filter((i) => GO_PROCS[i.id] !== undefined).map((i) => i.id);
+let goInfo = goImpls.length === 0 ? "not selected" : "not on PATH: columns skipped";
+if (goImpls.length > 0) {
   try {
     go = buildGo();
-    if (go !== undefined) goInfo = `${go.version}, GOMAXPROCS=1`;
+    if (go !== undefined) goInfo = `${go.version}, ${goImpls.map((id) => `GOMAXPROCS=${GO_PROCS[id]}`).join(" and ")}`;
   } catch (e) {
-    goInfo = `build failed: column skipped (${(e as Error).message.split("\n")[0]})`;
+    goInfo = `build failed: columns skipped (${(e as Error).message.split("\n")[0]})`;
     failures++;
   }
 }
@@ -340,11 +379,14 @@ for (const w of workloads) {
     await runRounds(w, js, n);
   }
   if (go?.workloads.has(w.id)) {
-    try {
-      const [s] = await runChild(goCommand(go, w.id, n, runs * rounds, !smoke), { ...process.env, GOMAXPROCS: "1" });
-      record(w, "go", s ?? new Error("the Go program reported no result"));
-    } catch (e) {
-      record(w, "go", e as Error);
+    for (const id of goImpls) {
+      const env = { ...process.env, GOMAXPROCS: String(GO_PROCS[id]) };
+      try {
+        const [s] = await runChild(goCommand(go, id, w.id, n, runs * rounds, !smoke), env);
+        record(w, id, s ?? new Error("the Go program reported no result"));
+      } catch (e) {
+        record(w, id, e as Error);
+      }
     }
   }
 }
