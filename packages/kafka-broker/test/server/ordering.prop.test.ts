@@ -40,7 +40,7 @@ describe("a pipelined connection", () => {
         const broker = await startBroker({ port: 0, logger: silentLogger, clock });
         try {
           broker.createTopic("order");
-          const client = await RawClient.connect(broker.port);
+          const client = await RawClient.connect(broker.port, { noDelay: true });
           const other = await RawClient.connect(broker.port);
           const answers: Promise<unknown>[] = [];
           const producedOffsets: Promise<bigint>[] = [];

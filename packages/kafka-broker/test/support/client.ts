@@ -54,10 +54,14 @@ export class RawClient {
     });
   }
 
-  /** Connects to the broker at `port` on 127.0.0.1. */
-  static connect(port: number): Promise<RawClient> {
+  /**
+   * Connects to the broker at `port` on 127.0.0.1. `noDelay` turns Nagle off:
+   * a test that counts event-loop turns needs it after a request with no
+   * response (acks=0), or its next small frame waits for the delayed ACK.
+   */
+  static connect(port: number, options: { readonly noDelay?: boolean } = {}): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => {
+      const socket = connect({ host: "127.0.0.1", port, noDelay: options.noDelay ?? false }, () => {
         socket.off("error", reject);
         resolve(new RawClient(socket));
       });
