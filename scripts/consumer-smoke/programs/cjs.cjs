@@ -12,6 +12,11 @@ const { recv, select } = require("@csp-kit/select");
 const { SharedChannel, ChannelClosedError: ThreadsClosedError } = require("@csp-kit/threads");
 const { after, sleep } = require("@csp-kit/timers");
 const { ManualClock } = require("@csp-kit/timers/testing");
+const { startBroker } = require("@csp-kit/kafka-broker");
+const { isBrokerConnectionError } = require("@csp-kit/kafka-client");
+const { Consumer } = require("@csp-kit/kafka-consumer");
+const { SyncProducer } = require("@csp-kit/kafka-producer");
+const { ApiKey } = require("@csp-kit/kafka-protocol");
 
 async function main() {
   // channel: buffered send, close, for-await drains in order.
@@ -89,7 +94,25 @@ async function main() {
   await new Promise((resolve) => worker.once("exit", resolve));
   assert.ok(isChannelClosedError(new ThreadsClosedError("x")));
 
-  console.log("cjs: ok (channel, port, select, timers, testing, mutex, atomic, threads + worker)");
+  // kafka: produce to an in-process broker and consume the messages back.
+  assert.equal(ApiKey.Produce, 0);
+  const broker = await startBroker({ port: 0, logLevel: "silent" });
+  const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+  for (let i = 0; i < 3; i++) await producer.send({ topic: "smoke", key: "k", value: `m${i}` });
+  await producer.close();
+  const consumer = new Consumer({ bootstrap: [broker.bootstrap] });
+  const pc = await consumer.consumePartition("smoke", 0, "oldest");
+  const values = [];
+  for await (const m of pc.messages) {
+    values.push(new TextDecoder().decode(m.value ?? undefined));
+    if (values.length === 3) break;
+  }
+  assert.deepEqual(values, ["m0", "m1", "m2"]);
+  await consumer.close();
+  await broker.close();
+  assert.equal(isBrokerConnectionError(new Error("x")), false);
+
+  console.log("cjs: ok (channel, port, select, timers, testing, mutex, atomic, threads + worker, kafka)");
 }
 
 main().catch((error) => {

@@ -5,6 +5,11 @@ import { Worker } from "node:worker_threads";
 import { AtomicInt32, AtomicLayout } from "@csp-kit/atomic";
 import { Channel, ChannelClosedError, InvalidCapacityError, isChannelClosedError } from "@csp-kit/channel";
 import { PORT, portOf } from "@csp-kit/channel/port";
+import { startBroker } from "@csp-kit/kafka-broker";
+import { isBrokerConnectionError } from "@csp-kit/kafka-client";
+import { Consumer } from "@csp-kit/kafka-consumer";
+import { SyncProducer } from "@csp-kit/kafka-producer";
+import { ApiKey } from "@csp-kit/kafka-protocol";
 import { Mutex, WaitGroup } from "@csp-kit/mutex";
 import { recv, select } from "@csp-kit/select";
 import { SharedChannel, ChannelClosedError as ThreadsClosedError } from "@csp-kit/threads";
@@ -86,4 +91,22 @@ assert.equal(total.unwrap(), 5050);
 await new Promise((resolve) => worker.once("exit", resolve));
 assert.ok(isChannelClosedError(new ThreadsClosedError("x")));
 
-console.log("esm: ok (channel, port, select, timers, testing, mutex, atomic, threads + worker)");
+// kafka: produce to an in-process broker and consume the messages back.
+assert.equal(ApiKey.Produce, 0);
+const broker = await startBroker({ port: 0, logLevel: "silent" });
+const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+for (let i = 0; i < 3; i++) await producer.send({ topic: "smoke", key: "k", value: `m${i}` });
+await producer.close();
+const consumer = new Consumer({ bootstrap: [broker.bootstrap] });
+const pc = await consumer.consumePartition("smoke", 0, "oldest");
+const values = [];
+for await (const m of pc.messages) {
+  values.push(new TextDecoder().decode(m.value ?? undefined));
+  if (values.length === 3) break;
+}
+assert.deepEqual(values, ["m0", "m1", "m2"]);
+await consumer.close();
+await broker.close();
+assert.equal(isBrokerConnectionError(new Error("x")), false);
+
+console.log("esm: ok (channel, port, select, timers, testing, mutex, atomic, threads + worker, kafka)");

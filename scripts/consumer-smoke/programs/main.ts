@@ -7,6 +7,11 @@ import { Worker } from "node:worker_threads";
 import { AtomicInt32, AtomicLayout } from "@csp-kit/atomic";
 import { Channel, ChannelClosedError, type Option, type Receiver } from "@csp-kit/channel";
 import { type Port, portOf } from "@csp-kit/channel/port";
+import { type Broker, startBroker } from "@csp-kit/kafka-broker";
+import { BrokerConnectionError } from "@csp-kit/kafka-client";
+import { Consumer, type ConsumerMessage } from "@csp-kit/kafka-consumer";
+import { SyncProducer } from "@csp-kit/kafka-producer";
+import { ApiKey } from "@csp-kit/kafka-protocol";
 import { Mutex, WaitGroup } from "@csp-kit/mutex";
 import { recv, select, send } from "@csp-kit/select";
 import { SharedChannel, type SharedChannelHandle } from "@csp-kit/threads";
@@ -99,5 +104,23 @@ jobs.close();
 const total = await results.recv();
 assert.equal(total.unwrap(), 5050);
 await new Promise((resolve) => worker.once("exit", resolve));
+
+// kafka: produce to an in-process broker and consume the messages back, typed.
+const broker: Broker = await startBroker({ port: 0, logLevel: "silent" });
+const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+const { offset } = await producer.send({ topic: "smoke", key: "k", value: "m0" });
+// @ts-expect-error an offset is a bigint
+const asNumber: number = offset;
+void asNumber;
+await producer.close();
+const consumer = new Consumer({ bootstrap: [broker.bootstrap] });
+const pc = await consumer.consumePartition("smoke", 0, "oldest");
+const first = await pc.messages.recv();
+const m: ConsumerMessage | undefined = first.isSome() ? first.value : undefined;
+assert.equal(m?.offset, 0n);
+assert.equal(ApiKey.Fetch, 1);
+assert.ok(new BrokerConnectionError("127.0.0.1:1", "x") instanceof Error);
+await consumer.close();
+await broker.close();
 
 console.log("typescript: ok");
