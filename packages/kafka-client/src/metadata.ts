@@ -8,6 +8,11 @@
  *   (`metadata.refreshFrequency`).
  * Never blocks on: a refresh already running. Concurrent refreshes of the
  *   same topics share one request (`#inFlight`).
+ * Retries: a refresh whose connection broke (a `BrokerConnectionError`:
+ *   the broker went away mid-request) is tried again, up to `retryMax`
+ *   times, `retryBackoff` ms apart, on whichever broker answers next (the
+ *   pool drops the broken connection). Answers that are errors are not
+ *   retried here: the caller decides.
  * Shutdown: `close()` stops the timer; the pool is closed by its owner.
  *
  * Invariants:
@@ -18,7 +23,7 @@
 
 import { ApiKey, errorByCode, KafkaError } from "@csp-kit/kafka-protocol";
 import type { Clock, ClockHandle } from "@csp-kit/timers";
-import { MetadataError } from "./errors.js";
+import { isBrokerConnectionError, MetadataError } from "./errors.js";
 import type { BrokerPool } from "./pool.js";
 
 /** One partition as metadata describes it. */
@@ -43,12 +48,29 @@ export class MetadataCache {
   readonly #topics = new Map<string, TopicInfo>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #clock: Clock;
+  readonly #retryMax: number;
+  readonly #retryBackoff: number;
   #timer: ClockHandle | undefined;
   #closed = false;
 
-  constructor(pool: BrokerPool, options: { readonly clock: Clock; readonly refreshFrequency: number }) {
+  /**
+   * @param options - `refreshFrequency` ms between background refreshes (0:
+   *   none); `retryMax` (default 0) and `retryBackoff` (ms, default 100):
+   *   how often and how far apart a refresh whose connection broke is tried again.
+   */
+  constructor(
+    pool: BrokerPool,
+    options: {
+      readonly clock: Clock;
+      readonly refreshFrequency: number;
+      readonly retryMax?: number | undefined;
+      readonly retryBackoff?: number | undefined;
+    },
+  ) {
     this.#pool = pool;
     this.#clock = options.clock;
+    this.#retryMax = options.retryMax ?? 0;
+    this.#retryBackoff = options.retryBackoff ?? 100;
     const every = options.refreshFrequency;
     if (every > 0) {
       const tick = () => {
@@ -76,9 +98,21 @@ export class MetadataCache {
     const key = [...topics].sort().join("\u0000");
     const running = this.#inFlight.get(key);
     if (running !== undefined) return running;
-    const p = this.#refresh(topics).finally(() => this.#inFlight.delete(key));
+    const p = this.#refreshWithRetries(topics).finally(() => this.#inFlight.delete(key));
     this.#inFlight.set(key, p);
     return p;
+  }
+
+  async #refreshWithRetries(topics: readonly string[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#refresh(topics);
+        return;
+      } catch (e) {
+        if (!isBrokerConnectionError(e) || attempt >= this.#retryMax || this.#closed) throw e;
+      }
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, this.#retryBackoff));
+    }
   }
 
   async #refresh(topics: readonly string[]): Promise<void> {
