@@ -92,6 +92,8 @@ export class AsyncProducer<M = unknown> {
     const metadata = new MetadataCache(pool, {
       clock: config.clock,
       refreshFrequency: config.metadata.refreshFrequency,
+      retryMax: config.metadata.retryMax,
+      retryBackoff: config.metadata.retryBackoff,
     });
     const successes = new Channel<ProducedMessage>(config.channelBufferSize);
     const errors = new Channel<ProducerError>(config.channelBufferSize);

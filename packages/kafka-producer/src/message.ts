@@ -68,9 +68,12 @@ export function payloadBytes(p: Payload | null | undefined): Uint8Array | null {
   return typeof p === "string" ? encoder.encode(p) : p;
 }
 
-/** The headers of `m` as record headers (values encoded). */
-export function recordHeaders(m: ProducerMessage): RecordHeader[] {
-  if (m.headers === undefined || m.headers.length === 0) return [];
+/** No headers: one shared, frozen array (a message without headers allocates none). */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/** The headers of `m` as record headers (values encoded); a shared empty array when it has none. */
+export function recordHeaders(m: ProducerMessage): readonly RecordHeader[] {
+  if (m.headers === undefined || m.headers.length === 0) return NO_HEADERS;
   return m.headers.map((h) => ({ key: h.key, value: payloadBytes(h.value) }));
 }
 

@@ -54,6 +54,12 @@ export interface MessageEnvelope {
   epoch: number;
   /** The producer id its sequence belongs to, or -1n (a bump may change the id). */
   producerId: bigint;
+  /**
+   * The sequence of the last message of the batch it was first sent in, or
+   * -1: a retried batch must go out again exactly as it was (the broker
+   * recognises a duplicate only by the same first and last sequence).
+   */
+  batchLast: number;
   /** The last error that sent it to retry, for the final ProducerError. */
   lastError: unknown;
 }

@@ -18,7 +18,9 @@
  *   either all numbered (a retried batch: idempotent sequences consecutive
  *   from the first, one epoch) or all unnumbered (numbered when sent):
  *   `wouldOverflow` starts a new set rather than mix the two, so a batch
- *   that crosses an epoch bump is never built;
+ *   that crosses an epoch bump is never built, and a retried batch is
+ *   rebuilt as it first went (`wouldOverflow` splits at its end;
+ *   `ProduceSet.complete` says whether all of it is back);
  * - the set is never mutated after `build()` (the broker producer hands it
  *   to the flusher and starts a new one).
  */
@@ -90,7 +92,7 @@ export class ProduceSet {
         // Idempotent: numbered messages only follow their predecessor, in its epoch.
         if (m.sequence < 0 || last.sequence < 0) return true;
         if (m.epoch !== last.epoch || m.producerId !== last.producerId) return true;
-        if (m.sequence !== ((last.sequence + 1) & 0x7fffffff)) return true;
+        if (m.sequence !== ((last.sequence + 1) & 0x7fffffff) || m.batchLast !== last.batchLast) return true;
       }
     }
     return flush.maxMessages > 0 && this.count >= flush.maxMessages;
@@ -103,6 +105,16 @@ export class ProduceSet {
     if (flush.frequency === 0 && flush.bytes === 0 && flush.messages === 0) return true;
     if (flush.messages > 0 && this.count >= flush.messages) return true;
     return flush.bytes > 0 && this.bytes >= flush.bytes;
+  }
+
+  /**
+   * Whether `set` may be sent as it is: always, except a retried (numbered)
+   * batch that has not got all of its messages back yet — the broker
+   * recognises a resent batch only when it is the same batch.
+   */
+  static complete(set: PartitionSet): boolean {
+    const last = set.messages[set.messages.length - 1];
+    return last === undefined || last.sequence < 0 || last.sequence === last.batchLast;
   }
 
   /** Removes and returns one partition's messages (for a retry), in order; [] when it has none. */

@@ -22,7 +22,10 @@
  *   count reaches zero has its input closed and leaves the map;
  * - an abandoned broker producer (its connection failed) leaves the map at
  *   once but lives until its last reference goes;
- * - idempotence: `#sequences[tp]` is the sequence the next batch of `tp`
+ * - idempotence: a batch is numbered whole (all its messages new) or not
+ *   at all (a retry, numbered already); each numbered message records its
+ *   batch's last sequence (`batchLast`), so a retry is rebuilt exactly;
+ * - `#sequences[tp]` is the sequence the next batch of `tp`
  *   sent in `producerEpoch` starts at. A sequence is taken only when a batch
  *   is sent (`stampSequences`, from the flusher), never earlier, so a
  *   message that goes back to retry unsent holds none and no gap opens.
@@ -41,7 +44,7 @@
  * and sends that batch's messages back to be numbered again.
  */
 
-import type { Channel } from "@csp-kit/channel";
+import { Channel } from "@csp-kit/channel";
 import type { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
 import { ApiKey, KafkaError } from "@csp-kit/kafka-protocol";
 import { Mutex, type WaitGroup } from "@csp-kit/mutex";
@@ -49,6 +52,7 @@ import type { ProducerConfig } from "../config.js";
 import { ProducerError } from "../errors.js";
 import type { ProducedMessage, ProducerMessage } from "../message.js";
 import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "./envelope.js";
+import { handOff } from "./hand-off.js";
 import type { BrokerProducer } from "./pipeline/broker-producer.js";
 import type { PartitionSet } from "./produce-set.js";
 
@@ -65,6 +69,13 @@ export class ProducerCore {
   readonly retries: Channel<PartitionEnvelope>;
   readonly successes: Channel<ProducedMessage>;
   readonly errors: Channel<ProducerError>;
+  /**
+   * Closed once shutdown begins (the dispatcher saw the shutdown envelope):
+   * every broker producer then sends what it holds at once instead of
+   * waiting for a flush trigger, so close() never waits on a batch that no
+   * trigger would ever send (a retried remainder below `flush.messages`).
+   */
+  readonly shuttingDown = new Channel<never>();
   /** Failures when `returnErrors` is off, for `close()`. */
   readonly collected: ProducerError[] = [];
   readonly #lock = new Mutex();
@@ -101,13 +112,19 @@ export class ProducerCore {
     this.#makeBrokerProducer = init.makeBrokerProducer;
   }
 
-  /** Hands a written message back (on `successes` when enabled; may wait for the reader) and counts it done. */
-  async returnSuccess(m: MessageEnvelope, offset: bigint, timestamp: number): Promise<void> {
+  /**
+   * Hands a written message back (on `successes` when enabled) and counts it
+   * done: at once, returning undefined, when `successes` takes it now; else
+   * the promise of the wait for the reader (await it).
+   */
+  returnSuccess(m: MessageEnvelope, offset: bigint, timestamp: number): Promise<void> | undefined {
     if (this.config.returnSuccesses) {
       const produced: ProducedMessage = { ...m.message, partition: m.partition, offset, timestamp };
-      await this.successes.send(produced);
+      const p = handOff(this.successes, produced);
+      if (p !== undefined) return p.then(() => this.inFlight.done());
     }
     this.inFlight.done();
+    return undefined;
   }
 
   /** Hands a failed message back (on `errors` when enabled; may wait for the reader) and counts it done. */
@@ -180,6 +197,11 @@ export class ProducerCore {
     } finally {
       this.#lock.unlock();
     }
+  }
+
+  /** Marks the start of shutdown (closes `shuttingDown`); idempotent. */
+  beginShutdown(): void {
+    if (!this.shuttingDown.closed) this.shuttingDown.close();
   }
 
   /** Takes a failed broker producer out of the map so new attachments get a fresh one. */
@@ -261,13 +283,18 @@ export class ProducerCore {
   stampSequences(set: PartitionSet): void {
     const key = tpKey(set.topic, set.partition);
     let seq = this.#sequences.get(key) ?? 0;
+    let stamped = 0;
     for (const m of set.messages) {
       if (m.sequence >= 0) continue;
       m.sequence = seq;
       m.epoch = this.producerEpoch;
       m.producerId = this.producerId;
       seq = (seq + 1) & 0x7fffffff; // Kafka wraps sequences at 2^31 - 1
+      stamped++;
     }
+    if (stamped === 0) return;
+    const last = (seq - 1) & 0x7fffffff;
+    for (const m of set.messages) m.batchLast = last;
     this.#sequences.set(key, seq);
   }
 }

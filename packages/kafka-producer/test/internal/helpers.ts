@@ -22,6 +22,7 @@ export function envelope(topic: string, partition: number, value: string, timest
     sequence: -1,
     epoch: -1,
     producerId: -1n,
+    batchLast: -1,
     lastError: undefined,
   };
 }

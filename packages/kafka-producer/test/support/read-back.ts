@@ -27,40 +27,43 @@ async function connect(address: string): Promise<BrokerConnection> {
   });
 }
 
-/** The high watermark of each of `partitions` partitions of `topic` (ListOffsets, latest). */
-export async function highWatermarks(address: string, topic: string, partitions: number): Promise<bigint[]> {
-  const c = await connect(address);
-  try {
-    const r = await c.request(ApiKey.ListOffsets, {
-      replicaId: -1,
-      isolationLevel: 0,
-      timeoutMs: 0,
-      topics: [
-        {
-          name: topic,
-          partitions: Array.from({ length: partitions }, (_, p) => ({
-            partitionIndex: p,
-            currentLeaderEpoch: -1,
-            timestamp: -1n,
-            maxNumOffsets: 1,
-          })),
-        },
-      ],
-    });
-    const parts = r?.topics[0]?.partitions ?? [];
-    return Array.from({ length: partitions }, (_, p) => parts.find((x) => x.partitionIndex === p)?.offset ?? -1n);
-  } finally {
-    c.close();
+/** Where to read a partition: one broker's address, or the leader's address per partition (a cluster). */
+export type Leaders = string | ((partition: number) => string);
+
+const addressOf = (leaders: Leaders, partition: number) => (typeof leaders === "string" ? leaders : leaders(partition));
+
+/** The high watermark of each of `partitions` partitions of `topic` (ListOffsets, latest, at each leader). */
+export async function highWatermarks(leaders: Leaders, topic: string, partitions: number): Promise<bigint[]> {
+  const out: bigint[] = [];
+  for (let p = 0; p < partitions; p++) {
+    const c = await connect(addressOf(leaders, p));
+    try {
+      const r = await c.request(ApiKey.ListOffsets, {
+        replicaId: -1,
+        isolationLevel: 0,
+        timeoutMs: 0,
+        topics: [
+          {
+            name: topic,
+            partitions: [{ partitionIndex: p, currentLeaderEpoch: -1, timestamp: -1n, maxNumOffsets: 1 }],
+          },
+        ],
+      });
+      out.push(r?.topics[0]?.partitions[0]?.offset ?? -1n);
+    } finally {
+      c.close();
+    }
   }
+  return out;
 }
 
-/** Every record of `topic` partition by partition, in offset order (Fetch until the high watermark). */
-export async function readAll(address: string, topic: string, partitions: number): Promise<StoredRecord[]> {
-  const ends = await highWatermarks(address, topic, partitions);
-  const c = await connect(address);
+/** Every record of `topic` partition by partition, in offset order (Fetch from each leader until its high watermark). */
+export async function readAll(leaders: Leaders, topic: string, partitions: number): Promise<StoredRecord[]> {
+  const ends = await highWatermarks(leaders, topic, partitions);
   const out: StoredRecord[] = [];
-  try {
-    for (let p = 0; p < partitions; p++) {
+  for (let p = 0; p < partitions; p++) {
+    const c = await connect(addressOf(leaders, p));
+    try {
       let offset = 0n;
       const end = ends[p] ?? 0n;
       for (let round = 0; offset < end && round < 10_000; round++) {
@@ -115,9 +118,9 @@ export async function readAll(address: string, topic: string, partitions: number
           }
         }
       }
+    } finally {
+      c.close();
     }
-  } finally {
-    c.close();
   }
   return out;
 }

@@ -16,9 +16,11 @@
  * Channels: `input` (from partition producers: messages, syn, fin),
  *   `#toFlusher` (aggregator → flusher, unbuffered: the null-output case),
  *   `#responses` (flusher → aggregator, unbounded), plus `core.retries`.
- * Shutdown: the last reference closes `input`; the aggregator then sends
- *   what it holds, waits for every response, closes `#toFlusher`, and
- *   `done` resolves once the flusher has finished too.
+ * Shutdown: once the producer begins to shut down (`core.shuttingDown`
+ *   closes) every batch is ready whatever its size, so nothing waits for a
+ *   trigger that may never come. The last reference closes `input`; the
+ *   aggregator then sends what it holds, waits for every response, closes
+ *   `#toFlusher`, and `done` resolves once the flusher has finished too.
  *
  * Partition muting (sarama v1.48): a partition with a batch in flight is
  * muted — its newer messages stay in the accumulating set until the answer
@@ -55,7 +57,7 @@ import { recv, select, send } from "@csp-kit/select";
 import { after, type Receiver } from "@csp-kit/timers";
 import { ShuttingDownError } from "../../errors.js";
 import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "../envelope.js";
-import { buildRecords, ProduceSet } from "../produce-set.js";
+import { buildRecords, type PartitionSet, ProduceSet } from "../produce-set.js";
 import type { ProducerCore } from "../producer-core.js";
 
 /** Answers meaning "not stored, and this sequence never will be in its epoch": renumber and retry. */
@@ -79,7 +81,7 @@ interface Outcome {
 export class BrokerProducer {
   readonly nodeId: number;
   /** From the partition producers; closed by the core when the last reference goes. */
-  readonly input = new Channel<PartitionEnvelope>();
+  readonly input: Channel<PartitionEnvelope>;
   /** Resolves when both loops have ended. */
   readonly done: Promise<void>;
   readonly #core: ProducerCore;
@@ -91,97 +93,159 @@ export class BrokerProducer {
   #inFlightSets = 0;
   /** The connection error that ended this broker producer, or undefined while healthy. */
   #closing: unknown;
+  /** The accumulating set (the aggregator's; replaced when handed over whole). */
+  #acc!: ProduceSet;
+  /** The flush.frequency timer of the accumulating set, armed by its first message; null when none. */
+  #timer: Receiver<number> | null = null;
+  /** Whether that timer fired (the set is ready whatever its size). */
+  #timerFired = false;
+  /** Set when a retriable error arrived with retries disabled: attach elsewhere (see `abandoned`). */
+  #abandoned = false;
+  /** Set once the producer shuts down: every set is ready whatever its size (see ProducerCore.shuttingDown). */
+  #flushAll = false;
 
   constructor(core: ProducerCore, nodeId: number, transport: () => Promise<ProduceTransport>) {
     this.#core = core;
     this.nodeId = nodeId;
     this.#transport = transport;
+    this.input = new Channel(core.config.channelBufferSize);
     this.done = Promise.all([this.#aggregate(), this.#flush()]).then(() => undefined);
+  }
+
+  /**
+   * Whether this broker producer was given up because a retriable error
+   * came with retries disabled (`retry.max` 0): a partition producer
+   * attached to it looks its leader up again before its next message.
+   * (With retries on, a failing broker producer bounces what reaches it to
+   * the retry path instead, and the partition producer detaches when the
+   * first retried message raises its retry level: detaching earlier would
+   * let new messages overtake the retried ones.)
+   */
+  get abandoned(): boolean {
+    return this.#abandoned;
   }
 
   // ---- the aggregator ----------------------------------------------------------
 
   async #aggregate(): Promise<void> {
     const { config } = this.#core;
-    let acc = new ProduceSet(config);
-    let timer: Receiver<number> | null = null;
-    let timerFired = false;
+    this.#acc = new ProduceSet(config);
     let inputOpen = true;
     for (;;) {
+      const acc = this.#acc;
       // The output case: on only when a batch is ready and some of it is not muted.
-      const ready = acc.readyToFlush() || (timerFired && !acc.empty) || (!inputOpen && !acc.empty);
+      const ready = acc.readyToFlush() || (!acc.empty && (this.#timerFired || !inputOpen || this.#flushAll));
       const candidate = ready ? this.#unmuted(acc) : null;
       if (!inputOpen && acc.empty && this.#inFlightSets === 0) break;
       const r = await select({
         msg: recv(inputOpen ? this.input : null),
-        tick: recv(timer),
+        tick: recv(this.#timer),
         out: send(candidate === null ? null : this.#toFlusher, candidate as ProduceSet),
         response: recv(this.#inFlightSets > 0 ? this.#responses : null),
+        shutdown: recv(this.#flushAll ? null : this.#core.shuttingDown),
       });
       switch (r.case) {
+        case "shutdown":
+          this.#flushAll = true;
+          break;
         case "msg": {
           if (r.value.isNone()) {
             inputOpen = false;
             break;
           }
-          const e = r.value.value;
-          if (e.kind === "syn") {
-            this.#retrying.delete(tpKey(e.topic, e.partition));
-            this.#core.inFlight.done();
-            break;
+          await this.#take(r.value.value);
+          // The fast path: take what else is buffered now without a select per message. Correct
+          // because a select would pick "msg" for each of them anyway unless another case is ready,
+          // and the other cases lose nothing by waiting: the timer and responses stay queued, and a
+          // batch that became ready is checked again as soon as the buffer is empty (or at once when
+          // it would overflow, in #take). Bounded so responses are answered at least every 4096.
+          for (let n = 0; n < 4096; n++) {
+            const more = this.input.tryRecv();
+            if (more === "would-block") break;
+            if (more.isNone()) {
+              inputOpen = false;
+              break;
+            }
+            await this.#take(more.value);
           }
-          const key = tpKey(e.topic, e.partition);
-          const reason = this.#closing ?? this.#retrying.get(key);
-          if (reason !== undefined || this.#retrying.has(key)) {
-            await this.#core.retryMessage(e, reason);
-            if (e.kind === "fin" && this.#closing === undefined) this.#retrying.delete(key);
-            break;
-          }
-          if (e.kind === "fin") {
-            // Nothing of its partition is failing here: bounce it so it chases what was sent before it.
-            // Messages of its level still here (accumulating or in flight) come back first only if they fail;
-            // if they succeed, their order is already kept.
-            await this.#core.retryMessage(e, new ShuttingDownError());
-            break;
-          }
-          if (!acc.empty && acc.wouldOverflow(e)) {
-            // A hard limit: the current set must go first. Hand it over (waiting for the flusher), then start anew.
-            await this.#handOver(acc);
-            acc = new ProduceSet(config);
-            timer = null;
-            timerFired = false;
-          }
-          acc.add(e);
-          if (config.flush.frequency > 0 && timer === null) timer = after(config.flush.frequency, config);
           break;
         }
         case "tick":
-          timerFired = true;
-          timer = null;
+          this.#timerFired = true;
+          this.#timer = null;
           break;
         case "out": {
           const sent = candidate as ProduceSet;
-          for (const p of sent.each()) acc.dropPartition(p.topic, p.partition);
+          if (sent === acc) this.#acc = new ProduceSet(config);
+          else for (const p of sent.each()) acc.dropPartition(p.topic, p.partition);
           this.#mute(sent);
-          if (acc.empty) {
-            timer = null;
-            timerFired = false;
+          if (this.#acc.empty) {
+            this.#timer = null;
+            this.#timerFired = false;
           }
           break;
         }
         case "response":
-          if (r.value.isSome()) await this.#handle(r.value.value, acc);
+          if (r.value.isSome()) await this.#handle(r.value.value, this.#acc);
           break;
       }
     }
     this.#toFlusher.close();
   }
 
-  /** The partitions of `acc` that are not muted, as a set of their own; null when all are muted. */
+  /** Handles one envelope from `input` (the aggregator's "msg" case). */
+  async #take(e: PartitionEnvelope): Promise<void> {
+    const { config } = this.#core;
+    if (e.kind === "syn") {
+      this.#retrying.delete(tpKey(e.topic, e.partition));
+      this.#core.inFlight.done();
+      return;
+    }
+    const key = tpKey(e.topic, e.partition);
+    const reason = this.#closing ?? this.#retrying.get(key);
+    if (reason !== undefined || this.#retrying.has(key)) {
+      await this.#core.retryMessage(e, reason);
+      if (e.kind === "fin" && this.#closing === undefined) this.#retrying.delete(key);
+      return;
+    }
+    if (e.kind === "fin") {
+      // Nothing of its partition is failing here: bounce it so it chases what was sent before it.
+      // Messages of its level still here (accumulating or in flight) come back first only if they fail;
+      // if they succeed, their order is already kept.
+      await this.#core.retryMessage(e, new ShuttingDownError());
+      return;
+    }
+    const acc = this.#acc;
+    if (!acc.empty && acc.wouldOverflow(e)) {
+      // A hard limit: the current set must go first. Hand it over (waiting for the flusher), then start anew.
+      await this.#handOver(acc);
+      this.#acc = new ProduceSet(config);
+      this.#timer = null;
+      this.#timerFired = false;
+      // Responses were handled while waiting: its partition may be retrying now. Decide again.
+      await this.#take(e);
+      return;
+    }
+    acc.add(e);
+    if (config.flush.frequency > 0 && this.#timer === null && !this.#timerFired) {
+      this.#timer = after(config.flush.frequency, config);
+    }
+  }
+
+  /**
+   * The partitions of `acc` that may go now, as a set of their own (`acc`
+   * itself when all may); null when none may. A partition may not while it
+   * is muted, or while it holds part of a retried idempotent batch
+   * (`ProduceSet.complete`).
+   */
   #unmuted(acc: ProduceSet): ProduceSet | null {
+    const held = (p: PartitionSet) => this.#muted.has(tpKey(p.topic, p.partition)) || !ProduceSet.complete(p);
+    let anyHeld = false;
+    for (const p of acc.each()) if (held(p)) anyHeld = true;
+    if (!anyHeld) return acc;
     const out = new ProduceSet(this.#core.config);
     for (const p of acc.each()) {
-      if (this.#muted.has(tpKey(p.topic, p.partition))) continue;
+      if (held(p)) continue;
       for (const m of p.messages) out.add(m);
     }
     return out.empty ? null : out;
@@ -192,9 +256,16 @@ export class BrokerProducer {
     for (const p of set.each()) this.#muted.add(tpKey(p.topic, p.partition));
   }
 
-  /** Hands `set` over whole: waits for the flusher (while answering responses, so the flusher can make room). */
+  /**
+   * Hands `set` over whole: waits for the flusher (while answering
+   * responses, so the flusher can make room). A response that sends a
+   * partition to retry takes that partition's messages out of `set` too (as
+   * from the accumulating set), or they would overtake the retried ones;
+   * when nothing is left, nothing is sent.
+   */
   async #handOver(set: ProduceSet): Promise<void> {
     for (;;) {
+      if (set.empty) return;
       const muted = [...set.each()].some((p) => this.#muted.has(tpKey(p.topic, p.partition)));
       const r = await select({
         out: send(muted ? null : this.#toFlusher, set),
@@ -204,7 +275,7 @@ export class BrokerProducer {
         this.#mute(set);
         return;
       }
-      if (r.value.isSome()) await this.#handle(r.value.value, null);
+      if (r.value.isSome()) await this.#handle(r.value.value, set);
     }
   }
 
@@ -225,7 +296,12 @@ export class BrokerProducer {
     for (const p of o.set.each()) {
       const key = tpKey(p.topic, p.partition);
       if (response === undefined) {
-        for (const m of p.messages) await core.returnSuccess(m, -1n, m.timestamp);
+        if (!core.config.returnSuccesses) core.inFlight.add(-p.messages.length);
+        else
+          for (const m of p.messages) {
+            const w = core.returnSuccess(m, -1n, m.timestamp);
+            if (w !== undefined) await w;
+          }
         continue;
       }
       const pr = response.responses
@@ -233,10 +309,18 @@ export class BrokerProducer {
         ?.partitionResponses.find((x) => x.index === p.partition);
       const code = pr === undefined ? KafkaErrorCode.UNKNOWN_SERVER_ERROR : pr.errorCode;
       if (code === 0 || code === KafkaErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
+        if (!core.config.returnSuccesses) {
+          // Nobody reads successes: the whole batch is done at once (no per-message await).
+          core.inFlight.add(-p.messages.length);
+          continue;
+        }
         const base = pr?.baseOffset ?? -1n;
         const appendTime = pr === undefined || pr.logAppendTimeMs < 0n ? undefined : Number(pr.logAppendTimeMs);
-        for (const [i, m] of p.messages.entries()) {
-          await core.returnSuccess(m, base < 0n ? -1n : base + BigInt(i), appendTime ?? m.timestamp);
+        const messages = p.messages;
+        for (let i = 0; i < messages.length; i++) {
+          const m = messages[i] as MessageEnvelope;
+          const w = core.returnSuccess(m, base < 0n ? -1n : base + BigInt(i), appendTime ?? m.timestamp);
+          if (w !== undefined) await w;
         }
         continue;
       }
@@ -258,6 +342,13 @@ export class BrokerProducer {
           await core.retryMessage(m, error);
         }
         if (acc !== null) for (const m of acc.dropPartition(p.topic, p.partition)) await core.retryMessage(m, error);
+      } else if (errorByCode(code).retriable && core.config.retry.max === 0) {
+        // Retries disabled (sarama's `abandoned`): the messages fail, and the partition producers
+        // attached here notice `abandoned` on their next message and look the leader up again.
+        this.#abandoned = true;
+        core.abandon(this);
+        for (const m of p.messages) await core.failMessage(m, error);
+        if (acc !== null) for (const m of acc.dropPartition(p.topic, p.partition)) await core.failMessage(m, error);
       } else if (errorByCode(code).retriable) {
         // Decided from the protocol table's `retriable` column, never a hand-written list.
         this.#retrying.set(key, error);

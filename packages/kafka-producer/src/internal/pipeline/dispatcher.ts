@@ -27,6 +27,7 @@ import {
   type PartitionEnvelope,
   type ShutdownEnvelope,
 } from "../envelope.js";
+import { handOff } from "../hand-off.js";
 import type { ProducerCore } from "../producer-core.js";
 import { TopicProducer } from "./topic-producer.js";
 
@@ -48,37 +49,62 @@ export async function dispatcher(
   let shuttingDown = false;
   let userOpen = true;
   let retriedOpen = true;
-  while (userOpen || retriedOpen) {
-    const r = await select({ user: recv(userOpen ? input : null), retry: recv(retriedOpen ? retried : null) });
-    if (r.value.isNone()) {
-      if (r.case === "user") userOpen = false;
-      else retriedOpen = false;
-      continue;
-    }
-    if (r.case === "retry") {
-      const e = r.value.value;
-      await route(e.topic).input.send(e);
-      continue;
-    }
-    const v = r.value.value;
+  const onRetry = async (e: PartitionEnvelope): Promise<void> => {
+    const p = handOff(route(e.topic).input, e);
+    if (p !== undefined) await p;
+  };
+  const onUser = async (v: ProducerMessage | ShutdownEnvelope): Promise<void> => {
     if (isShutdownEnvelope(v)) {
       shuttingDown = true;
+      core.beginShutdown();
       core.inFlight.done();
-      continue;
+      return;
     }
     core.inFlight.add(1);
     if (shuttingDown) {
       await core.returnError(v, -1, new ShuttingDownError());
-      continue;
+      return;
     }
     let e: MessageEnvelope;
     try {
       e = wrap(core, v);
     } catch (error) {
       await core.returnError(v, -1, error);
-      continue;
+      return;
     }
-    await route(e.topic).input.send(e);
+    const p = handOff(route(e.topic).input, e);
+    if (p !== undefined) await p;
+  };
+  while (userOpen || retriedOpen) {
+    // The fast path: whatever is buffered on either channel, retries first, without a select
+    // (a select would take them one at a time, in some order; each channel's own order is kept).
+    let took = false;
+    if (retriedOpen) {
+      const r = retried.tryRecvBatch();
+      if (r !== "would-block") {
+        took = true;
+        if (r.isNone()) retriedOpen = false;
+        else for (const e of r.value) await onRetry(e);
+      }
+    }
+    if (userOpen) {
+      const r = input.tryRecvBatch(4096);
+      if (r !== "would-block") {
+        took = true;
+        if (r.isNone()) userOpen = false;
+        else for (const v of r.value) await onUser(v);
+      }
+    }
+    if (took) continue;
+    const r = await select({ user: recv(userOpen ? input : null), retry: recv(retriedOpen ? retried : null) });
+    if (r.value.isNone()) {
+      if (r.case === "user") userOpen = false;
+      else retriedOpen = false;
+    } else if (r.case === "retry") {
+      await onRetry(r.value.value);
+    } else {
+      await onUser(r.value.value);
+    }
   }
   for (const tp of topics.values()) tp.input.close();
   await Promise.all([...topics.values()].map((tp) => tp.done));
@@ -104,6 +130,7 @@ function wrap(core: ProducerCore, m: ProducerMessage): MessageEnvelope {
     sequence: -1,
     epoch: -1,
     producerId: -1n,
+    batchLast: -1,
     lastError: undefined,
   };
 }

@@ -42,6 +42,7 @@ import { Channel } from "@csp-kit/channel";
 import { sleep } from "@csp-kit/timers";
 import { MetadataError } from "../../errors.js";
 import type { MessageEnvelope, PartitionEnvelope } from "../envelope.js";
+import { handOff } from "../hand-off.js";
 import type { ProducerCore } from "../producer-core.js";
 import type { BrokerProducer } from "./broker-producer.js";
 
@@ -78,36 +79,51 @@ export class PartitionProducer {
 
   async #run(): Promise<void> {
     const core = this.#core;
-    for await (const e of this.input) {
-      if (e.kind === "syn") continue; // never sent here
-      if (e.retries > this.#hwm) {
-        await this.#newHighWatermark(e.retries);
-        await this.#backoff(e.retries);
-      } else if (this.#hwm > 0) {
-        if (e.retries < this.#hwm) {
-          if (e.kind === "fin") {
-            this.#level(e.retries).expectChaser = false;
-            core.inFlight.done();
-          } else {
-            this.#level(e.retries).buffer.push(e);
-          }
-          continue;
-        }
-        if (e.kind === "fin") {
-          this.#level(this.#hwm).expectChaser = false;
-          await this.#flushRetryBuffers();
-          core.inFlight.done();
-          continue;
+    for (let batch = await this.input.recvBatch(); batch.isSome(); batch = await this.input.recvBatch()) {
+      for (const e of batch.value) {
+        // The common case, without an async call: a new message, no retry running, attached.
+        const bp = this.#bp;
+        if (bp !== null && e.kind === "message" && e.retries === 0 && this.#hwm === 0 && !bp.abandoned) {
+          const p = handOff(bp.input, e);
+          if (p !== undefined) await p;
+        } else {
+          await this.#one(e);
         }
       }
-      if (e.kind === "fin") {
-        // A fin at level 0 with nothing outstanding (hwm 0): its work is done.
-        core.inFlight.done();
-        continue;
-      }
-      await this.#forward(e);
     }
     if (this.#bp !== null) await core.unrefBrokerProducer(this.#bp);
+  }
+
+  /** Handles one envelope from `input`. */
+  async #one(e: PartitionEnvelope): Promise<void> {
+    const core = this.#core;
+    if (e.kind === "syn") return; // never sent here
+    if (e.retries > this.#hwm) {
+      await this.#newHighWatermark(e.retries);
+      await this.#backoff(e.retries);
+    } else if (this.#hwm > 0) {
+      if (e.retries < this.#hwm) {
+        if (e.kind === "fin") {
+          this.#level(e.retries).expectChaser = false;
+          core.inFlight.done();
+        } else {
+          this.#level(e.retries).buffer.push(e);
+        }
+        return;
+      }
+      if (e.kind === "fin") {
+        this.#level(this.#hwm).expectChaser = false;
+        await this.#flushRetryBuffers();
+        core.inFlight.done();
+        return;
+      }
+    }
+    if (e.kind === "fin") {
+      // A fin at level 0 with nothing outstanding (hwm 0): its work is done.
+      core.inFlight.done();
+      return;
+    }
+    await this.#forward(e);
   }
 
   #level(l: number): Level {
@@ -117,16 +133,25 @@ export class PartitionProducer {
   /** Sends `m` on at the current level, attaching first when detached. */
   async #forward(m: MessageEnvelope): Promise<void> {
     const core = this.#core;
+    let refresh = m.retries > 0;
+    if (this.#bp?.abandoned === true) {
+      // Its broker producer gave up (sarama's `abandoned`): detach, then find the leader afresh.
+      const old = this.#bp;
+      this.#bp = null;
+      await core.unrefBrokerProducer(old);
+      refresh = true;
+    }
     if (this.#bp === null) {
       try {
-        await this.#updateLeader(m.retries > 0);
+        await this.#updateLeader(refresh);
       } catch (error) {
         await core.failMessage(m, error);
         await this.#backoff(m.retries);
         return;
       }
     }
-    await (this.#bp as BrokerProducer).input.send(m);
+    const p = handOff((this.#bp as BrokerProducer).input, m);
+    if (p !== undefined) await p;
   }
 
   /** A higher retry level arrived: send a fin behind the old broker's messages and detach. */

@@ -19,10 +19,12 @@
  */
 
 import { Channel } from "@csp-kit/channel";
+import type { TopicInfo } from "@csp-kit/kafka-client";
 import { CircuitBreaker } from "@csp-kit/resiliency";
 import { MetadataError, PartitionerError } from "../../errors.js";
 import type { ProducerMessage } from "../../message.js";
 import type { PartitionEnvelope } from "../envelope.js";
+import { handOff } from "../hand-off.js";
 import type { ProducerCore } from "../producer-core.js";
 import { type LeaderLookup, PartitionProducer, type PartitionProducerFactory } from "./partition-producer.js";
 
@@ -52,29 +54,51 @@ export class TopicProducer {
 
   async #run(): Promise<void> {
     const core = this.#core;
-    for await (const e of this.input) {
-      if (e.kind === "message" && e.partition < 0) {
-        try {
-          e.partition = await this.#choose(e.message);
-        } catch (error) {
-          await core.returnError(e.message, -1, error);
-          continue;
+    for (let batch = await this.input.recvBatch(); batch.isSome(); batch = await this.input.recvBatch()) {
+      for (const e of batch.value) {
+        if (e.kind === "message" && e.partition < 0) {
+          try {
+            e.partition = this.#chooseNow(e.message) ?? (await this.#choose(e.message));
+          } catch (error) {
+            await core.returnError(e.message, -1, error);
+            continue;
+          }
         }
+        const p = handOff(this.#partitionProducer(e.partition).input, e);
+        if (p !== undefined) await p;
       }
-      await this.#partitionProducer(e.partition).input.send(e);
     }
     for (const pp of this.#partitions.values()) pp.input.close();
     await Promise.all([...this.#partitions.values()].map((pp) => pp.done));
   }
 
+  /**
+   * The partition for `message` from the cached metadata, without an await;
+   * undefined when the topic is not cached yet (then `#choose` refreshes).
+   * Throws as `#choose` does.
+   */
+  #chooseNow(message: ProducerMessage): number | undefined {
+    const info = this.#core.metadata.topic(this.topic);
+    if (info === undefined) return undefined;
+    return this.#pick(message, info);
+  }
+
   async #choose(message: ProducerMessage): Promise<number> {
-    const { partitioner } = this.#core.config;
     let info = this.#core.metadata.topic(this.topic);
     if (info === undefined) {
       await this.#refresh();
       info = this.#core.metadata.topic(this.topic);
     }
     if (info === undefined || info.partitions.length === 0) {
+      throw new MetadataError(`topic "${this.topic}" has no partitions in the cluster metadata`);
+    }
+    return this.#pick(message, info);
+  }
+
+  /** Runs the partitioner over `info`'s partitions (all, or those with a leader). */
+  #pick(message: ProducerMessage, info: TopicInfo): number {
+    const { partitioner } = this.#core.config;
+    if (info.partitions.length === 0) {
       throw new MetadataError(`topic "${this.topic}" has no partitions in the cluster metadata`);
     }
     const candidates = partitioner.requiresConsistency ? info.partitions : info.partitions.filter((p) => p.leader >= 0);
