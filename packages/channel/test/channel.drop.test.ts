@@ -4,6 +4,8 @@
  * callback does. The model test (channel.model.test.ts) checks the same rules
  * against random command sequences; these are the readable cases.
  */
+
+import { flush, track } from "@csp-kit/testkit/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   Channel,
@@ -16,7 +18,6 @@ import { OverflowingBuffer } from "../src/internal/buffers/overflowing-buffer.js
 import { RingBuffer } from "../src/internal/buffers/ring-buffer.js";
 import { SendWaiter } from "../src/port.js";
 import { coreOf } from "./support/kinds.js";
-import { flush, track } from "./support/settle.js";
 
 type Drop = [value: number, reason: DropReason];
 

@@ -15,10 +15,10 @@
  */
 
 import { getEventListeners } from "node:events";
+import { flush } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { Channel } from "../src/index.js";
 import { coreOf } from "./support/kinds.js";
-import { flush } from "./support/settle.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

@@ -18,6 +18,7 @@
  * pending operation ids, with each kind's rule written out as a `switch`.
  */
 
+import { flush } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { diagnosticsEnabled, disableDiagnostics, enableDiagnostics, parkedWaiters } from "../src/diagnostics.js";
@@ -31,7 +32,6 @@ import {
 } from "../src/index.js";
 import type { ChannelCore } from "../src/internal/core.js";
 import { coreOf, KINDS, type KindSpec } from "./support/kinds.js";
-import { flush } from "./support/settle.js";
 
 // ---------------------------------------------------------------------------
 // The model

@@ -10,11 +10,11 @@
  * - leaving a `for await` loop early leaves the rest in the channel.
  */
 
+import { flush } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Channel, ChannelClosedError } from "../src/index.js";
 import { coreOf, drops, KINDS, type KindSpec } from "./support/kinds.js";
-import { flush } from "./support/settle.js";
 
 const kindArb = fc.constantFrom(...KINDS);
 

@@ -1,3 +1,4 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { None, Some } from "ts-results-es";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,7 +12,6 @@ import {
 } from "../src/index.js";
 import type { ChannelCore } from "../src/internal/core.js";
 import { portOf } from "../src/port.js";
-import { flush, track } from "./support/settle.js";
 
 function core<T>(ch: Channel<T>): ChannelCore<T> {
   return portOf(ch) as ChannelCore<T>;

@@ -1,3 +1,4 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import {
   Channel,
@@ -11,7 +12,6 @@ import {
   tee,
 } from "../src/index.js";
 import { portOf } from "../src/port.js";
-import { flush, track } from "./support/settle.js";
 
 /** Receivers queued on `ch` (through its port: a probe waiter would change the count). */
 function receiversWaiting(ch: Channel<unknown>): number {

@@ -1,3 +1,4 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { Some } from "ts-results-es";
 import { describe, expect, it } from "vitest";
@@ -15,7 +16,6 @@ import {
   TransformError,
   tee,
 } from "../src/index.js";
-import { flush, track } from "./support/settle.js";
 
 /** Sends `values` and closes `ch` (never waits: the channel is infinite or has room). */
 function filled<T>(values: readonly T[]): Channel<T> {

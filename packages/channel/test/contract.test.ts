@@ -2,27 +2,41 @@
  * The contract every channel kind keeps (eapache/channels' shared channel test):
  * FIFO, close/drain, value-vs-closed, abort atomicity, iteration. Run once per kind.
  */
+
+import {
+  channelKinds,
+  drops,
+  flush,
+  type KindSpec as KitKindSpec,
+  receiveContract,
+  track,
+} from "@csp-kit/testkit/core";
 import { None, Some } from "ts-results-es";
 import { describe, expect, it } from "vitest";
 import {
   Channel,
   ChannelAlreadyClosedError,
   ChannelClosedError,
+  type DropReason,
   isChannelAlreadyClosedError,
   isChannelClosedError,
 } from "../src/index.js";
 import type { ChannelCore } from "../src/internal/core.js";
 import { portOf } from "../src/port.js";
-import { flush, track } from "./support/settle.js";
 
-const kinds: [string, <T>() => Channel<T>][] = [
-  ["unbuffered", () => new Channel(0)],
-  ["buffered(1)", () => Channel.buffered(1)],
-  ["buffered(8)", () => Channel.buffered(8)],
-  ["infinite", () => Channel.infinite()],
-  ["ring(8)", () => Channel.ring(8)],
-  ["overflowing(8)", () => Channel.overflowing(8)],
-];
+type KindSpec = KitKindSpec<Channel<number>, DropReason>;
+
+/** Every kind at capacities 1 and 8 (and resizable), as the testkit lists them. */
+const KINDS_1_8: readonly KindSpec[] = channelKinds<Channel<number>, DropReason>(Channel, [1, 8]);
+
+/**
+ * The kinds the cases below run on, `make` at any element type. The cases send up to
+ * four values with no receiver, so a dropping kind needs room for them: ring(8) and
+ * overflowing(8), not ring(1).
+ */
+const kinds: [string, <T>() => Channel<T>][] = KINDS_1_8.filter((spec) => !drops(spec.kind) || spec.cap >= 8).map(
+  (spec) => [spec.label, <T>() => spec.make() as unknown as Channel<T>],
+);
 
 function core<T>(ch: Channel<T>): ChannelCore<T> {
   return portOf(ch) as ChannelCore<T>;
@@ -184,3 +198,16 @@ describe.each(kinds)("every channel kind keeps the contract: %s", (_name, make) 
     expect(core(ch).waiting).toEqual({ receivers: 0, senders: 0 });
   });
 });
+
+// The behaviour every receivable shares (timers and threads run the same suite on theirs).
+// Every kind, the dropping ones at capacity 1 too: one value at a time never drops.
+for (const spec of KINDS_1_8) {
+  receiveContract(spec.label, () => {
+    const ch = spec.make();
+    const deliver = (): number => {
+      void ch.send(7);
+      return 7;
+    };
+    return { rx: ch, deliver, close: () => ch.close() };
+  });
+}

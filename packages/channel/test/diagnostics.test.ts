@@ -5,6 +5,8 @@
  * (channel.model.test.ts, "diagnostics on") checks the inventory against the
  * sequential model after every command.
  */
+
+import { flush, track } from "@csp-kit/testkit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   assertNoParked,
@@ -25,7 +27,6 @@ import {
 import { Channel, InvalidOptionError } from "../src/index.js";
 import { REGISTRY } from "../src/internal/parked.js";
 import { portOf } from "../src/port.js";
-import { flush, track } from "./support/settle.js";
 
 afterEach(() => {
   disableDiagnostics();

@@ -1,81 +1,38 @@
+import { flush, INVALID_SIGNALS, invalidSignalCheck, rejection, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
-import {
-  Channel,
-  distribute,
-  filter,
-  type InvalidSignalError,
-  isInvalidSignalError,
-  map,
-  merge,
-  pipe,
-  tee,
-} from "../src/index.js";
-import { flush, track } from "./support/settle.js";
+import { Channel, distribute, filter, isInvalidSignalError, map, merge, pipe, tee } from "../src/index.js";
 
-/** Values that are not an AbortSignal, as a caller might slip them in. */
-const BAD_SIGNALS: readonly [string, unknown][] = [
-  ["the AbortController", new AbortController()],
-  ["null", null],
-  ["0", 0],
-  ['"x"', "x"],
-  ["true", true],
-  ["a plain object", {}],
-];
-
-/** Runs `op`, which must not throw synchronously, and returns how its promise settled. */
-async function rejection(op: () => Promise<unknown>): Promise<unknown> {
-  let promise: Promise<unknown>;
-  try {
-    promise = op();
-  } catch (error) {
-    throw new Error(`threw synchronously instead of rejecting: ${String(error)}`);
-  }
-  return promise.then(
-    () => {
-      throw new Error("resolved instead of rejecting");
-    },
-    (error: unknown) => error,
-  );
-}
-
-function expectInvalidSignal(error: unknown, operation: string, given: unknown): void {
-  expect(isInvalidSignalError(error)).toBe(true);
-  expect((error as InvalidSignalError).operation).toBe(operation);
-  expect((error as Error).message).toContain(operation);
-  if (given instanceof AbortController) {
-    expect((error as Error).message).toContain("pass controller.signal, not the controller");
-  }
-}
+const expectInvalidSignal = invalidSignalCheck({ is: isInvalidSignalError, messageNamesOperation: true });
 
 describe("a signal that is not an AbortSignal", () => {
-  describe.each(BAD_SIGNALS)("given %s", (_label, bad) => {
-    const options = { signal: bad as AbortSignal };
+  describe.each(INVALID_SIGNALS)("given $label", (bad) => {
+    const options = { signal: bad.signal as AbortSignal };
 
     it("recv rejects with InvalidSignalError and queues no receiver, so the next send's value is kept", async () => {
       const ch = new Channel<string>();
-      expectInvalidSignal(await rejection(() => ch.recv(options)), "Channel.recv", bad);
+      expectInvalidSignal(await rejection(() => ch.recv(options)), bad, "Channel.recv");
       // Had a receiver stayed queued, this send would complete into it and "v2" would vanish.
       expect(ch.trySend("v2")).toBe("would-block");
       const b = new Channel<string>(1);
-      expectInvalidSignal(await rejection(() => b.recv(options)), "Channel.recv", bad);
+      expectInvalidSignal(await rejection(() => b.recv(options)), bad, "Channel.recv");
       b.trySend("v2");
       expect(b.tryRecv()).toEqual(expect.objectContaining({ value: "v2" }));
     });
 
     it("send rejects with InvalidSignalError and queues no sender, so a receiver does not get the value", async () => {
       const ch = new Channel<string>();
-      expectInvalidSignal(await rejection(() => ch.send("lost?", options)), "Channel.send", bad);
+      expectInvalidSignal(await rejection(() => ch.send("lost?", options)), bad, "Channel.send");
       expect(ch.tryRecv()).toBe("would-block");
       // A ready send with a bad signal is refused too: the mistake is loud whatever the timing.
       const roomy = new Channel<string>(1);
-      expectInvalidSignal(await rejection(() => roomy.send("v", options)), "Channel.send", bad);
+      expectInvalidSignal(await rejection(() => roomy.send("v", options)), bad, "Channel.send");
       expect(roomy.len).toBe(0);
     });
 
     it("recvBatch rejects with InvalidSignalError and takes nothing", async () => {
       const ch = new Channel<number>(4);
       ch.trySend(1);
-      expectInvalidSignal(await rejection(() => ch.recvBatch(8, options)), "Channel.recvBatch", bad);
+      expectInvalidSignal(await rejection(() => ch.recvBatch(8, options)), bad, "Channel.recvBatch");
       expect(ch.len).toBe(1);
     });
 
@@ -88,7 +45,7 @@ describe("a signal that is not an AbortSignal", () => {
       } catch (e) {
         error = e;
       }
-      expectInvalidSignal(error, "Channel.values", bad);
+      expectInvalidSignal(error, bad, "Channel.values");
       expect(ch.len).toBe(1);
     });
 
@@ -104,7 +61,7 @@ describe("a signal that is not an AbortSignal", () => {
         ["map", () => map(input, out, (v) => v, options)],
         ["filter", () => filter(input, out, () => true, options)],
       ];
-      for (const [name, op] of cases) expectInvalidSignal(await rejection(op), name, bad);
+      for (const [name, op] of cases) expectInvalidSignal(await rejection(op), bad, name);
       expect(input.len).toBe(1);
       expect(out.closed).toBe(false);
     });
