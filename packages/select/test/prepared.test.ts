@@ -1,8 +1,9 @@
 import { Channel, ChannelClosedError, None, Some } from "@csp-kit/channel";
 import { type HasPort, PORT, type Port } from "@csp-kit/channel/port";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { EmptySelectError, InvalidSelectCaseError, PreparedSelect, prepareSelect, recv, send } from "../src/index.js";
-import { flush, track, waiting } from "./support/harness.js";
+import { waiting } from "./support/harness.js";
 
 const idle = { receivers: 0, senders: 0 };
 

@@ -15,10 +15,11 @@
  */
 
 import { Channel, ChannelClosedError, None, type Option, Some } from "@csp-kit/channel";
+import { flush, type Tracked, track } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { recv, type SelectCases, select, send, trySelect } from "../src/index.js";
-import { assertInvariants, flush, type Tracked, track, waiting } from "./support/harness.js";
+import { assertInvariants, waiting } from "./support/harness.js";
 
 // --- The model -------------------------------------------------------------
 

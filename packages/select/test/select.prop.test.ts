@@ -1,8 +1,9 @@
 import { Channel, ChannelClosedError, type Option } from "@csp-kit/channel";
+import { flush, type Tracked, track } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { recv, type SelectCase, type SelectCases, select, send, trySelect } from "../src/index.js";
-import { assertInvariants, flush, type Tracked, track, waiting } from "./support/harness.js";
+import { assertInvariants, waiting } from "./support/harness.js";
 
 // ---------------------------------------------------------------------------
 // Fairness (Go's chan_test style: wide statistical bounds, so it never flakes)

@@ -1,38 +1,20 @@
-import { Channel, type InvalidSignalError, isInvalidSignalError, Some } from "@csp-kit/channel";
+import { Channel, isInvalidSignalError, Some } from "@csp-kit/channel";
+import { flush, INVALID_SIGNALS, invalidSignalCheck, rejection, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { recv, select, send, trySelect } from "../src/index.js";
-import { flush, track, waiting } from "./support/harness.js";
+import { waiting } from "./support/harness.js";
 
-const BAD_SIGNALS: readonly [string, unknown][] = [
-  ["the AbortController", new AbortController()],
-  ["null", null],
-  ["0", 0],
-  ['"x"', "x"],
-  ["true", true],
-  ["a plain object", {}],
-];
+const expectInvalidSignal = invalidSignalCheck({ is: isInvalidSignalError });
 
 const idle = { receivers: 0, senders: 0 };
 
 describe("select with a signal that is not an AbortSignal", () => {
-  describe.each(BAD_SIGNALS)("given %s", (_label, bad) => {
-    const options = { signal: bad as AbortSignal };
+  describe.each(INVALID_SIGNALS)("given $label", (bad) => {
+    const options = { signal: bad.signal as AbortSignal };
 
     it("rejects (never throws) with InvalidSignalError and leaves no waiter, so the next send's value is kept", async () => {
       const c = new Channel<string>();
-      let promise: Promise<unknown> | undefined;
-      expect(() => {
-        promise = select({ a: recv(c) }, options);
-      }).not.toThrow();
-      const error = await (promise as Promise<unknown>).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isInvalidSignalError(error)).toBe(true);
-      expect((error as InvalidSignalError).operation).toBe("select");
-      if (bad instanceof AbortController) {
-        expect((error as Error).message).toContain("pass controller.signal, not the controller");
-      }
+      expectInvalidSignal(await rejection(() => select({ a: recv(c) }, options)), bad, "select");
       expect(waiting(c)).toEqual(idle);
       // Had the receive waiter stayed queued, this send would complete into it and "v2" would vanish.
       const late = track(c.send("v2"));
@@ -45,11 +27,7 @@ describe("select with a signal that is not an AbortSignal", () => {
       const c = new Channel<number>(1);
       c.trySend(1);
       const out = new Channel<number>(1);
-      const error = await select({ a: recv(c), b: send(out, 2) }, options).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isInvalidSignalError(error)).toBe(true);
+      expectInvalidSignal(await rejection(() => select({ a: recv(c), b: send(out, 2) }, options)), bad, "select");
       expect(c.len).toBe(1);
       expect(out.len).toBe(0);
     });

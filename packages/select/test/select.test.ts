@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
 import { Channel, ChannelClosedError, isChannelClosedError, None, Some } from "@csp-kit/channel";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import {
   EmptySelectError,
@@ -14,7 +15,7 @@ import {
   trySelect,
 } from "../src/index.js";
 import { FakeTimer } from "./support/fake-timer.js";
-import { assertInvariants, flush, track, waiting } from "./support/harness.js";
+import { assertInvariants, waiting } from "./support/harness.js";
 
 const idle = { receivers: 0, senders: 0 };
 

@@ -1,38 +1,9 @@
 /**
- * Test helpers: observe promise settlement without racing real time, and look
- * inside a channel's engine (its wait queues and invariants) through its port.
+ * Test helpers: look inside a channel's engine (its wait queues and invariants)
+ * through its port. Promise settling and tracking come from `@csp-kit/testkit/core`.
  */
 
 import { type HasPort, portOf } from "@csp-kit/channel/port";
-
-/** Lets every queued promise reaction run (a macrotask boundary drains the microtask queue). */
-export function flush(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** A promise's observed state, updated as it settles. */
-export interface Tracked<T> {
-  readonly promise: Promise<T>;
-  state: "pending" | "fulfilled" | "rejected";
-  value: T | undefined;
-  reason: unknown;
-}
-
-/** Starts observing `promise`; the record reflects its state after the next `flush()`. */
-export function track<T>(promise: Promise<T>): Tracked<T> {
-  const t: Tracked<T> = { promise, state: "pending", value: undefined, reason: undefined };
-  promise.then(
-    (value) => {
-      t.state = "fulfilled";
-      t.value = value;
-    },
-    (reason: unknown) => {
-      t.state = "rejected";
-      t.reason = reason;
-    },
-  );
-  return t;
-}
 
 /** What a channel's engine (ChannelCore in @csp-kit/channel) exposes for tests. */
 interface CoreView {
