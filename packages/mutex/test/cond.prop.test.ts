@@ -5,10 +5,10 @@
  * a token is left while a live consumer still sleeps (a lost wake-up).
  */
 
+import { flush } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Cond, Mutex } from "../src/index.js";
-import { flush } from "./helpers.js";
 
 describe("Cond (scheduled races)", () => {
   it("never loses a wake-up to an aborted waiter", async () => {

@@ -1,3 +1,4 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import {
   Cond,
@@ -7,7 +8,6 @@ import {
   RWMutex,
   type UnlockOfUnlockedError,
 } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 /** Starts a task that locks `mu`, waits on `cond` once, records `name`, and unlocks. */
 function waitOnce(mu: Mutex, cond: Cond, log: string[], name: string, signal?: AbortSignal) {
@@ -70,12 +70,12 @@ describe("Cond", () => {
     const cond = new Cond(mu);
     cond.signal();
     const log: string[] = [];
-    const task = probe(waitOnce(mu, cond, log, "late"));
+    const task = track(waitOnce(mu, cond, log, "late"));
     await flush();
-    expect(task.current.state).toBe("pending");
+    expect(task.state).toBe("pending");
     cond.signal();
     await flush();
-    expect(task.current.state).toBe("resolved");
+    expect(task.state).toBe("fulfilled");
   });
 
   it("an aborted wait re-locks the mutex before rejecting with the reason", async () => {
@@ -87,12 +87,12 @@ describe("Cond", () => {
     expect(mu.locked).toBe(false);
     await mu.lock(); // someone else holds the lock when the abort comes
     controller.abort("timeout");
-    const settled = probe(waiting);
+    const settled = track(waiting);
     await flush();
-    expect(settled.current.state).toBe("pending"); // still re-acquiring the lock
+    expect(settled.state).toBe("pending"); // still re-acquiring the lock
     mu.unlock();
     await flush();
-    expect(settled.current).toEqual({ state: "rejected", reason: "timeout" });
+    expect(settled.outcome).toEqual({ state: "rejected", reason: "timeout" });
     expect(mu.locked).toBe(true); // the aborted waiter owns it now
     mu.unlock();
   });

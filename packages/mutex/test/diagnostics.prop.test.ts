@@ -8,10 +8,10 @@
  */
 
 import { disableDiagnostics, enableDiagnostics, parkedWaiters } from "@csp-kit/channel/diagnostics";
+import { flush } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ErrGroup, type Guard, Mutex, type Permit, RWMutex, Semaphore, WaitGroup } from "../src/index.js";
-import { flush } from "./helpers.js";
 
 interface Op {
   /** How the inventory must name it while it waits. */

@@ -1,8 +1,8 @@
 /** The sync primitives in the parked-waiter inventory (`@csp-kit/channel/diagnostics`). */
 import { assertNoParked, disableDiagnostics, enableDiagnostics, parkedWaiters } from "@csp-kit/channel/diagnostics";
+import { flush } from "@csp-kit/testkit/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Cond, ErrGroup, Mutex, Once, RWMutex, Semaphore, WaitGroup } from "../src/index.js";
-import { flush } from "./helpers.js";
 
 beforeEach(() => {
   enableDiagnostics({ stacks: true });

@@ -1,3 +1,4 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import {
   ErrGroup,
@@ -6,7 +7,6 @@ import {
   isErrGroupActiveError,
   isSyncError,
 } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 /** A task the test finishes by hand: `ok()` resolves it, `fail(e)` rejects it. */
 function manual(): {
@@ -38,13 +38,13 @@ describe("ErrGroup", () => {
     await g.go(a.task);
     await g.go(b.task);
     expect([g.active, a.seen, b.seen]).toEqual([2, g.signal, g.signal]);
-    const waited = probe(g.wait());
+    const waited = track(g.wait());
     a.ok();
     await flush();
-    expect(waited.current.state).toBe("pending");
+    expect(waited.state).toBe("pending");
     b.ok();
     await flush();
-    expect(waited.current).toEqual({ state: "resolved", value: undefined });
+    expect(waited.outcome).toEqual({ state: "fulfilled", value: undefined });
     expect(g.signal.aborted).toBe(false);
     g.assertInvariants();
   });
@@ -55,16 +55,16 @@ describe("ErrGroup", () => {
     for (const t of tasks) g.tryGo(t.task);
     let aborts = 0;
     g.signal.addEventListener("abort", () => aborts++);
-    const waited = probe(g.wait());
+    const waited = track(g.wait());
     const first = new Error("first");
     tasks[1]?.fail(first);
     await flush();
     expect([g.signal.aborted, g.signal.reason, aborts]).toEqual([true, first, 1]);
-    expect(waited.current.state).toBe("pending"); // the others still run
+    expect(waited.state).toBe("pending"); // the others still run
     tasks[0]?.fail(new Error("second"));
     tasks[2]?.ok();
     await flush();
-    expect(waited.current).toEqual({ state: "rejected", reason: first });
+    expect(waited.outcome).toEqual({ state: "rejected", reason: first });
     expect(aborts).toBe(1);
     await expect(g.wait()).rejects.toBe(first);
     g.assertInvariants();
@@ -85,15 +85,15 @@ describe("ErrGroup", () => {
     const t = [manual(), manual(), manual(), manual()];
     await g.go(t[0]!.task);
     await g.go(t[1]!.task);
-    const third = probe(g.go(t[2]!.task));
-    const fourth = probe(g.go(t[3]!.task));
+    const third = track(g.go(t[2]!.task));
+    const fourth = track(g.go(t[3]!.task));
     await flush();
-    expect([g.active, g.queued, third.current.state, t[2]!.seen]).toEqual([2, 2, "pending", undefined]);
+    expect([g.active, g.queued, third.state, t[2]!.seen]).toEqual([2, 2, "pending", undefined]);
     expect(g.tryGo(() => {})).toBe(false);
     t[0]!.ok();
     await flush();
-    expect([third.current.state, fourth.current.state, t[2]!.seen, g.active, g.queued]).toEqual([
-      "resolved",
+    expect([third.state, fourth.state, t[2]!.seen, g.active, g.queued]).toEqual([
+      "fulfilled",
       "pending",
       g.signal,
       2,
@@ -101,7 +101,7 @@ describe("ErrGroup", () => {
     ]);
     t[1]!.ok();
     await flush();
-    expect([fourth.current.state, t[3]!.seen, g.queued]).toEqual(["resolved", g.signal, 0]);
+    expect([fourth.state, t[3]!.seen, g.queued]).toEqual(["fulfilled", g.signal, 0]);
     t[2]!.ok();
     t[3]!.ok();
     await g.wait();
@@ -115,7 +115,7 @@ describe("ErrGroup", () => {
     await g.go(running.task);
     const controller = new AbortController();
     let ran = false;
-    const queued = probe(
+    const queued = track(
       g.go(
         () => {
           ran = true;
@@ -123,13 +123,13 @@ describe("ErrGroup", () => {
         { signal: controller.signal },
       ),
     );
-    const waited = probe(g.wait());
+    const waited = track(g.wait());
     controller.abort("gave up");
     await flush();
-    expect([queued.current, g.queued]).toEqual([{ state: "rejected", reason: "gave up" }, 0]);
+    expect([queued.outcome, g.queued]).toEqual([{ state: "rejected", reason: "gave up" }, 0]);
     running.ok();
     await flush();
-    expect([waited.current.state, ran]).toEqual(["resolved", false]);
+    expect([waited.state, ran]).toEqual(["fulfilled", false]);
     g.assertInvariants();
   });
 
@@ -201,10 +201,10 @@ describe("ErrGroup", () => {
     const t = manual();
     g.tryGo(t.task);
     const controller = new AbortController();
-    const waited = probe(g.wait({ signal: controller.signal }));
+    const waited = track(g.wait({ signal: controller.signal }));
     controller.abort("impatient");
     await flush();
-    expect(waited.current).toEqual({ state: "rejected", reason: "impatient" });
+    expect(waited.outcome).toEqual({ state: "rejected", reason: "impatient" });
     expect(g.active).toBe(1);
     t.ok();
     await g.wait();

@@ -1,31 +1,6 @@
-/** Test helpers: deterministic flushing of promise reactions, settle-state probes, and worker spawning. */
+/** Test helpers: worker spawning (TypeScript fixtures through tsx) and message waiting. Promise settling and tracking come from `@csp-kit/testkit/core`. */
 
 import { Worker } from "node:worker_threads";
-
-/** Lets every pending promise reaction run (one macrotask turn): no timing, just draining the queue. */
-export function flush(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** What a probed promise has done so far. */
-export type Settled<T> =
-  | { state: "pending" }
-  | { state: "resolved"; value: T }
-  | { state: "rejected"; reason: unknown };
-
-/** Attaches to `promise` and exposes its state, for assertions after `flush()`. */
-export function probe<T>(promise: Promise<T>): { readonly current: Settled<T> } {
-  const box: { current: Settled<T> } = { current: { state: "pending" } };
-  promise.then(
-    (value) => {
-      box.current = { state: "resolved", value };
-    },
-    (reason: unknown) => {
-      box.current = { state: "rejected", reason };
-    },
-  );
-  return box;
-}
 
 /**
  * Starts `fixture` (a TypeScript file under test/fixtures) in a worker thread.

@@ -5,8 +5,8 @@
  */
 
 import { setMaxListeners } from "node:events";
+import { flush, type Tracked, track } from "@csp-kit/testkit/core";
 import { expect } from "vitest";
-import { flush, probe, type Settled } from "./helpers.js";
 
 /** What the model says about one started operation. */
 export type Phase = "pending" | "granted" | "aborted";
@@ -14,7 +14,7 @@ export type Phase = "pending" | "granted" | "aborted";
 export interface Op<V> {
   readonly id: number;
   readonly controller: AbortController;
-  readonly probe: { readonly current: Settled<V> };
+  readonly probe: Tracked<V>;
 }
 
 export class Ops<V> {
@@ -26,7 +26,7 @@ export class Ops<V> {
     const id = this.#next++;
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
-    this.#ops.set(id, { id, controller, probe: probe(run(controller.signal)) });
+    this.#ops.set(id, { id, controller, probe: track(run(controller.signal)) });
     return id;
   }
 
@@ -38,8 +38,8 @@ export class Ops<V> {
 
   /** The resolved value of a granted operation. */
   value(id: number): V {
-    const state = this.get(id).probe.current;
-    if (state.state !== "resolved") throw new Error(`op ${id} is ${state.state}, not resolved`);
+    const state = this.get(id).probe.outcome;
+    if (state.state !== "fulfilled") throw new Error(`op ${id} is ${state.state}, not fulfilled`);
     return state.value;
   }
 
@@ -48,8 +48,8 @@ export class Ops<V> {
     await flush();
     for (const [id, op] of this.#ops) {
       const expected = phaseOf(id);
-      const actual = op.probe.current.state;
-      const as: Phase = actual === "resolved" ? "granted" : actual === "rejected" ? "aborted" : "pending";
+      const actual = op.probe.state;
+      const as: Phase = actual === "fulfilled" ? "granted" : actual === "rejected" ? "aborted" : "pending";
       expect(as, `op ${id}`).toBe(expected);
     }
   }

@@ -1,6 +1,6 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { isSyncError, isUnlockOfUnlockedError, Mutex, UnlockOfUnlockedError } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 describe("Mutex", () => {
   it("an uncontended lock resolves at once with a shared promise (no allocation)", async () => {
@@ -17,12 +17,12 @@ describe("Mutex", () => {
   it("a lock on a held mutex waits until it is unlocked", async () => {
     const mu = new Mutex();
     await mu.lock();
-    const second = probe(mu.lock());
+    const second = track(mu.lock());
     await flush();
-    expect(second.current.state).toBe("pending");
+    expect(second.state).toBe("pending");
     mu.unlock();
     await flush();
-    expect(second.current.state).toBe("resolved");
+    expect(second.state).toBe("fulfilled");
     expect(mu.locked).toBe(true);
     mu.assertInvariants();
   });
@@ -73,12 +73,12 @@ describe("Mutex", () => {
     const mu = new Mutex();
     await mu.lock();
     const controller = new AbortController();
-    const waiting = probe(mu.lock({ signal: controller.signal }));
+    const waiting = track(mu.lock({ signal: controller.signal }));
     expect(mu.waiting).toBe(1);
     controller.abort("stop");
     expect(mu.waiting).toBe(0);
     await flush();
-    expect(waiting.current).toEqual({ state: "rejected", reason: "stop" });
+    expect(waiting.outcome).toEqual({ state: "rejected", reason: "stop" });
     mu.unlock();
     expect(mu.locked).toBe(false);
   });
@@ -106,12 +106,12 @@ describe("Mutex", () => {
     const controller = new AbortController();
     // The first listener on the signal unlocks the mutex before the waiter's own listener runs.
     controller.signal.addEventListener("abort", () => mu.unlock());
-    const first = probe(mu.lock({ signal: controller.signal }));
-    const second = probe(mu.lock());
+    const first = track(mu.lock({ signal: controller.signal }));
+    const second = track(mu.lock());
     controller.abort();
     await flush();
-    expect(first.current.state).toBe("rejected");
-    expect(second.current.state).toBe("resolved");
+    expect(first.state).toBe("rejected");
+    expect(second.state).toBe("fulfilled");
     expect(mu.locked).toBe(true);
     mu.assertInvariants();
   });

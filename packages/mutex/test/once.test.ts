@@ -1,6 +1,6 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { isInvalidArgumentError, Once, onceValue } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 describe("Once", () => {
   it("do runs the function exactly once", async () => {
@@ -18,15 +18,15 @@ describe("Once", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const first = probe(once.do(() => gate));
-    const second = probe(once.do(() => expect.unreachable()));
+    const first = track(once.do(() => gate));
+    const second = track(once.do(() => expect.unreachable()));
     await flush();
-    expect(first.current.state).toBe("pending");
-    expect(second.current.state).toBe("pending");
+    expect(first.state).toBe("pending");
+    expect(second.state).toBe("pending");
     release();
     await flush();
-    expect(first.current.state).toBe("resolved");
-    expect(second.current.state).toBe("resolved");
+    expect(first.state).toBe("fulfilled");
+    expect(second.state).toBe("fulfilled");
     once.assertInvariants();
   });
 
@@ -46,13 +46,13 @@ describe("Once", () => {
     const running = new Promise<void>((_, reject) => {
       fail = reject;
     });
-    const runner = probe(once.do(() => running));
-    const waiter = probe(once.do(() => undefined));
+    const runner = track(once.do(() => running));
+    const waiter = track(once.do(() => undefined));
     const error = new Error("init failed");
     fail(error);
     await flush();
-    expect(runner.current).toEqual({ state: "rejected", reason: error });
-    expect(waiter.current.state).toBe("resolved");
+    expect(runner.outcome).toEqual({ state: "rejected", reason: error });
+    expect(waiter.state).toBe("fulfilled");
     expect(once.done).toBe(true);
     let retried = false;
     await once.do(() => {
@@ -73,7 +73,7 @@ describe("Once", () => {
   it("an aborted waiter stops waiting while the function keeps running", async () => {
     const once = new Once();
     let release!: () => void;
-    const runner = probe(
+    const runner = track(
       once.do(
         () =>
           new Promise<void>((resolve) => {
@@ -82,13 +82,13 @@ describe("Once", () => {
       ),
     );
     const controller = new AbortController();
-    const waiter = probe(once.do(() => undefined, { signal: controller.signal }));
+    const waiter = track(once.do(() => undefined, { signal: controller.signal }));
     controller.abort("bored");
     await flush();
-    expect(waiter.current).toEqual({ state: "rejected", reason: "bored" });
+    expect(waiter.outcome).toEqual({ state: "rejected", reason: "bored" });
     release();
     await flush();
-    expect(runner.current.state).toBe("resolved");
+    expect(runner.state).toBe("fulfilled");
     expect(once.done).toBe(true);
   });
 
@@ -149,9 +149,9 @@ describe("Once under misuse", () => {
     expect(outcome).toBe(boom);
     expect(once.done).toBe(true);
     // Later callers are not stuck behind a run that never finishes.
-    const later = probe(once.do(() => 1));
+    const later = track(once.do(() => 1));
     await flush();
-    expect(later.current.state).toBe("resolved");
+    expect(later.state).toBe("fulfilled");
   });
 
   it("do(undefined) rejects with InvalidArgumentError and changes nothing: the next do still runs its function", async () => {

@@ -1,6 +1,6 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { isUnlockOfUnlockedError, RWMutex } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 describe("RWMutex", () => {
   it("many readers hold the lock at once", async () => {
@@ -17,13 +17,13 @@ describe("RWMutex", () => {
     const rw = new RWMutex();
     await rw.rLock();
     await rw.rLock();
-    const writer = probe(rw.lock());
+    const writer = track(rw.lock());
     rw.rUnlock();
     await flush();
-    expect(writer.current.state).toBe("pending");
+    expect(writer.state).toBe("pending");
     rw.rUnlock();
     await flush();
-    expect(writer.current.state).toBe("resolved");
+    expect(writer.state).toBe("fulfilled");
     expect(rw.writing).toBe(true);
     rw.assertInvariants();
   });
@@ -31,37 +31,37 @@ describe("RWMutex", () => {
   it("a waiting writer blocks new readers", async () => {
     const rw = new RWMutex();
     await rw.rLock();
-    const writer = probe(rw.lock());
+    const writer = track(rw.lock());
     expect(rw.tryRLock()).toBe(false);
-    const lateReader = probe(rw.rLock());
+    const lateReader = track(rw.rLock());
     await flush();
-    expect(lateReader.current.state).toBe("pending");
+    expect(lateReader.state).toBe("pending");
     rw.rUnlock();
     await flush();
-    expect(writer.current.state).toBe("resolved");
-    expect(lateReader.current.state).toBe("pending");
+    expect(writer.state).toBe("fulfilled");
+    expect(lateReader.state).toBe("pending");
     rw.unlock();
     await flush();
-    expect(lateReader.current.state).toBe("resolved");
+    expect(lateReader.state).toBe("fulfilled");
     rw.assertInvariants();
   });
 
   it("when a writer unlocks, every waiting reader is admitted as one batch before the next writer", async () => {
     const rw = new RWMutex();
     await rw.lock();
-    const r1 = probe(rw.rLock());
-    const w2 = probe(rw.lock());
-    const r2 = probe(rw.rLock());
+    const r1 = track(rw.rLock());
+    const w2 = track(rw.lock());
+    const r2 = track(rw.rLock());
     rw.unlock();
     await flush();
-    expect(r1.current.state).toBe("resolved");
-    expect(r2.current.state).toBe("resolved");
-    expect(w2.current.state).toBe("pending");
+    expect(r1.state).toBe("fulfilled");
+    expect(r2.state).toBe("fulfilled");
+    expect(w2.state).toBe("pending");
     expect(rw.readers).toBe(2);
     rw.rUnlock();
     rw.rUnlock();
     await flush();
-    expect(w2.current.state).toBe("resolved");
+    expect(w2.state).toBe("fulfilled");
     rw.assertInvariants();
   });
 
@@ -82,14 +82,14 @@ describe("RWMutex", () => {
     const rw = new RWMutex();
     await rw.rLock();
     const controller = new AbortController();
-    const writer = probe(rw.lock({ signal: controller.signal }));
-    const reader = probe(rw.rLock());
+    const writer = track(rw.lock({ signal: controller.signal }));
+    const reader = track(rw.rLock());
     await flush();
-    expect(reader.current.state).toBe("pending");
+    expect(reader.state).toBe("pending");
     controller.abort();
     await flush();
-    expect(writer.current.state).toBe("rejected");
-    expect(reader.current.state).toBe("resolved");
+    expect(writer.state).toBe("rejected");
+    expect(reader.state).toBe("fulfilled");
     expect(rw.readers).toBe(2);
     rw.assertInvariants();
   });
@@ -98,10 +98,10 @@ describe("RWMutex", () => {
     const rw = new RWMutex();
     await rw.lock();
     const controller = new AbortController();
-    const reader = probe(rw.rLock({ signal: controller.signal }));
+    const reader = track(rw.rLock({ signal: controller.signal }));
     controller.abort();
     await flush();
-    expect(reader.current.state).toBe("rejected");
+    expect(reader.state).toBe("rejected");
     expect(rw.waiting).toEqual({ readers: 0, writers: 0 });
     rw.unlock();
     expect(rw.readers).toBe(0);

@@ -1,7 +1,7 @@
 import { getEventListeners } from "node:events";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, isInvalidArgumentError, isSemaphoreReleaseError, Semaphore } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 describe("Semaphore", () => {
   it("an acquisition that fits resolves at once and counts its permits as held", async () => {
@@ -16,13 +16,13 @@ describe("Semaphore", () => {
   it("an acquisition that does not fit waits until enough permits are released", async () => {
     const sem = new Semaphore(2);
     const first = await sem.acquire(2);
-    const second = probe(sem.acquire(1));
+    const second = track(sem.acquire(1));
     await flush();
-    expect(second.current.state).toBe("pending");
+    expect(second.state).toBe("pending");
     expect(sem.waiting).toBe(1);
     first.release();
     await flush();
-    expect(second.current.state).toBe("resolved");
+    expect(second.state).toBe("fulfilled");
     expect(sem.held).toBe(1);
     sem.assertInvariants();
   });
@@ -76,13 +76,13 @@ describe("Semaphore", () => {
   it("one release can let several waiters through, stopping at the first that does not fit", async () => {
     const sem = new Semaphore(5);
     await sem.acquire(5);
-    const a = probe(sem.acquire(2));
-    const b = probe(sem.acquire(2));
-    const c = probe(sem.acquire(3));
-    const d = probe(sem.acquire(1));
+    const a = track(sem.acquire(2));
+    const b = track(sem.acquire(2));
+    const c = track(sem.acquire(3));
+    const d = track(sem.acquire(1));
     sem.release(5);
     await flush();
-    expect([a, b, c, d].map((p) => p.current.state)).toEqual(["resolved", "resolved", "pending", "pending"]);
+    expect([a, b, c, d].map((p) => p.state)).toEqual(["fulfilled", "fulfilled", "pending", "pending"]);
     expect(sem.held).toBe(4);
     sem.assertInvariants();
   });
@@ -91,11 +91,11 @@ describe("Semaphore", () => {
     const sem = new Semaphore(1);
     await sem.acquire();
     const controller = new AbortController();
-    const waiting = probe(sem.acquire(1, { signal: controller.signal }));
+    const waiting = track(sem.acquire(1, { signal: controller.signal }));
     const reason = new Error("give up");
     controller.abort(reason);
     await flush();
-    expect(waiting.current).toEqual({ state: "rejected", reason });
+    expect(waiting.outcome).toEqual({ state: "rejected", reason });
     expect(sem.waiting).toBe(0);
     sem.release();
     expect(sem.held).toBe(0);
@@ -106,14 +106,14 @@ describe("Semaphore", () => {
     const sem = new Semaphore(3);
     await sem.acquire(2);
     const controller = new AbortController();
-    const big = probe(sem.acquire(3, { signal: controller.signal }));
-    const small = probe(sem.acquire(1));
+    const big = track(sem.acquire(3, { signal: controller.signal }));
+    const small = track(sem.acquire(1));
     await flush();
-    expect(small.current.state).toBe("pending");
+    expect(small.state).toBe("pending");
     controller.abort();
     await flush();
-    expect(big.current.state).toBe("rejected");
-    expect(small.current.state).toBe("resolved");
+    expect(big.state).toBe("rejected");
+    expect(small.state).toBe("fulfilled");
     expect(sem.held).toBe(3);
     sem.assertInvariants();
   });
@@ -196,14 +196,14 @@ describe("Semaphore", () => {
     const sem = new Semaphore(1);
     await sem.acquire(0);
     await sem.acquire(1);
-    const big = probe(sem.acquire(1));
-    const zero = probe(sem.acquire(0));
+    const big = track(sem.acquire(1));
+    const zero = track(sem.acquire(0));
     await flush();
-    expect(zero.current.state).toBe("pending");
+    expect(zero.state).toBe("pending");
     sem.release(1);
     await flush();
-    expect(big.current.state).toBe("resolved");
-    expect(zero.current.state).toBe("resolved");
+    expect(big.state).toBe("fulfilled");
+    expect(zero.state).toBe("fulfilled");
   });
 
   it("tryAcquire succeeds when permits are free and nobody waits, and fails otherwise", async () => {
@@ -264,9 +264,9 @@ describe("Semaphore", () => {
     const one = await sem.acquire(1);
     await sem.acquire(2);
     const controller = new AbortController();
-    const head = probe(sem.acquire(3, { signal: controller.signal }));
-    const fits = probe(sem.acquire(1, { signal: controller.signal }));
-    const tooBig = probe(sem.acquire(3, { signal: controller.signal }));
+    const head = track(sem.acquire(3, { signal: controller.signal }));
+    const fits = track(sem.acquire(1, { signal: controller.signal }));
+    const tooBig = track(sem.acquire(3, { signal: controller.signal }));
     one.release(); // 1 permit free, but the head (3) blocks everyone behind it
     await flush();
     expect(sem.waiting).toBe(3);
@@ -274,7 +274,7 @@ describe("Semaphore", () => {
     // (its signal is aborted); the last still does not fit and must be failed too.
     controller.abort(new Error("shutdown"));
     await flush();
-    expect([head, fits, tooBig].map((p) => p.current.state)).toEqual(["rejected", "rejected", "rejected"]);
+    expect([head, fits, tooBig].map((p) => p.state)).toEqual(["rejected", "rejected", "rejected"]);
     expect(sem.held).toBe(2);
     expect(sem.waiting).toBe(0);
     sem.assertInvariants();

@@ -1,49 +1,18 @@
-import { type InvalidSignalError, isInvalidSignalError } from "@csp-kit/channel";
+import { isInvalidSignalError } from "@csp-kit/channel";
+import { flush, INVALID_SIGNALS, invalidSignalCheck, rejection, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { Cond, Mutex, Once, RWMutex, Semaphore, WaitGroup } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
-const BAD_SIGNALS: readonly [string, unknown][] = [
-  ["the AbortController", new AbortController()],
-  ["null", null],
-  ["0", 0],
-  ['"x"', "x"],
-  ["true", true],
-  ["a plain object", {}],
-];
-
-/** Runs `op`, which must not throw synchronously, and returns its rejection. */
-async function rejection(op: () => Promise<unknown>): Promise<unknown> {
-  let promise: Promise<unknown>;
-  try {
-    promise = op();
-  } catch (error) {
-    throw new Error(`threw synchronously instead of rejecting: ${String(error)}`);
-  }
-  return promise.then(
-    () => {
-      throw new Error("resolved instead of rejecting");
-    },
-    (error: unknown) => error,
-  );
-}
-
-function expectInvalidSignal(error: unknown, operation: string, given: unknown): void {
-  expect(isInvalidSignalError(error)).toBe(true);
-  expect((error as InvalidSignalError).operation).toBe(operation);
-  if (given instanceof AbortController) {
-    expect((error as Error).message).toContain("pass controller.signal, not the controller");
-  }
-}
+const expectInvalidSignal = invalidSignalCheck({ is: isInvalidSignalError });
 
 describe("waits given a signal that is not an AbortSignal", () => {
-  describe.each(BAD_SIGNALS)("given %s", (_label, bad) => {
-    const options = { signal: bad as AbortSignal };
+  describe.each(INVALID_SIGNALS)("given $label", (bad) => {
+    const options = { signal: bad.signal as AbortSignal };
 
     it("Mutex.lock / acquire / runExclusive reject and take nothing, free or held", async () => {
       const mu = new Mutex();
-      expectInvalidSignal(await rejection(() => mu.lock(options)), "Mutex.lock", bad);
-      expectInvalidSignal(await rejection(() => mu.acquire(options)), "Mutex.acquire", bad);
+      expectInvalidSignal(await rejection(() => mu.lock(options)), bad, "Mutex.lock");
+      expectInvalidSignal(await rejection(() => mu.acquire(options)), bad, "Mutex.acquire");
       let ran = false;
       expectInvalidSignal(
         await rejection(() =>
@@ -51,35 +20,35 @@ describe("waits given a signal that is not an AbortSignal", () => {
             ran = true;
           }, options),
         ),
-        "Mutex.lock",
         bad,
+        "Mutex.lock",
       );
       expect(ran).toBe(false);
       expect(mu.locked).toBe(false);
       await mu.lock();
-      expectInvalidSignal(await rejection(() => mu.lock(options)), "Mutex.lock", bad);
+      expectInvalidSignal(await rejection(() => mu.lock(options)), bad, "Mutex.lock");
       expect(mu.waiting).toBe(0);
       // The next waiter is served normally: no dead waiter ahead of it took the unlock.
-      const next = probe(mu.lock());
+      const next = track(mu.lock());
       mu.unlock();
       await flush();
-      expect(next.current.state).toBe("resolved");
+      expect(next.state).toBe("fulfilled");
     });
 
     it("Semaphore.acquire and withPermits reject and take no permit", async () => {
       const sem = new Semaphore(2);
-      expectInvalidSignal(await rejection(() => sem.acquire(1, options)), "Semaphore.acquire", bad);
-      expectInvalidSignal(await rejection(() => sem.withPermits(1, () => 1, options)), "Semaphore.acquire", bad);
+      expectInvalidSignal(await rejection(() => sem.acquire(1, options)), bad, "Semaphore.acquire");
+      expectInvalidSignal(await rejection(() => sem.withPermits(1, () => 1, options)), bad, "Semaphore.acquire");
       expect(sem.tryAcquire(2)).toBe(true);
       expect(sem.waiting).toBe(0);
     });
 
     it("RWMutex lock, rLock, acquire, acquireRead reject and take nothing", async () => {
       const rw = new RWMutex();
-      expectInvalidSignal(await rejection(() => rw.lock(options)), "RWMutex.lock", bad);
-      expectInvalidSignal(await rejection(() => rw.rLock(options)), "RWMutex.rLock", bad);
-      expectInvalidSignal(await rejection(() => rw.acquire(options)), "RWMutex.acquire", bad);
-      expectInvalidSignal(await rejection(() => rw.acquireRead(options)), "RWMutex.acquireRead", bad);
+      expectInvalidSignal(await rejection(() => rw.lock(options)), bad, "RWMutex.lock");
+      expectInvalidSignal(await rejection(() => rw.rLock(options)), bad, "RWMutex.rLock");
+      expectInvalidSignal(await rejection(() => rw.acquire(options)), bad, "RWMutex.acquire");
+      expectInvalidSignal(await rejection(() => rw.acquireRead(options)), bad, "RWMutex.acquireRead");
       expect(rw.tryLock()).toBe(true);
     });
 
@@ -87,7 +56,7 @@ describe("waits given a signal that is not an AbortSignal", () => {
       const mu = new Mutex();
       const cond = new Cond(mu);
       await mu.lock();
-      expectInvalidSignal(await rejection(() => cond.wait(options)), "Cond.wait", bad);
+      expectInvalidSignal(await rejection(() => cond.wait(options)), bad, "Cond.wait");
       expect(mu.locked).toBe(true);
       expect(cond.waiting).toBe(0);
       mu.unlock();
@@ -95,9 +64,9 @@ describe("waits given a signal that is not an AbortSignal", () => {
 
     it("WaitGroup.wait and Once.do reject, run nothing and queue nothing", async () => {
       const wg = new WaitGroup();
-      expectInvalidSignal(await rejection(() => wg.wait(options)), "WaitGroup.wait", bad);
+      expectInvalidSignal(await rejection(() => wg.wait(options)), bad, "WaitGroup.wait");
       wg.add(1);
-      expectInvalidSignal(await rejection(() => wg.wait(options)), "WaitGroup.wait", bad);
+      expectInvalidSignal(await rejection(() => wg.wait(options)), bad, "WaitGroup.wait");
       wg.done();
       const once = new Once();
       let runs = 0;
@@ -107,8 +76,8 @@ describe("waits given a signal that is not an AbortSignal", () => {
             runs++;
           }, options),
         ),
-        "Once.do",
         bad,
+        "Once.do",
       );
       expect(runs).toBe(0);
       expect(once.done).toBe(false);

@@ -1,6 +1,6 @@
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, isNegativeWaitGroupCounterError, WaitGroup } from "../src/index.js";
-import { flush, probe } from "./helpers.js";
 
 describe("WaitGroup", () => {
   it("wait on a zero counter resolves at once", async () => {
@@ -12,15 +12,15 @@ describe("WaitGroup", () => {
   it("wait resolves when the last done brings the counter to zero", async () => {
     const wg = new WaitGroup();
     wg.add(2);
-    const a = probe(wg.wait());
-    const b = probe(wg.wait());
+    const a = track(wg.wait());
+    const b = track(wg.wait());
     wg.done();
     await flush();
-    expect(a.current.state).toBe("pending");
+    expect(a.state).toBe("pending");
     wg.done();
     await flush();
-    expect(a.current.state).toBe("resolved");
-    expect(b.current.state).toBe("resolved");
+    expect(a.state).toBe("fulfilled");
+    expect(b.state).toBe("fulfilled");
     wg.assertInvariants();
   });
 
@@ -51,15 +51,15 @@ describe("WaitGroup", () => {
     const wg = new WaitGroup();
     wg.add(1);
     const controller = new AbortController();
-    const aborted = probe(wg.wait({ signal: controller.signal }));
-    const other = probe(wg.wait());
+    const aborted = track(wg.wait({ signal: controller.signal }));
+    const other = track(wg.wait());
     controller.abort();
     await flush();
-    expect(aborted.current.state).toBe("rejected");
+    expect(aborted.state).toBe("rejected");
     expect(wg.waiting).toBe(1);
     wg.done();
     await flush();
-    expect(other.current.state).toBe("resolved");
+    expect(other.state).toBe("fulfilled");
   });
 
   it("go runs the task, counts it and returns its result", async () => {
@@ -94,12 +94,12 @@ describe("WaitGroup", () => {
     wg.done();
     await wg.wait();
     wg.add(1);
-    const second = probe(wg.wait());
+    const second = track(wg.wait());
     await flush();
-    expect(second.current.state).toBe("pending");
+    expect(second.state).toBe("pending");
     wg.done();
     await flush();
-    expect(second.current.state).toBe("resolved");
+    expect(second.state).toBe("fulfilled");
   });
 });
 
