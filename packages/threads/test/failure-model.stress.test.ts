@@ -23,13 +23,13 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { flush, stressScale } from "@csp-kit/testkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSharedChannelBrokenError, SharedChannel } from "../src/index.js";
 import { bundledFixture, removeBundles } from "./fixtures/bundle.js";
 import { startVictim, type Victim, VictimBoard, type VictimRole } from "./fixtures/victims.js";
-import { flush } from "./support.js";
 
-const SCALE = Number(process.env.CSP_STRESS ?? 1);
+const SCALE = stressScale();
 const ROUNDS = 35 * SCALE;
 const VICTIMS = 6;
 const ROLES: readonly VictimRole[] = [

@@ -9,13 +9,13 @@
  * kill lands anywhere in its loop, and repeats that many times.
  */
 
+import { flush, stressScale } from "@csp-kit/testkit/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { isSharedChannelBrokenError, SharedChannel } from "../src/index.js";
 import { removeBundles } from "./fixtures/bundle.js";
 import { startVictim, type Victim, VictimBoard, type VictimRole } from "./fixtures/victims.js";
-import { flush } from "./support.js";
 
-const SCALE = Number(process.env.CSP_STRESS ?? 1);
+const SCALE = stressScale();
 const KILLS = 16 * SCALE;
 /** Short, so that recovering a dead sender's claim does not dominate the run time. */
 const STALL_MS = 30;

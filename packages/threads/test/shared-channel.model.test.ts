@@ -10,10 +10,11 @@
  * handle (as another thread holds it), so the ring is shared by two engines.
  */
 
+import { flush, type Outcome as Settled, type Tracked, track } from "@csp-kit/testkit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChannelAlreadyClosedError, ChannelClosedError, SharedChannel } from "../src/index.js";
-import { assertInvariants, coreOf, flush, type State, track } from "./support.js";
+import { assertInvariants, coreOf } from "./support.js";
 
 type Outcome =
   | { readonly state: "pending" }
@@ -126,45 +127,45 @@ interface Real {
   readonly ch: SharedChannel<number>;
   /** The creating instance (the same channel; another engine when `ch` was built from the handle). */
   readonly owner: SharedChannel<number>;
-  readonly ops: Array<{ readonly box: { readonly state: State<unknown> }; readonly ac: AbortController }>;
+  readonly ops: Array<{ readonly box: Tracked<unknown>; readonly ac: AbortController }>;
 }
 
-function expectOutcome(m: ModelOp, state: State<unknown>): void {
+function expectOutcome(m: ModelOp, state: Settled<unknown>): void {
   const o = m.outcome;
   switch (o.state) {
     case "pending":
-      expect(state.status).toBe("pending");
+      expect(state.state).toBe("pending");
       return;
     case "sent":
-      expect(state).toEqual({ status: "fulfilled", value: undefined });
+      expect(state).toEqual({ state: "fulfilled", value: undefined });
       return;
     case "closed":
-      expect(state.status).toBe("rejected");
+      expect(state.state).toBe("rejected");
       expect((state as { reason: unknown }).reason).toBeInstanceOf(ChannelClosedError);
       expect((state as { reason: ChannelClosedError }).reason.value).toBe(m.value);
       return;
     case "received":
-      expect(state.status).toBe("fulfilled");
+      expect(state.state).toBe("fulfilled");
       expect((state as { value: { isSome(): boolean; value?: unknown } }).value.isSome()).toBe(true);
       expect((state as { value: { value: unknown } }).value.value).toBe(o.value);
       return;
     case "batch":
-      expect(state.status).toBe("fulfilled");
+      expect(state.state).toBe("fulfilled");
       expect((state as { value: { value: unknown } }).value.value).toEqual(o.values);
       return;
     case "drained":
-      expect(state.status).toBe("fulfilled");
+      expect(state.state).toBe("fulfilled");
       expect((state as { value: { isNone(): boolean } }).value.isNone()).toBe(true);
       return;
     case "aborted":
-      expect(state).toEqual({ status: "rejected", reason: "aborted" });
+      expect(state).toEqual({ state: "rejected", reason: "aborted" });
       return;
   }
 }
 
 async function settleAndCompare(model: Model, real: Real): Promise<void> {
   await flush();
-  for (const [i, m] of model.ops.entries()) expectOutcome(m, real.ops[i]!.box.state);
+  for (const [i, m] of model.ops.entries()) expectOutcome(m, real.ops[i]!.box.outcome);
   expect(real.ch.len).toBe(model.buffer.length);
   expect(real.owner.len).toBe(model.buffer.length);
   expect(real.ch.closed).toBe(model.closed);

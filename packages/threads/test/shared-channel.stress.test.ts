@@ -6,12 +6,13 @@
  * Scaled by the environment variable CSP_STRESS (default 1).
  */
 
+import { stressScale } from "@csp-kit/testkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { SharedChannel } from "../src/index.js";
 import { type FixtureWorker, startWorker } from "./fixtures/start-worker.js";
 import { coreOf } from "./support.js";
 
-const SCALE = Number(process.env.CSP_STRESS ?? 1);
+const SCALE = stressScale();
 const PER_PRODUCER = 3000 * SCALE;
 
 const started: FixtureWorker[] = [];

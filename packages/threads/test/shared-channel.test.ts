@@ -1,4 +1,5 @@
 import { PORT, portOf, RecvWaiter, SendWaiter } from "@csp-kit/channel/port";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import {
   ChannelAlreadyClosedError,
@@ -21,7 +22,7 @@ import {
   Some,
 } from "../src/index.js";
 import { createRingBuffer } from "../src/internal/ring.js";
-import { assertInvariants, coreOf, flush, track } from "./support.js";
+import { assertInvariants, coreOf } from "./support.js";
 
 describe("SharedChannel basics", () => {
   it("delivers numbers, strings, booleans, null, undefined and objects in FIFO order", async () => {
@@ -100,10 +101,10 @@ describe("SharedChannel waiting on one thread", () => {
     const ch = new SharedChannel<string>(2);
     const r = track(ch.recv());
     await flush();
-    expect(r.state.status).toBe("pending");
+    expect(r.state).toBe("pending");
     expect(ch.trySend("x")).toBe("sent");
     await flush();
-    expect(r.state).toEqual({ status: "fulfilled", value: Some("x") });
+    expect(r.outcome).toEqual({ state: "fulfilled", value: Some("x") });
     expect(ch.len).toBe(0);
     assertInvariants(ch);
   });
@@ -113,10 +114,10 @@ describe("SharedChannel waiting on one thread", () => {
     await ch.send(1);
     const s = track(ch.send(2));
     await flush();
-    expect(s.state.status).toBe("pending");
+    expect(s.state).toBe("pending");
     expect(ch.tryRecv()).toEqual(Some(1));
     await flush();
-    expect(s.state.status).toBe("fulfilled");
+    expect(s.state).toBe("fulfilled");
     expect(ch.tryRecv()).toEqual(Some(2));
     assertInvariants(ch);
   });
@@ -128,9 +129,9 @@ describe("SharedChannel waiting on one thread", () => {
     ch.trySend(1);
     ch.trySend(2);
     await flush();
-    expect([a.state, b.state]).toEqual([
-      { status: "fulfilled", value: Some(1) },
-      { status: "fulfilled", value: Some(2) },
+    expect([a.outcome, b.outcome]).toEqual([
+      { state: "fulfilled", value: Some(1) },
+      { state: "fulfilled", value: Some(2) },
     ]);
   });
 
@@ -148,8 +149,8 @@ describe("SharedChannel waiting on one thread", () => {
     expect(coreOf(ch).waiting.recvPump).toBe(true);
     for (let i = 10; i < 13; i++) other.trySend(i);
     expect(ring.wakeWords.data).toBe(before + 1);
-    for (let i = 0; i < 10 && r.state.status === "pending"; i++) await flush();
-    expect(r.state).toEqual({ status: "fulfilled", value: Some(10) });
+    for (let i = 0; i < 10 && r.state === "pending"; i++) await flush();
+    expect(r.outcome).toEqual({ state: "fulfilled", value: Some(10) });
     expect([ch.tryRecv(), ch.tryRecv()]).toEqual([Some(11), Some(12)]);
     expect(ring.registered).toEqual({ receivers: 0, senders: 0, dataWoken: 0, roomWoken: 0 });
     assertInvariants(ch);
@@ -163,7 +164,7 @@ describe("SharedChannel waiting on one thread", () => {
     coreOf(ch).ring.enqueue(7);
     expect(ch.tryRecv()).toBe("would-block");
     await flush();
-    expect(waiting.state).toEqual({ status: "fulfilled", value: Some(7) });
+    expect(waiting.outcome).toEqual({ state: "fulfilled", value: Some(7) });
   });
 });
 
@@ -210,9 +211,9 @@ describe("SharedChannel close", () => {
     full.close();
     empty.close();
     await flush();
-    expect(s.state.status).toBe("rejected");
-    expect((s.state as { reason: unknown }).reason).toBeInstanceOf(ChannelClosedError);
-    expect(r.state).toEqual({ status: "fulfilled", value: None });
+    expect(s.state).toBe("rejected");
+    expect((s.outcome as { reason: unknown }).reason).toBeInstanceOf(ChannelClosedError);
+    expect(r.outcome).toEqual({ state: "fulfilled", value: None });
     expect(full.tryRecv()).toEqual(Some(0));
     assertInvariants(full);
     assertInvariants(empty);
@@ -238,7 +239,7 @@ describe("SharedChannel cancellation", () => {
     await flush();
     ac.abort(new Error("stop"));
     await flush();
-    expect(r.state).toEqual({ status: "rejected", reason: new Error("stop") });
+    expect(r.outcome).toEqual({ state: "rejected", reason: new Error("stop") });
     expect(coreOf(ch).waiting.receivers).toBe(0);
     ch.trySend(1);
     expect(ch.tryRecv()).toEqual(Some(1));
@@ -254,7 +255,7 @@ describe("SharedChannel cancellation", () => {
     expect(ch.tryRecv()).toEqual(Some(1));
     expect(ch.tryRecv()).toBe("would-block");
     await flush();
-    expect(s.state).toEqual({ status: "rejected", reason: "timeout" });
+    expect(s.outcome).toEqual({ state: "rejected", reason: "timeout" });
   });
 
   it("rejects at once for an already-aborted signal without touching the channel", async () => {
@@ -273,7 +274,7 @@ describe("SharedChannel cancellation", () => {
     ch.trySend(9);
     ac.abort();
     await flush();
-    expect(r.state).toEqual({ status: "fulfilled", value: Some(9) });
+    expect(r.outcome).toEqual({ state: "fulfilled", value: Some(9) });
   });
 
   it("keeps nothing after many aborted waits: no queued waiter and one registration at most", async () => {
@@ -312,8 +313,8 @@ describe("SharedChannel wake-ups between engines (each instance stands for a thr
     expect(await first).toBe("aborted");
     // a's pump is idle but still first in line for the notify; it must hand the wake-up on to b.
     expect(c.trySend(7)).toBe("sent");
-    await settleUntil(() => r.state.status !== "pending");
-    expect(r.state).toEqual({ status: "fulfilled", value: Some(7) });
+    await settleUntil(() => r.state !== "pending");
+    expect(r.outcome).toEqual({ state: "fulfilled", value: Some(7) });
     await settleUntil(() => coreOf(a).ring.registered.receivers === 0);
     expect(coreOf(a).ring.registered).toEqual({ receivers: 0, senders: 0, dataWoken: 0, roomWoken: 0 });
   });
@@ -325,9 +326,9 @@ describe("SharedChannel wake-ups between engines (each instance stands for a thr
     const batch = track(b.recvBatch());
     await flush();
     a.close();
-    await settleUntil(() => r.state.status !== "pending" && batch.state.status !== "pending");
-    expect(r.state).toEqual({ status: "fulfilled", value: None });
-    expect(batch.state).toEqual({ status: "fulfilled", value: None });
+    await settleUntil(() => r.state !== "pending" && batch.state !== "pending");
+    expect(r.outcome).toEqual({ state: "fulfilled", value: None });
+    expect(batch.outcome).toEqual({ state: "fulfilled", value: None });
   });
 
   it("fails a waiting sender of another instance when one instance closes", async () => {
@@ -337,8 +338,8 @@ describe("SharedChannel wake-ups between engines (each instance stands for a thr
     const s = track(c.send(3));
     await flush();
     a.close();
-    await settleUntil(() => s.state.status !== "pending");
-    expect((s.state as { reason: unknown }).reason).toBeInstanceOf(ChannelClosedError);
+    await settleUntil(() => s.state !== "pending");
+    expect((s.outcome as { reason: unknown }).reason).toBeInstanceOf(ChannelClosedError);
     expect(a.tryRecv()).toEqual(Some(2));
     expect(a.tryRecv()).toBe(None);
   });
@@ -350,8 +351,8 @@ describe("SharedChannel wake-ups between engines (each instance stands for a thr
     const s = track(a.send("y"));
     await flush();
     expect(b.tryRecv()).toEqual(Some("x"));
-    await settleUntil(() => s.state.status !== "pending");
-    expect(s.state.status).toBe("fulfilled");
+    await settleUntil(() => s.state !== "pending");
+    expect(s.state).toBe("fulfilled");
     expect(b.tryRecv()).toEqual(Some("y"));
   });
 });
@@ -401,7 +402,7 @@ describe("SharedChannel iteration and batches", () => {
     const step = track(it.next());
     ac.abort("done");
     await flush();
-    expect(step.state).toEqual({ status: "rejected", reason: "done" });
+    expect(step.outcome).toEqual({ state: "rejected", reason: "done" });
   });
 
   it("receives everything buffered, up to max, as one array", async () => {
@@ -417,10 +418,10 @@ describe("SharedChannel iteration and batches", () => {
     const ch = new SharedChannel<string>(4);
     const r = track(ch.recvBatch(3));
     await flush();
-    expect(r.state.status).toBe("pending");
+    expect(r.state).toBe("pending");
     ch.trySend("a");
     await flush();
-    expect(r.state).toEqual({ status: "fulfilled", value: Some(["a"]) });
+    expect(r.outcome).toEqual({ state: "fulfilled", value: Some(["a"]) });
     ch.close();
     expect(await ch.recvBatch()).toBe(None);
   });

@@ -1,8 +1,9 @@
 import { portOf, RecvWaiter } from "@csp-kit/channel/port";
+import { flush, track } from "@csp-kit/testkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { None, SharedChannel, Some } from "../src/index.js";
 import { type FixtureWorker, startWorker } from "./fixtures/start-worker.js";
-import { coreOf, flush, track } from "./support.js";
+import { coreOf } from "./support.js";
 
 /** Workers take a few hundred milliseconds to start (they compile TypeScript); the work itself is short. */
 const WORKER_TEST_TIMEOUT = 30_000;
@@ -125,7 +126,7 @@ describe("SharedChannel across worker threads", () => {
       expect(coreOf(ch).waiting.receivers).toBe(1);
       ac.abort(new Error("gave up"));
       await flush();
-      expect(aborted.state).toEqual({ status: "rejected", reason: new Error("gave up") });
+      expect(aborted.outcome).toEqual({ state: "rejected", reason: new Error("gave up") });
       expect(coreOf(ch).waiting.receivers).toBe(0);
 
       const p = start("producer", { handle: ch.handle, id: 0, count: 3, mode: "sync" });

@@ -8,9 +8,9 @@
  */
 
 import { getEventListeners } from "node:events";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { SharedMutex } from "../src/index.js";
-import { flush, track } from "./support.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -54,10 +54,10 @@ describe("SharedMutex memory", () => {
     // down by the aborted waits (nothing is left to walk).
     const next = track(mu.lock());
     await flush();
-    expect(next.state.status).toBe("pending");
+    expect(next.state).toBe("pending");
     mu.unlock();
-    while (next.state.status === "pending") await flush();
-    expect(next.state.status).toBe("fulfilled");
+    while (next.state === "pending") await flush();
+    expect(next.state).toBe("fulfilled");
     expect(mu.locked).toBe(true);
     mu.unlock();
   }, 60_000);
@@ -76,9 +76,9 @@ describe("SharedMutex memory", () => {
       // Grant them one by one.
       for (let granted = 0; granted < 1000; granted++) {
         mu.unlock();
-        while (waits.filter((w) => w.state.status === "fulfilled").length === granted) await flush();
+        while (waits.filter((w) => w.state === "fulfilled").length === granted) await flush();
       }
-      expect(waits.every((w) => w.state.status === "fulfilled")).toBe(true);
+      expect(waits.every((w) => w.state === "fulfilled")).toBe(true);
       mu.unlock();
       expect(mu.locked).toBe(false);
       await flush();
@@ -97,10 +97,10 @@ describe("SharedMutex memory", () => {
     await flush();
     c.abort(new Error("gone"));
     await flush();
-    expect(aborted.state).toMatchObject({ status: "rejected" });
+    expect(aborted.outcome).toMatchObject({ state: "rejected" });
     mu.unlock();
-    while (live.state.status === "pending") await flush();
-    expect(live.state.status).toBe("fulfilled");
+    while (live.state === "pending") await flush();
+    expect(live.state).toBe("fulfilled");
     mu.unlock();
     expect(mu.locked).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { InvalidAtomicLayoutError } from "@csp-kit/atomic";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { isUnlockOfUnlockedError, SharedMutex } from "../src/index.js";
-import { flush, track } from "./support.js";
 
 describe("SharedMutex (one thread)", () => {
   it("tryLock takes a free mutex and fails on a held one", () => {
@@ -33,10 +33,10 @@ describe("SharedMutex (one thread)", () => {
       ticks++;
     }
     expect(ticks).toBe(3);
-    expect(waiting.state.status).toBe("pending");
+    expect(waiting.state).toBe("pending");
     mu.unlock();
-    while (waiting.state.status === "pending") await flush();
-    expect(waiting.state.status).toBe("fulfilled");
+    while (waiting.state === "pending") await flush();
+    expect(waiting.state).toBe("fulfilled");
     expect(mu.locked).toBe(true);
     mu.unlock();
   });

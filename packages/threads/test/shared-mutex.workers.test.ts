@@ -5,10 +5,10 @@
  * while the main thread takes the same mutex with lock().
  */
 
+import { flush } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { SharedMutex } from "../src/index.js";
 import { startWorker } from "./fixtures/start-worker.js";
-import { flush } from "./support.js";
 
 const WORKERS = 4;
 const ITERATIONS = 20_000;

@@ -8,9 +8,10 @@
  */
 
 import { recv, select } from "@csp-kit/select";
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { type Serializer, SharedChannel } from "../src/index.js";
-import { coreOf, flush, track } from "./support.js";
+import { coreOf } from "./support.js";
 
 const json: Serializer = {
   serialize: (v) => new TextEncoder().encode(JSON.stringify(v)),
@@ -43,11 +44,11 @@ describe("an undecodable value", () => {
     const { tx, rx } = pair();
     const waiting = track(select({ r: recv(rx) }));
     await flush();
-    expect(waiting.state.status).toBe("pending");
+    expect(waiting.state).toBe("pending");
     expect(tx.trySend({ bad: 1 })).toBe("sent");
-    while (waiting.state.status === "pending") await flush();
-    expect(waiting.state.status).toBe("rejected");
-    expect((waiting.state as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
+    while (waiting.state === "pending") await flush();
+    expect(waiting.state).toBe("rejected");
+    expect((waiting.outcome as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
     expect(coreOf(rx).waiting.receivers).toBe(0);
     expect(tx.trySend({ ok: 1 })).toBe("sent");
     expect(await select({ r: recv(rx) })).toMatchObject({ case: "r" });
@@ -58,8 +59,8 @@ describe("an undecodable value", () => {
     const waiting = track(rx.recvBatch(4));
     await flush();
     tx.trySend({ bad: 1 });
-    while (waiting.state.status === "pending") await flush();
-    expect((waiting.state as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
+    while (waiting.state === "pending") await flush();
+    expect((waiting.outcome as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
     tx.trySend({ ok: 1 });
     expect((await rx.recv()).unwrap()).toEqual({ ok: 1 });
   });
@@ -71,9 +72,9 @@ describe("an undecodable value", () => {
     tx.trySend({ ok: 1 });
     tx.trySend({ bad: 2 });
     tx.trySend({ ok: 3 });
-    while (waiting.state.status === "pending") await flush();
-    expect(waiting.state).toMatchObject({ status: "fulfilled" });
-    const batch = (waiting.state as { value: { unwrap(): unknown[] } }).value.unwrap();
+    while (waiting.state === "pending") await flush();
+    expect(waiting.outcome).toMatchObject({ state: "fulfilled" });
+    const batch = (waiting.outcome as { value: { unwrap(): unknown[] } }).value.unwrap();
     expect(batch).toEqual([{ ok: 1 }]);
     await expect(rx.recv()).rejects.toBeInstanceOf(DecodeError);
     expect((await rx.recv()).unwrap()).toEqual({ ok: 3 });
@@ -95,13 +96,13 @@ describe("an undecodable value", () => {
     const waiting = track(rx.recv());
     await flush();
     tx.trySend({ bad: 1 });
-    while (waiting.state.status === "pending") await flush();
-    expect((waiting.state as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
+    while (waiting.state === "pending") await flush();
+    expect((waiting.outcome as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
     const it = rx.values();
     const step = track(it.next());
     await flush();
     tx.trySend({ bad: 2 });
-    while (step.state.status === "pending") await flush();
-    expect((step.state as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
+    while (step.state === "pending") await flush();
+    expect((step.outcome as { reason: unknown }).reason).toBeInstanceOf(DecodeError);
   });
 });

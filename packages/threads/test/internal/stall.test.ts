@@ -8,6 +8,7 @@
  * failure-model.stress.test.ts.
  */
 
+import { flush, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { isSharedChannelBrokenError, SharedChannel, type SharedChannelBrokenError } from "../../src/index.js";
 import { SlotCodec } from "../../src/internal/codec.js";
@@ -21,7 +22,7 @@ import {
   SENT,
   SharedRing,
 } from "../../src/internal/ring.js";
-import { coreOf, flush, track } from "../support.js";
+import { coreOf } from "../support.js";
 
 const STALL_MS = 100;
 
@@ -224,8 +225,8 @@ describe("a wake-up a terminated thread never sent", () => {
     expect(coreOf(ch).waiting.recvPump).toBe(true);
     expect(dying.trySend(42)).toBe("sent");
     // Nobody notifies; the bounded wait of the pump re-checks the ring.
-    while (waiting.state.status === "pending") await flush();
-    expect(String((waiting.state as { value: unknown }).value)).toBe("Some(42)");
+    while (waiting.state === "pending") await flush();
+    expect(String((waiting.outcome as { value: unknown }).value)).toBe("Some(42)");
   });
 });
 
@@ -277,9 +278,9 @@ describe("a broken SharedChannel", () => {
     expect(other.tryRecv()).toBe("would-block");
     clock.t += 10_000;
     expect(() => other.tryRecv()).toThrow(/broken/);
-    while (waitingSend.state.status === "pending" || waitingRecv.state.status === "pending") await flush();
-    expect(waitingSend.state).toMatchObject({ status: "rejected", reason: { name: "SharedChannelBrokenError" } });
-    expect(waitingRecv.state).toMatchObject({ status: "rejected", reason: { name: "SharedChannelBrokenError" } });
+    while (waitingSend.state === "pending" || waitingRecv.state === "pending") await flush();
+    expect(waitingSend.outcome).toMatchObject({ state: "rejected", reason: { name: "SharedChannelBrokenError" } });
+    expect(waitingRecv.outcome).toMatchObject({ state: "rejected", reason: { name: "SharedChannelBrokenError" } });
     expect(coreOf(ch).waiting).toMatchObject({ receivers: 0, senders: 0 });
   });
 });
