@@ -2,10 +2,11 @@ import { getEventListeners } from "node:events";
 import { Channel, None, Some } from "@csp-kit/channel";
 import { portOf, SendWaiter } from "@csp-kit/channel/port";
 import { recv, select } from "@csp-kit/select";
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it, vi } from "vitest";
 import { done, ReceiveOnlyError } from "../src/index.js";
 import { settle } from "../src/testing.js";
-import { doneCoreOf, track } from "./support/track.js";
+import { doneCoreOf } from "./support/track.js";
 
 describe("done", () => {
   it("makes a receive wait until the signal aborts, then report closed", async () => {

@@ -13,10 +13,10 @@
 
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { after, sleep, Ticker, Timer } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { track } from "./support/track.js";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** Generous: the child normally exits in well under a second. A leaked timer would hold it for an hour. */

@@ -7,10 +7,11 @@
 import { Channel, Some } from "@csp-kit/channel";
 import type { HasPort } from "@csp-kit/channel/port";
 import { recv, type SendTarget, select, send, trySelect } from "@csp-kit/select";
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { after, ReceiveOnlyError, Timer } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { coreOf, track } from "./support/track.js";
+import { coreOf } from "./support/track.js";
 
 const HOUR = 3_600_000;
 const N = 100_000;

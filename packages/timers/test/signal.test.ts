@@ -1,43 +1,15 @@
-import { type InvalidSignalError, isInvalidSignalError, Some } from "@csp-kit/channel";
+import { isInvalidSignalError, Some } from "@csp-kit/channel";
+import { INVALID_SIGNALS, invalidSignalCheck, rejection, track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { after, sleep, Ticker, Timer } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { coreOf, track } from "./support/track.js";
+import { coreOf } from "./support/track.js";
 
-const BAD_SIGNALS: readonly [string, unknown][] = [
-  ["the AbortController", new AbortController()],
-  ["null", null],
-  ["0", 0],
-  ['"x"', "x"],
-  ["true", true],
-  ["a plain object", {}],
-];
-
-async function rejection(op: () => Promise<unknown>): Promise<unknown> {
-  let promise: Promise<unknown>;
-  try {
-    promise = op();
-  } catch (error) {
-    throw new Error(`threw synchronously instead of rejecting: ${String(error)}`);
-  }
-  return promise.then(
-    () => {
-      throw new Error("resolved instead of rejecting");
-    },
-    (error: unknown) => error,
-  );
-}
-
-function expectInvalidSignal(error: unknown, given: unknown): void {
-  expect(isInvalidSignalError(error)).toBe(true);
-  if (given instanceof AbortController) {
-    expect((error as InvalidSignalError).message).toContain("pass controller.signal, not the controller");
-  }
-}
+const expectInvalidSignal = invalidSignalCheck({ is: isInvalidSignalError });
 
 describe("timers given a signal that is not an AbortSignal", () => {
-  describe.each(BAD_SIGNALS)("given %s", (_label, bad) => {
-    const options = { signal: bad as AbortSignal };
+  describe.each(INVALID_SIGNALS)("given $label", (bad) => {
+    const options = { signal: bad.signal as AbortSignal };
 
     it("after(ms).recv rejects with InvalidSignalError and queues no receiver, so the next tick is kept", async () => {
       const clock = new ManualClock();
@@ -70,8 +42,7 @@ describe("timers given a signal that is not an AbortSignal", () => {
     it("sleep rejects with InvalidSignalError (never throws) and arms no timer", async () => {
       const clock = new ManualClock();
       const error = await rejection(() => sleep(10, { clock, ...options }));
-      expectInvalidSignal(error, bad);
-      expect((error as InvalidSignalError).operation).toBe("sleep");
+      expectInvalidSignal(error, bad, "sleep");
       expect(clock.pending).toBe(0);
     });
   });

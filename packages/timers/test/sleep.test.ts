@@ -1,7 +1,7 @@
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { InvalidDurationError, sleep } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { track } from "./support/track.js";
 
 describe("sleep", () => {
   it("resolves when the clock reaches the deadline, not before", async () => {

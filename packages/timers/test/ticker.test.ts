@@ -1,8 +1,9 @@
 import { Some } from "@csp-kit/channel";
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { InvalidDurationError, Ticker } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { coreOf, track } from "./support/track.js";
+import { coreOf } from "./support/track.js";
 
 describe("Ticker", () => {
   it("delivers the due time of every tick to a reader that keeps up", async () => {

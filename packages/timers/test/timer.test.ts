@@ -1,11 +1,12 @@
 import { getEventListeners } from "node:events";
 import { Channel, None, Some } from "@csp-kit/channel";
 import { portOf, SendWaiter } from "@csp-kit/channel/port";
+import { track } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../src/clock.js";
 import { after, InvalidDurationError, isReceiveOnlyError, ReceiveOnlyError, Timer } from "../src/index.js";
 import { ManualClock, settle } from "../src/testing.js";
-import { coreOf, track } from "./support/track.js";
+import { coreOf } from "./support/track.js";
 
 /** A clock whose reading and whose callbacks are moved independently: lets a test be "late" like a busy event loop. */
 class LaggingClock implements Clock {

@@ -1,33 +1,9 @@
-/** Test helpers: observe promise settlement, and reach a timer channel's engine. */
+/** Test helpers: reach a timer channel's engine, and drive a port directly. Promise tracking comes from `@csp-kit/testkit/core`. */
 
 import { portOf, RecvWaiter } from "@csp-kit/channel/port";
 import type { DoneChannel } from "../../src/internal/done-channel.js";
 import type { TimerCore } from "../../src/internal/timer-core.js";
 import type { Receiver } from "../../src/receiver.js";
-
-/** A promise's observed state, updated as it settles (read it after `settle()`). */
-export interface Tracked<T> {
-  readonly promise: Promise<T>;
-  state: "pending" | "fulfilled" | "rejected";
-  value: T | undefined;
-  reason: unknown;
-}
-
-/** Starts observing `promise`. */
-export function track<T>(promise: Promise<T>): Tracked<T> {
-  const t: Tracked<T> = { promise, state: "pending", value: undefined, reason: undefined };
-  promise.then(
-    (value) => {
-      t.state = "fulfilled";
-      t.value = value;
-    },
-    (reason: unknown) => {
-      t.state = "rejected";
-      t.reason = reason;
-    },
-  );
-  return t;
-}
 
 /** The engine behind a timer or ticker channel, for `assertInvariants()`, `isArmed` and `waiting`. */
 export function coreOf(c: Receiver<number>): TimerCore {
