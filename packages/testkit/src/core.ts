@@ -1,7 +1,7 @@
 /**
  * @csp-kit/testkit/core: the helpers the core packages' tests share — promise
  * settling and tracking, the channel kinds, the stress multiplier, the
- * invalid-signal case table and the receive contract. It depends on no csp-kit
+ * invalid-signal case table, the receive contract and the worker boot. It depends on no csp-kit
  * package (the tests pass their own classes and guards in), so every package can
  * use it without a cycle in the build graph. This file only re-exports.
  * @packageDocumentation
@@ -41,3 +41,4 @@ export {
 } from "./core/receive-contract.js";
 export { stressScale } from "./core/stress.js";
 export { type Outcome, type Tracked, track } from "./core/track.js";
+export { nextMessage, startWorker, WORKER_BOOT } from "./core/worker.js";
