@@ -57,7 +57,7 @@ export function renderChart(r: Results, subtitle: string): string {
     const bars: Bar[] = [];
     const best = bestPeer(r, w.id)?.impl.id;
     for (const impl of r.impls) {
-      if (impl.role === "peer" && impl.id !== best) continue;
+      if ((impl.role === "peer" && impl.id !== best) || impl.role === "baseline") continue;
       const c = r.cells.get(`${w.id}/${impl.id}`);
       if (c?.status !== "ok") continue;
       const pct = (floor / c.nsPerOp) * 100;

@@ -25,7 +25,9 @@ export type ImplRole =
   /** The hand-written lower bound: what the platform allows (the column with id "floor"), or a variant of it with an API's costs added. */
   | "floor"
   /** Go's channels, run natively (not JavaScript): context, not a peer. */
-  | "native";
+  | "native"
+  /** A subject run from another checkout (`--baseline`): the "before" of a before / after comparison. */
+  | "baseline";
 
 /** One column of the results table. */
 export interface ImplInfo {

@@ -25,6 +25,11 @@
  *                      condition, no build needed). esm and cjs need `pnpm build` first:
  *                      the harness refuses a dist older than its src.
  *
+ *     --baseline DIR   also run csp-kit's columns from another checkout of the repository
+ *                      (installed, and built unless --build source), as "(before)"
+ *                      columns interleaved with the others: a before / after table from
+ *                      one run. Writes nothing (prints the summary).
+ *
  * Each implementation × workload runs in its own child process (in --smoke
  * mode one child per workload runs all its implementations, to stay fast);
  * the child is the workload file itself, run with `--json`. A failed checksum,
@@ -36,12 +41,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.js";
 import { buildGo, GO_PROCS, type GoBench, goCommand } from "./go.js";
 import { BENCH_DIR, commit, machine, versions } from "./machine.js";
-import { IMPLS, type Workload } from "./registry.js";
+import { IMPLS, type ImplInfo, type Workload } from "./registry.js";
 import { type RunInfo, renderReport } from "./report.js";
 import { type Cell, key, okCell, type Results } from "./results.js";
 import { EXIT_TIMEOUT, formatNs, formatRate, RESULT_PREFIX, type Sample, SOURCE_CONDITION } from "./runner.js";
@@ -59,6 +64,7 @@ const { values } = parseArgs({
     timeout: { type: "string" },
     render: { type: "string" },
     build: { type: "string", default: "esm" },
+    baseline: { type: "string" },
     help: { type: "boolean", default: false },
   },
   strict: true,
@@ -129,6 +135,9 @@ if (!BUILDS.includes(build)) throw new RangeError(`--build must be one of ${BUIL
 /** The packages csp-kit's columns load (and atomic, which threads loads): their builds must be current when --build is esm or cjs. */
 const MEASURED_PACKAGES = ["channel", "select", "timers", "mutex", "threads", "atomic"];
 
+/** The suffix of a baseline column's id: `csp-kit-try@before` is `csp-kit-try` run from the --baseline checkout. */
+const BEFORE = "@before";
+
 /** The newest modification time of any file under `dir` (0 when there is none). */
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -143,9 +152,9 @@ function newestMtime(dir: string): number {
  * Throws unless every measured package has a build of `which` at least as new
  * as its source: a stale dist would measure code that is not in the tree.
  */
-function checkBuilt(which: "esm" | "cjs"): void {
+function checkBuilt(which: "esm" | "cjs", root: string): void {
   for (const name of MEASURED_PACKAGES) {
-    const pkg = path.join(BENCH_DIR, "..", "packages", name);
+    const pkg = path.join(root, "packages", name);
     const entry = path.join(pkg, "dist", which === "esm" ? "index.js" : "index.cjs");
     if (!existsSync(entry)) {
       throw new Error(
@@ -160,7 +169,17 @@ function checkBuilt(which: "esm" | "cjs"): void {
   }
 }
 
-if (build !== "source") checkBuilt(build);
+if (build !== "source") checkBuilt(build, path.join(BENCH_DIR, ".."));
+
+/** The --baseline checkout's root, and its workloads (loaded lazily, as ours are: its implementations load in its children only). */
+const baselineRoot = values.baseline === undefined ? undefined : path.resolve(values.baseline);
+let baselineWorkloads: readonly Workload[] = [];
+if (baselineRoot !== undefined) {
+  const index = path.join(baselineRoot, "benchmarks", "src", "workloads", "index.ts");
+  if (!existsSync(index)) throw new Error(`--baseline ${values.baseline}: no benchmarks/src/workloads/index.ts there`);
+  if (build !== "source") checkBuilt(build, baselineRoot);
+  baselineWorkloads = ((await import(pathToFileURL(index).href)) as { WORKLOADS: readonly Workload[] }).WORKLOADS;
+}
 
 /** Node flags that make `@csp-kit/*` resolve to the build chosen by --build. */
 function buildFlags(which: (typeof BUILDS)[number]): string[] {
@@ -171,7 +190,27 @@ function buildFlags(which: (typeof BUILDS)[number]): string[] {
 
 const smoke = values.smoke;
 const workloads = pick(values.only, WORKLOADS, "workload");
-const impls = pick(values.impl, IMPLS, "implementation");
+const picked = pick(values.impl, IMPLS, "implementation");
+/** The selected columns, each subject followed by its "(before)" column when --baseline is given. */
+const impls: ImplInfo[] = picked.flatMap((i) =>
+  baselineRoot !== undefined && i.role === "subject"
+    ? [
+        i,
+        {
+          ...i,
+          id: `${i.id}${BEFORE}`,
+          label: `${i.label} (before)`,
+          role: "baseline" as const,
+          describe: `${i.id} run from the --baseline checkout`,
+        },
+      ]
+    : [i],
+);
+/** Whether implementation `id` has a run for workload `w` (a "(before)" column: in the baseline's workload). */
+function hasRun(w: Workload, id: string): boolean {
+  if (!id.endsWith(BEFORE)) return w.runs[id] !== undefined;
+  return baselineWorkloads.find((b) => b.id === w.id)?.runs[id.slice(0, -BEFORE.length)] !== undefined;
+}
 const runs = values.runs !== undefined ? Number(values.runs) : smoke ? 1 : 3;
 const rounds = smoke ? 1 : values.rounds !== undefined ? Number(values.rounds) : 3;
 const nOverride = values.n !== undefined ? Number(values.n) : undefined;
@@ -194,10 +233,10 @@ class ChildError extends Error {
 }
 
 /** Runs one child process; resolves its samples, or rejects with a {@link ChildError}. */
-function runChild(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<Sample[]> {
+function runChild(argv: readonly string[], env: NodeJS.ProcessEnv, cwd = BENCH_DIR): Promise<Sample[]> {
   return new Promise((resolve, reject) => {
     const [cmd, ...args] = argv as [string, ...string[]];
-    const child = spawn(cmd, args, { cwd: BENCH_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -286,14 +325,31 @@ function record(w: Workload, implId: string, outcome: Sample | Error): void {
 
 /** Runs `implIds` of `w` in one child; returns each implementation's sample or error. */
 async function runJs(w: Workload, implIds: readonly string[], n: number): Promise<Map<string, Sample | Error>> {
+  const before = implIds.length > 0 && implIds.every((id) => id.endsWith(BEFORE));
+  if (!before && implIds.some((id) => id.endsWith(BEFORE))) throw new Error("internal: one child runs one checkout");
+  const base = before ? baselineWorkloads.find((b) => b.id === w.id) : undefined;
   const outcomes = new Map<string, Sample | Error>();
   let samples: Sample[] = [];
   let error: Error | undefined;
   try {
-    samples = await runChild(nodeChild(w, implIds, n), process.env);
+    samples =
+      base !== undefined && baselineRoot !== undefined
+        ? (
+            await runChild(
+              nodeChild(
+                base,
+                implIds.map((id) => id.slice(0, -BEFORE.length)),
+                n,
+              ),
+              process.env,
+              path.join(baselineRoot, "benchmarks"),
+            )
+          ).map((x) => ({ ...x, impl: `${x.impl}${BEFORE}` }))
+        : await runChild(nodeChild(w, implIds, n), process.env);
   } catch (e) {
     error = e as Error;
-    samples = e instanceof ChildError ? [...e.samples] : [];
+    samples =
+      e instanceof ChildError ? [...e.samples].map((x) => (before ? { ...x, impl: `${x.impl}${BEFORE}` } : x)) : [];
   }
   // The child runs its implementations in order and stops at the first failure:
   // that one gets the error, the ones after it were never run.
@@ -372,9 +428,13 @@ const startedAt = new Date(started).toISOString().replace(/\.\d+Z$/, "Z");
 const machineAtStart = machine();
 for (const w of workloads) {
   const n = nOverride ?? (smoke ? w.smokeN : w.n);
-  const js = impls.filter((i) => w.runs[i.id] !== undefined).map((i) => i.id);
+  const js = impls.filter((i) => hasRun(w, i.id)).map((i) => i.id);
   if (smoke) {
-    if (js.length > 0) for (const [id, outcome] of await runJs(w, js, n)) record(w, id, outcome);
+    const ours = js.filter((id) => !id.endsWith(BEFORE));
+    const theirs = js.filter((id) => id.endsWith(BEFORE));
+    for (const group of [ours, theirs]) {
+      if (group.length > 0) for (const [id, outcome] of await runJs(w, group, n)) record(w, id, outcome);
+    }
   } else {
     await runRounds(w, js, n);
   }
@@ -410,7 +470,7 @@ const info: RunInfo = {
 };
 const report = renderReport(results, info);
 
-if (!smoke || values.write) {
+if ((!smoke || values.write) && baselineRoot === undefined) {
   writeOutputs(results, info);
   const raw: RawRun = {
     info: { ...info, versions: Object.fromEntries(info.versions) },
@@ -424,7 +484,9 @@ if (!smoke || values.write) {
 }
 
 // The summary table on stdout.
-const summary = report.split("\n## Ratios")[0]?.split("## Summary")[1] ?? "";
+// With --baseline the ratios too: they are the before / after comparison.
+const summary =
+  report.split(baselineRoot === undefined ? "\n## Ratios" : "\n## Per workload")[0]?.split("## Summary")[1] ?? "";
 process.stdout.write(`## Summary${summary}\n`);
 process.stdout.write(`${failures === 0 ? "all checksums ok" : `${failures} FAILED`} in ${seconds}s\n`);
 process.exit(failures === 0 ? 0 : 1);
