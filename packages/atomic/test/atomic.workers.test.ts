@@ -4,10 +4,15 @@
  * a worker loop, with every turn it counted visible to the main thread.
  */
 
+import { nextMessage, startWorker } from "@csp-kit/testkit/core";
 import { describe, expect, it } from "vitest";
 import { AtomicInt64 } from "../src/index.js";
 import { control } from "./fixtures/control-layout.js";
-import { nextMessage, startWorker } from "./helpers.js";
+
+/** A TypeScript fixture of test/fixtures, run in a worker by the testkit's startWorker. */
+function fixture(name: string): URL {
+  return new URL(`./fixtures/${name}`, import.meta.url);
+}
 
 const WORKERS = 4;
 const ITERATIONS = 50_000;
@@ -17,7 +22,7 @@ describe("atomics across worker threads", () => {
     const total = new AtomicInt64(2n ** 40n); // start past 2**32 to prove the full 64 bits move
     const delta = 3n;
     const workers = Array.from({ length: WORKERS }, () =>
-      startWorker("int64-adder.ts", {
+      startWorker(fixture("int64-adder.ts"), {
         buffer: total.buffer,
         byteOffset: total.byteOffset,
         iterations: ITERATIONS,
@@ -39,7 +44,7 @@ describe("atomics across worker threads", () => {
   it("an AtomicBool stop flag set by the main thread stops a worker loop, and its counts are all visible", async () => {
     const buffer = control.allocate();
     const { stop, turns } = control.bind(buffer);
-    const worker = startWorker("stop-flag.ts", { buffer });
+    const worker = startWorker(fixture("stop-flag.ts"), { buffer });
     try {
       expect(await nextMessage<string>(worker)).toBe("started");
       stop.store(true);
