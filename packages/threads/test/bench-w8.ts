@@ -44,6 +44,7 @@
  */
 
 import { Worker } from "node:worker_threads";
+import { WORKER_BOOT } from "@csp-kit/testkit/core";
 import { SharedChannel } from "../src/index.js";
 import { createFloorRing, FloorConsumer } from "./fixtures/floor-ring.js";
 
@@ -57,7 +58,7 @@ const EXPECTED = (N * (N - 1)) / 2;
 /** Starts a fixture worker and resolves once it reported "ready" (start-up is not timed). */
 function startFixture(name: string, data: Record<string, unknown>, transfer: Transferable[] = []): Promise<Worker> {
   const entry = new URL(`./fixtures/${name}.ts`, import.meta.url).href;
-  const worker = new Worker(new URL("./fixtures/boot.mjs", import.meta.url), {
+  const worker = new Worker(WORKER_BOOT, {
     workerData: { ...data, entry, n: N },
     transferList: transfer as never[],
   });
