@@ -168,8 +168,12 @@ export function parseCli(args: readonly string[]): CliCommand | "help" {
   };
 }
 
-/** Splits stdin into lines (a trailing line without a newline included; `\r\n` taken as one newline). */
-async function* lines(stdin: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * Splits stdin into lines, a chunk at a time: yields the complete lines of
+ * each chunk as one array (a last line without a newline included; `\r\n`
+ * taken as one newline). One await per chunk, not per line.
+ */
+async function* lineBatches(stdin: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array[]> {
   let rest: Uint8Array | undefined;
   for await (const chunk of stdin) {
     let data = chunk;
@@ -180,15 +184,17 @@ async function* lines(stdin: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Arr
       data = joined;
       rest = undefined;
     }
+    const lines: Uint8Array[] = [];
     let start = 0;
     for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, start)) {
       const end = i > start && data[i - 1] === 13 ? i - 1 : i;
-      yield data.subarray(start, end);
+      lines.push(data.subarray(start, end));
       start = i + 1;
     }
     if (start < data.length) rest = data.slice(start);
+    if (lines.length > 0) yield lines;
   }
-  if (rest !== undefined && rest.length > 0) yield rest;
+  if (rest !== undefined && rest.length > 0) yield [rest];
 }
 
 function indexOf(hay: Uint8Array, needle: Uint8Array): number {
@@ -229,9 +235,13 @@ async function runLines(command: CliCommand, io: CliIo): Promise<number> {
   })();
   let total = 0;
   try {
-    for await (const line of lines(io.stdin)) {
-      await producer.input.send(toMessage(command, line));
-      total++;
+    for await (const batch of lineBatches(io.stdin)) {
+      for (const line of batch) {
+        const m = toMessage(command, line);
+        // Without an await while the producer takes messages at once; `send` waits when it is full.
+        if (producer.input.trySend(m) !== "sent") await producer.input.send(m);
+        total++;
+      }
     }
   } finally {
     producer.asyncClose();
@@ -269,7 +279,10 @@ async function runPerf(command: CliCommand, io: CliIo): Promise<number> {
     value,
     ...(command.partition === undefined ? {} : { partition: command.partition }),
   };
-  for (let i = 0; i < count; i++) await producer.input.send({ ...base, metadata: performance.now() });
+  for (let i = 0; i < count; i++) {
+    const m = { ...base, metadata: performance.now() };
+    if (producer.input.trySend(m) !== "sent") await producer.input.send(m);
+  }
   producer.asyncClose();
   await Promise.all([reading, draining]);
   const seconds = (performance.now() - started) / 1000;

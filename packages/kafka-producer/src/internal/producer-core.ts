@@ -45,9 +45,15 @@
  */
 
 import { Channel } from "@csp-kit/channel";
-import type { BrokerPool, MetadataCache } from "@csp-kit/kafka-client";
-import { ApiKey, KafkaError } from "@csp-kit/kafka-protocol";
+import {
+  type BrokerConnection,
+  type BrokerPool,
+  isBrokerConnectionError,
+  type MetadataCache,
+} from "@csp-kit/kafka-client";
+import { ApiKey, errorByCode, KafkaError } from "@csp-kit/kafka-protocol";
 import { Mutex, type WaitGroup } from "@csp-kit/mutex";
+import { sleep } from "@csp-kit/timers";
 import type { ProducerConfig } from "../config.js";
 import { ProducerError } from "../errors.js";
 import type { ProducedMessage, ProducerMessage } from "../message.js";
@@ -55,6 +61,9 @@ import { type MessageEnvelope, type PartitionEnvelope, tpKey } from "./envelope.
 import { handOff } from "./hand-off.js";
 import type { BrokerProducer } from "./pipeline/broker-producer.js";
 import type { PartitionSet } from "./produce-set.js";
+
+/** How often InitProducerId is retried on a retriable answer (sarama's `Transaction.Retry.Max`, 50). */
+const INIT_PRODUCER_ID_RETRIES = 50;
 
 /** Makes a broker producer for a broker id (injected so tests can fake the broker side). */
 export type BrokerProducerFactory = (core: ProducerCore, nodeId: number) => BrokerProducer;
@@ -212,15 +221,7 @@ export class ProducerCore {
   /** Gets the idempotent producer id once (InitProducerId); later calls share the first. */
   initProducerId(): Promise<void> {
     this.#initializing ??= (async () => {
-      const c = await this.pool.any();
-      const r = await c.request(ApiKey.InitProducerId, {
-        transactionalId: null,
-        transactionTimeoutMs: 60_000,
-        producerId: -1n,
-        producerEpoch: -1,
-      });
-      if (r === undefined) throw new Error("InitProducerId got no response");
-      if (r.errorCode !== 0) throw new KafkaError(r.errorCode, { apiKey: ApiKey.InitProducerId });
+      const r = await this.#askProducerId(() => ({ producerId: -1n, producerEpoch: -1 }));
       this.producerId = r.producerId;
       this.producerEpoch = r.producerEpoch;
     })();
@@ -229,6 +230,41 @@ export class ProducerCore {
       if (this.#initializing === p) this.#initializing = undefined;
     });
     return p;
+  }
+
+  /**
+   * One InitProducerId exchange, retried as sarama's transaction manager
+   * retries it: a retriable answer (a fresh Kafka says
+   * COORDINATOR_LOAD_IN_PROGRESS for a while) or a broken connection is
+   * tried again, up to {@link INIT_PRODUCER_ID_RETRIES} times, `retry.backoff`
+   * ms apart (at least 10), on whichever broker answers.
+   *
+   * @throws the last error when the retries run out, or at once for a non-retriable answer.
+   */
+  async #askProducerId(
+    ids: (c: BrokerConnection) => { producerId: bigint; producerEpoch: number },
+  ): Promise<{ producerId: bigint; producerEpoch: number }> {
+    const backoff = Math.max(10, this.config.retry.backoff);
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        const c = await this.pool.any();
+        const r = await c.request(ApiKey.InitProducerId, {
+          transactionalId: null,
+          transactionTimeoutMs: 60_000,
+          ...ids(c),
+        });
+        if (r === undefined) throw new Error("InitProducerId got no response");
+        if (r.errorCode === 0) return r;
+        failure = new KafkaError(r.errorCode, { apiKey: ApiKey.InitProducerId });
+        if (!errorByCode(r.errorCode).retriable) throw failure;
+      } catch (e) {
+        if (e === failure || !isBrokerConnectionError(e)) throw e;
+        failure = e;
+      }
+      if (attempt >= INIT_PRODUCER_ID_RETRIES) throw failure;
+      await sleep(backoff, { clock: this.config.clock });
+    }
   }
 
   /** The bump in progress, if any (the flusher waits for it before numbering a batch). */
@@ -251,16 +287,10 @@ export class ProducerCore {
     if (this.#bumping !== undefined) return this.#bumping;
     if (producerId !== this.producerId || epoch !== this.producerEpoch || producerId < 0n) return Promise.resolve();
     const p = (async () => {
-      const c = await this.pool.any();
-      const keep = this.producerEpoch < 0x7fff && c.version(ApiKey.InitProducerId) >= 3;
-      const r = await c.request(ApiKey.InitProducerId, {
-        transactionalId: null,
-        transactionTimeoutMs: 60_000,
-        producerId: keep ? this.producerId : -1n,
-        producerEpoch: keep ? this.producerEpoch : -1,
+      const r = await this.#askProducerId((c) => {
+        const keep = this.producerEpoch < 0x7fff && c.version(ApiKey.InitProducerId) >= 3;
+        return { producerId: keep ? this.producerId : -1n, producerEpoch: keep ? this.producerEpoch : -1 };
       });
-      if (r === undefined) throw new Error("InitProducerId got no response");
-      if (r.errorCode !== 0) throw new KafkaError(r.errorCode, { apiKey: ApiKey.InitProducerId });
       this.producerId = r.producerId;
       this.producerEpoch = r.producerEpoch;
       this.#sequences.clear();

@@ -15,6 +15,8 @@ export interface StoredRecord {
   readonly producerId: bigint;
   readonly baseSequence: number;
   readonly producerEpoch: number;
+  /** The codec id of its batch (0 none, 1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+  readonly compression: number;
 }
 
 async function connect(address: string): Promise<BrokerConnection> {
@@ -113,6 +115,7 @@ export async function readAll(leaders: Leaders, topic: string, partitions: numbe
               producerId: batch.producerId,
               baseSequence: batch.baseSequence,
               producerEpoch: batch.producerEpoch,
+              compression: batch.compression,
             });
             offset = o + 1n;
           }
