@@ -18,10 +18,16 @@
  *   one-partition topic (created beforehand with kafkajs's admin, untimed),
  *   timed from spawn to exit (startup, metadata and the last acknowledgement
  *   included; acks=all, kcat's default);
- * - consume: `kcat -C -b B -t T -X fetch.wait.max.ms=100 -o beginning -e -q
+ * - consume: `kcat -C -b B -t T -X fetch.wait.max.ms=100 -X queued.min.messages=1000000 -o beginning -e -q
  *   -f '%s\n'` into a file, timed from spawn to exit (kcat sees the end of the
  *   partition when a fetch at the high watermark comes back empty, after the
- *   broker's long poll: 100 ms instead of the default 500, for both brokers);
+ *   broker's long poll: 100 ms instead of the default 500, for both brokers;
+ *   and `-X queued.min.messages=1000000`, for both: with the default 100,000
+ *   a broker that answers fetches faster than kcat writes its file fills
+ *   librdkafka's local queue, and librdkafka looks at the partition again
+ *   only on its next periodic wake-up, ~0.7 s later — `-d fetch` shows
+ *   "not fetchable: queued.min.messages exceeded" — so the faster broker
+ *   measured slower);
  *   afterwards the file must have exactly N lines
  *   and the input file's SHA-256, or the run fails instead of producing a number;
  * - runs alternate between the brokers; the table shows medians and the
@@ -187,6 +193,8 @@ async function run(target: Target, i: number): Promise<Sample> {
       topic,
       "-X",
       "fetch.wait.max.ms=100",
+      "-X",
+      "queued.min.messages=1000000",
       "-o",
       "beginning",
       "-e",
