@@ -62,17 +62,25 @@ export interface CliIo {
 
 /** What the command line asks for. */
 export interface CliCommand {
+  /** `"lines"`: stdin, one message per line; `"perf"`: generated messages and a throughput report. */
   readonly mode: "lines" | "perf";
+  /** The topic every message goes to (`-t`). */
   readonly topic: string;
+  /** `-K`: the bytes a line is split at (first occurrence) into key and value; undefined: no keys. */
   readonly keySeparator: Uint8Array | undefined;
+  /** `-p`: the partition of every message; undefined: the hash partitioner decides. */
   readonly partition: number | undefined;
+  /** `--count` (perf mode): how many messages. */
   readonly count: number;
+  /** `--size` (perf mode): each message's value size in bytes. */
   readonly size: number;
+  /** The producer's options the flags map to (`ProducerOptions` of `@csp-kit/kafka-producer`). */
   readonly producer: ProducerOptions;
 }
 
 /** A command-line problem: printed with the usage, exit code 2. */
 export class UsageError extends Error {
+  /** Always `"UsageError"`. */
   override name = "UsageError";
 }
 
