@@ -13,7 +13,9 @@
  *   and all I/O is in the flusher, whose results come back through an
  *   unbounded channel (sarama's response forwarder), so a network callback
  *   never waits for the aggregator.
- * Channels: `input` (from partition producers: messages, syn, fin),
+ * Channels: `input` (from partition producers: messages, syn, fin;
+ *   buffered, `channelBufferSize`: the aggregator takes what is buffered
+ *   in one go, without a select per message),
  *   `#toFlusher` (aggregator → flusher, unbuffered: the null-output case),
  *   `#responses` (flusher → aggregator, unbounded), plus `core.retries`.
  * Shutdown: once the producer begins to shut down (`core.shuttingDown`
@@ -35,10 +37,18 @@
  * clears the batch's sequences and retries it like a retriable error; a
  * numbered message that fails for good starts a bump too (`failMessage`).
  *
+ * Retries off (`retry.max` 0): a retriable answer fails the messages and
+ * marks this broker producer `abandoned` (sarama's): the partition
+ * producers attached look the leader up again before their next message.
+ *
  * Invariants:
  * - `#retrying` holds the partitions whose last response was a retriable
  *   error (or all, once `#closing`): their messages are bounced to retry
- *   until a syn (a new attachment) or their fin clears the mark;
+ *   until a syn (a new attachment) or their fin clears the mark; it is
+ *   checked for every message when it is taken, and again after a
+ *   hand-over that waited (a response may have set it meanwhile);
+ * - a partition goes out only when not muted and, if it holds a retried
+ *   idempotent batch, when all of that batch is back (`ProduceSet.complete`);
  * - `#muted` is exactly the set of partitions in `#inFlightSets`;
  * - every message taken from `input` is in the accumulating set, in a set
  *   in flight, or has been handed to success, error or retry.
