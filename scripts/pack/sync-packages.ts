@@ -10,8 +10,10 @@
  *   subpaths it lists (each: the `@csp-kit/source` condition, then `import`
  *   and `require`, each with its own `types`); `main` / `module` / `types`;
  *   `typesVersions` so `moduleResolution: node10` finds every subpath's
- *   types; `files`; the `build` and `prepack` scripts (no tarball without a
- *   fresh `dist`); `publishConfig.access: public`.
+ *   types; `files` (`dist`, README, LICENSE, CHANGELOG: no `src/`, no maps);
+ *   the `build` and `prepack` scripts (no tarball without a fresh `dist`);
+ *   `publishConfig`: `access: public`, and `exports` without the
+ *   `@csp-kit/source` condition (pnpm writes it into the packed manifest).
  * - LICENSE: a copy of the root LICENSE (npm packs only the package folder).
  * - tsup.config.ts: `cspKitBuild()` from tsup-preset.ts.
  * - README.md: no relative links (they break on the registry's page): links
@@ -93,6 +95,14 @@ function expectedManifest(folder: string, pkg: Manifest): Manifest {
     if (name !== "index") typesVersions[name] = [`./dist/${name}.d.cts`];
   }
   exportsMap["./package.json"] = "./package.json";
+  // What the tarball's manifest says: the same map without the workspace-only source condition (no src/ ships).
+  const publishedExports = Object.fromEntries(
+    Object.entries(exportsMap).map(([subpath, target]) => {
+      if (typeof target !== "object" || target === null) return [subpath, target];
+      const { [SOURCE_CONDITION]: _source, ...rest } = target as Record<string, unknown>;
+      return [subpath, rest];
+    }),
+  );
   const fields: Record<string, unknown> = {
     license: "MIT",
     homepage: `${REPOSITORY}/tree/main/packages/${folder}#readme`,
@@ -109,15 +119,15 @@ function expectedManifest(folder: string, pkg: Manifest): Manifest {
     files: [
       ...new Set([
         "dist",
-        "src",
         "README.md",
         "LICENSE",
         "CHANGELOG.md",
-        ...(Array.isArray(pkg.files) ? (pkg.files as string[]) : []),
+        // (src/ and maps no longer ship: a manifest written before that still lists "src".)
+        ...(Array.isArray(pkg.files) ? (pkg.files as string[]).filter((f) => f !== "src") : []),
       ]),
     ],
     scripts: { ...pkg.scripts, build: BUILD, prepack: BUILD },
-    publishConfig: { access: "public" },
+    publishConfig: { access: "public", exports: publishedExports },
   };
   if (Object.keys(typesVersions).length > 0) fields.typesVersions = { "*": typesVersions };
   const merged: Record<string, unknown> = { ...pkg, ...fields };

@@ -22,10 +22,13 @@
  *   It costs one `Object.defineProperty` per class at load time, and one per
  *   creation of a named closure (none on a hot path; see the benchmarks' built
  *   columns).
- * - Source maps without embedded sources: the maps point into the shipped
- *   `src/` (which the `@csp-kit/source` condition needs anyway), so stack
- *   traces with `--enable-source-maps` and debuggers show the TypeScript line,
- *   and the sources are not shipped twice.
+ * - No source maps and no `src/`: the JavaScript is unminified ES2022 with
+ *   class and function names kept, so stack traces and debuggers are readable
+ *   as they are, and maps plus sources were ~40% of every tarball (mutex
+ *   with its dependencies installed 1.3 MB; see CONTRIBUTING.md, "What a
+ *   tarball holds"). The `@csp-kit/source` condition is a workspace-only
+ *   export: `publishConfig.exports` (written by sync-packages) leaves it out
+ *   of the published manifest.
  * - `target: es2022`, `node:` specifiers kept (Deno and Bun need them).
  *
  * Invariants:
@@ -85,13 +88,10 @@ export function cspKitBuild(): Options[] {
 
   const common: Options = {
     target: "es2022",
-    sourcemap: true,
+    sourcemap: false,
     clean: false,
     keepNames: true,
     removeNodeProtocol: false,
-    esbuildOptions(options) {
-      options.sourcesContent = false;
-    },
   };
 
   let cjsEntry: Record<string, string> = entries;
