@@ -9,20 +9,20 @@ import {
   type DropReason,
   UNBOUNDED,
 } from "./internal/buffers/buffer.js";
-import { FixedBuffer } from "./internal/buffers/fixed-buffer.js";
-import { NoBuffer } from "./internal/buffers/no-buffer.js";
-import { OverflowingBuffer } from "./internal/buffers/overflowing-buffer.js";
-import { RingBuffer } from "./internal/buffers/ring-buffer.js";
-import { UnboundedBuffer } from "./internal/buffers/unbounded-buffer.js";
+import { BufferedPolicy } from "./internal/buffers/buffered.js";
+import { InfinitePolicy } from "./internal/buffers/infinite.js";
+import { OverflowingPolicy } from "./internal/buffers/overflowing.js";
+import { RingPolicy } from "./internal/buffers/ring.js";
+import { UnbufferedPolicy } from "./internal/buffers/unbuffered.js";
+import { ChannelCore, type TrySendResult } from "./internal/channel-core.js";
 import { describeValue, signalFault } from "./internal/check-signal.js";
-import { ChannelCore, type TrySendResult } from "./internal/core.js";
 import { ChannelIterator } from "./internal/iterator.js";
 import type { CLOSED, WOULD_BLOCK } from "./internal/sentinels.js";
 import { PORT, type Port } from "./port.js";
 
 export type { ChannelKind, DropReason } from "./internal/buffers/buffer.js";
 export { UNBOUNDED } from "./internal/buffers/buffer.js";
-export type { TrySendResult } from "./internal/core.js";
+export type { TrySendResult } from "./internal/channel-core.js";
 export { CLOSED, WOULD_BLOCK } from "./internal/sentinels.js";
 
 /** Options accepted by every operation that may wait. */
@@ -141,7 +141,9 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
     const { name } = readOptions("new Channel(capacity, options)", options);
     const core = new ChannelCore<T>(
       adopted ??
-        (checkCapacity("new Channel(capacity)", capacity, 0) === 0 ? new NoBuffer<T>() : new FixedBuffer<T>(capacity)),
+        (checkCapacity("new Channel(capacity)", capacity, 0) === 0
+          ? new UnbufferedPolicy<T>()
+          : new BufferedPolicy<T>(capacity)),
       name,
     );
     this.#core = core;
@@ -181,7 +183,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    */
   static infinite<T>(options?: ChannelOptions): Channel<T> {
     const { name } = readOptions("Channel.infinite(options)", options);
-    return Channel.#withBuffer(new UnboundedBuffer<T>(), name);
+    return Channel.#withBuffer(new InfinitePolicy<T>(), name);
   }
 
   /**
@@ -203,7 +205,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   static ring<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
     const cap = checkCapacity("Channel.ring(capacity)", capacity, 1);
     const { name, onDrop } = readOptions("Channel.ring(capacity, options)", options);
-    return Channel.#withBuffer(new RingBuffer<T>(cap, onDrop), name);
+    return Channel.#withBuffer(new RingPolicy<T>(cap, onDrop), name);
   }
 
   /**
@@ -225,7 +227,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   static overflowing<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
     const cap = checkCapacity("Channel.overflowing(capacity)", capacity, 1);
     const { name, onDrop } = readOptions("Channel.overflowing(capacity, options)", options);
-    return Channel.#withBuffer(new OverflowingBuffer<T>(cap, onDrop), name);
+    return Channel.#withBuffer(new OverflowingPolicy<T>(cap, onDrop), name);
   }
 
   /**
@@ -553,7 +555,7 @@ export class ResizableChannel<T> extends Channel<T> {
    * @throws {@link InvalidOptionError} when `name` is neither a string nor undefined.
    */
   constructor(capacity = 0, options?: ChannelOptions) {
-    const fixed = new FixedBuffer<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
+    const fixed = new BufferedPolicy<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
     readOptions("new ResizableChannel(capacity, options)", options);
     adoptBuffer = fixed;
     super(0, options);
@@ -568,7 +570,7 @@ export class ResizableChannel<T> extends Channel<T> {
    */
   resize(capacity: number): void {
     const core = this[PORT] as ChannelCore<T>;
-    (core.buffer as FixedBuffer<T>).capacity = checkResizable("ResizableChannel.resize(capacity)", capacity);
+    (core.buffer as BufferedPolicy<T>).capacity = checkResizable("ResizableChannel.resize(capacity)", capacity);
     core.capacityChanged();
   }
 }

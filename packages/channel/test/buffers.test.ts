@@ -2,11 +2,11 @@
 import { describe, expect, it } from "vitest";
 import type { ChannelBuffer } from "../src/internal/buffers/buffer.js";
 import { UNBOUNDED } from "../src/internal/buffers/buffer.js";
-import { FixedBuffer } from "../src/internal/buffers/fixed-buffer.js";
-import { NoBuffer } from "../src/internal/buffers/no-buffer.js";
-import { OverflowingBuffer } from "../src/internal/buffers/overflowing-buffer.js";
-import { RingBuffer } from "../src/internal/buffers/ring-buffer.js";
-import { UnboundedBuffer } from "../src/internal/buffers/unbounded-buffer.js";
+import { BufferedPolicy } from "../src/internal/buffers/buffered.js";
+import { InfinitePolicy } from "../src/internal/buffers/infinite.js";
+import { OverflowingPolicy } from "../src/internal/buffers/overflowing.js";
+import { RingPolicy } from "../src/internal/buffers/ring.js";
+import { UnbufferedPolicy } from "../src/internal/buffers/unbuffered.js";
 
 function fill(buffer: ChannelBuffer<number>, n: number): void {
   for (let i = 1; i <= n; i++) if (!buffer.full()) buffer.add(i);
@@ -18,18 +18,18 @@ function drain(buffer: ChannelBuffer<number>): number[] {
   return out;
 }
 
-describe("NoBuffer (unbuffered)", () => {
+describe("UnbufferedPolicy (unbuffered)", () => {
   it("is always full and never stores a value", () => {
-    const b = new NoBuffer<number>();
+    const b = new UnbufferedPolicy<number>();
     expect([b.full(), b.length, b.capacity, b.kind]).toEqual([true, 0, 0, "unbuffered"]);
     expect(() => b.add(1)).toThrow(/internal/);
     expect(() => b.remove()).toThrow(/internal/);
   });
 });
 
-describe("FixedBuffer (buffered)", () => {
+describe("BufferedPolicy (buffered)", () => {
   it("is full exactly at capacity and returns values oldest first", () => {
-    const b = new FixedBuffer<number>(3);
+    const b = new BufferedPolicy<number>(3);
     fill(b, 5);
     expect(b.full()).toBe(true);
     expect(b.length).toBe(3);
@@ -39,9 +39,9 @@ describe("FixedBuffer (buffered)", () => {
   });
 });
 
-describe("UnboundedBuffer (infinite)", () => {
+describe("InfinitePolicy (infinite)", () => {
   it("is never full", () => {
-    const b = new UnboundedBuffer<number>();
+    const b = new InfinitePolicy<number>();
     fill(b, 1000);
     expect(b.full()).toBe(false);
     expect(b.capacity).toBe(UNBOUNDED);
@@ -49,9 +49,9 @@ describe("UnboundedBuffer (infinite)", () => {
   });
 });
 
-describe("RingBuffer (ring)", () => {
+describe("RingPolicy (ring)", () => {
   it("drops the oldest value when adding at capacity", () => {
-    const b = new RingBuffer<number>(3);
+    const b = new RingPolicy<number>(3);
     fill(b, 7);
     expect(b.full()).toBe(false);
     expect(b.dropped).toBe(4);
@@ -59,9 +59,9 @@ describe("RingBuffer (ring)", () => {
   });
 });
 
-describe("OverflowingBuffer (overflowing)", () => {
+describe("OverflowingPolicy (overflowing)", () => {
   it("drops the new value when adding at capacity", () => {
-    const b = new OverflowingBuffer<number>(3);
+    const b = new OverflowingPolicy<number>(3);
     fill(b, 7);
     expect(b.full()).toBe(false);
     expect(b.dropped).toBe(4);

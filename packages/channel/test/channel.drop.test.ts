@@ -14,8 +14,8 @@ import {
   InvalidOptionError,
   isInvalidOptionError,
 } from "../src/index.js";
-import { OverflowingBuffer } from "../src/internal/buffers/overflowing-buffer.js";
-import { RingBuffer } from "../src/internal/buffers/ring-buffer.js";
+import { OverflowingPolicy } from "../src/internal/buffers/overflowing.js";
+import { RingPolicy } from "../src/internal/buffers/ring.js";
 import { SendWaiter } from "../src/port.js";
 import { coreOf } from "./support/kinds.js";
 
@@ -33,7 +33,7 @@ afterEach(() => {
 describe("the policies report what they drop (without a channel)", () => {
   it("a ring reports each evicted OLDEST value, in eviction order, as ring-overwrite", () => {
     const { drops, onDrop } = recorder();
-    const b = new RingBuffer<number>(2, onDrop);
+    const b = new RingPolicy<number>(2, onDrop);
     for (let v = 1; v <= 5; v++) b.add(v);
     expect(drops).toEqual([
       [1, "ring-overwrite"],
@@ -45,7 +45,7 @@ describe("the policies report what they drop (without a channel)", () => {
 
   it("an overflowing buffer reports each refused NEW value as overflow and keeps the old ones", () => {
     const { drops, onDrop } = recorder();
-    const b = new OverflowingBuffer<number>(2, onDrop);
+    const b = new OverflowingPolicy<number>(2, onDrop);
     for (let v = 1; v <= 5; v++) b.add(v);
     expect(drops).toEqual([
       [3, "overflow"],
@@ -57,7 +57,7 @@ describe("the policies report what they drop (without a channel)", () => {
 
   it("the callback runs once the policy's state is complete: the new value stored, the drop counted", () => {
     const seen: [length: number, dropped: number, newest: number][] = [];
-    const b: RingBuffer<number> = new RingBuffer<number>(2, () => {
+    const b: RingPolicy<number> = new RingPolicy<number>(2, () => {
       const copy = b.items.drain();
       for (const v of copy) b.items.push(v);
       seen.push([b.length, b.dropped, copy[copy.length - 1] as number]);

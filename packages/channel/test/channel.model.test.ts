@@ -30,7 +30,7 @@ import {
   type DropReason,
   type ResizableChannel,
 } from "../src/index.js";
-import type { ChannelCore } from "../src/internal/core.js";
+import type { ChannelCore } from "../src/internal/channel-core.js";
 import { coreOf, KINDS, type KindSpec } from "./support/kinds.js";
 
 // ---------------------------------------------------------------------------

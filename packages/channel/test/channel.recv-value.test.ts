@@ -1,7 +1,7 @@
 import { Some } from "ts-results-es";
 import { describe, expect, it } from "vitest";
 import { Channel, CLOSED, InvalidSignalError, WOULD_BLOCK } from "../src/index.js";
-import type { ChannelCore } from "../src/internal/core.js";
+import type { ChannelCore } from "../src/internal/channel-core.js";
 import { portOf } from "../src/port.js";
 import { flush, track } from "./support/settle.js";
 

@@ -10,7 +10,7 @@ import {
   isInvalidCapacityError,
   UNBOUNDED,
 } from "../src/index.js";
-import type { ChannelCore } from "../src/internal/core.js";
+import type { ChannelCore } from "../src/internal/channel-core.js";
 import { portOf } from "../src/port.js";
 
 function core<T>(ch: Channel<T>): ChannelCore<T> {

@@ -21,7 +21,7 @@ import {
   isChannelAlreadyClosedError,
   isChannelClosedError,
 } from "../src/index.js";
-import type { ChannelCore } from "../src/internal/core.js";
+import type { ChannelCore } from "../src/internal/channel-core.js";
 import { portOf } from "../src/port.js";
 
 type KindSpec = KitKindSpec<Channel<number>, DropReason>;

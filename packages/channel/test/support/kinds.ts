@@ -6,7 +6,7 @@
 
 import { channelKinds, type KindSpec as KitKindSpec } from "@csp-kit/testkit/core";
 import { Channel, type DropReason } from "../../src/index.js";
-import type { ChannelCore } from "../../src/internal/core.js";
+import type { ChannelCore } from "../../src/internal/channel-core.js";
 import { portOf } from "../../src/port.js";
 
 export { drops } from "@csp-kit/testkit/core";

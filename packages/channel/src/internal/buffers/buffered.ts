@@ -12,7 +12,7 @@ import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./buffer.js";
  * `full()` stays true, and the channel stores nothing until it has drained
  * below the new capacity (the one exception to "length <= capacity").
  */
-export class FixedBuffer<T> implements ChannelBuffer<T> {
+export class BufferedPolicy<T> implements ChannelBuffer<T> {
   readonly dropped = 0;
   readonly items = new Deque<T>();
   /** @param capacity - validated by the caller; changed only by a resizable channel. */

@@ -2,7 +2,7 @@ import { Deque } from "../deque.js";
 import { type ChannelBuffer, UNBOUNDED } from "./buffer.js";
 
 /** The `infinite` policy: never full; grows with the backlog and shrinks back as it drains. */
-export class UnboundedBuffer<T> implements ChannelBuffer<T> {
+export class InfinitePolicy<T> implements ChannelBuffer<T> {
   readonly kind = "infinite" as const;
   readonly capacity = UNBOUNDED;
   readonly dropped = 0;

@@ -7,7 +7,7 @@ import { type ChannelBuffer, type DropCallback, reportDrop } from "./buffer.js";
  * and reports it to `onDrop` (reason `"ring-overwrite"`) once the new value is
  * stored.
  */
-export class RingBuffer<T> implements ChannelBuffer<T> {
+export class RingPolicy<T> implements ChannelBuffer<T> {
   readonly kind = "ring" as const;
   /** Values dropped to make room; grows by one per add at capacity. */
   dropped = 0;

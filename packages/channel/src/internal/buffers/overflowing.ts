@@ -7,7 +7,7 @@ import { type ChannelBuffer, type DropCallback, reportDrop } from "./buffer.js";
  * discards the NEW value, keeps what is buffered, and reports the discarded
  * value to `onDrop` (reason `"overflow"`).
  */
-export class OverflowingBuffer<T> implements ChannelBuffer<T> {
+export class OverflowingPolicy<T> implements ChannelBuffer<T> {
   readonly kind = "overflowing" as const;
   /** Values discarded because the buffer was at capacity. */
   dropped = 0;

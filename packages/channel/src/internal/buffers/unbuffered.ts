@@ -7,7 +7,7 @@ import type { ChannelBuffer } from "./buffer.js";
  * allocates no slots); `add` and `remove` are never called by a channel and
  * throw if they are.
  */
-export class NoBuffer<T> implements ChannelBuffer<T> {
+export class UnbufferedPolicy<T> implements ChannelBuffer<T> {
   readonly kind = "unbuffered" as const;
   readonly capacity = 0;
   readonly length = 0;
