@@ -28,11 +28,7 @@
 import { Channel } from "@csp-kit/channel";
 import { crc32cImplementation, enableNativeCrc32c } from "@csp-kit/kafka-protocol";
 import { realClock } from "@csp-kit/timers";
-import {
-  type BrokerConfig,
-  type BrokerOptions,
-  validateConfig,
-} from "./config.js";
+import { type BrokerConfig, type BrokerOptions, validateConfig } from "./config.js";
 import { BrokerStartError } from "./errors.js";
 import { registerControl } from "./internal/cluster/control.js";
 import { createTopicChecked } from "./internal/cluster/create-topic.js";
