@@ -8,7 +8,7 @@
  * result of arithmetic, as in Go.
  */
 
-import { park, takeParked } from "./internal/binding.js";
+import type { Slot } from "./internal/binding.js";
 import { checkBool, checkSlot } from "./internal/check.js";
 
 /** How a boolean is stored: one Int32, 0 or 1 (Int32 is the type `Atomics.wait` accepts, so a thread can sleep on the word). */
@@ -49,14 +49,16 @@ export class AtomicBool {
   /** A one-element view of exactly this flag's bytes; the flag is `#view[0]`, 0 or 1. Set at construction, never replaced. */
   readonly #view: Int32Array;
 
+  /** @internal `from`'s path: binds to `slot` (validated), leaving its value as it is; `initial` is ignored. */
+  constructor(initial: boolean, slot: Slot);
   /**
    * Creates an AtomicBool holding `initial` (default false, Go's zero value), in
    * a new 4-byte SharedArrayBuffer.
    *
    * @throws {@link InvalidAtomicValueError} unless `initial` is a boolean.
    */
-  constructor(initial = false) {
-    const slot = takeParked();
+  constructor(initial?: boolean);
+  constructor(initial = false, slot?: Slot) {
     if (slot !== undefined) {
       this.#view = new Int32Array(slot.buffer, slot.byteOffset, 1);
       return;
@@ -74,8 +76,8 @@ export class AtomicBool {
    *   SharedArrayBuffer and `byteOffset` a multiple of 4 with 4 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicBool {
-    park(buffer, checkSlot("AtomicBool.from", buffer, byteOffset, AtomicBool.BYTES, AtomicBool.BYTES));
-    return new AtomicBool();
+    const offset = checkSlot("AtomicBool.from", buffer, byteOffset, AtomicBool.BYTES, AtomicBool.BYTES);
+    return new AtomicBool(false, { buffer, byteOffset: offset });
   }
 
   /** The SharedArrayBuffer holding the flag: send it to another thread. */

@@ -57,7 +57,7 @@ export class AtomicInt32 extends IntegerAtomic<number> {
    * @throws {@link InvalidAtomicValueError} unless `initial` is a whole number in [-2**31, 2**31 - 1].
    */
   constructor(initial: number = 0) {
-    super(KIND, initial);
+    super(KIND, initial, undefined);
   }
 
   /**
@@ -68,7 +68,6 @@ export class AtomicInt32 extends IntegerAtomic<number> {
    *   SharedArrayBuffer and `byteOffset` a multiple of 4 with 4 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicInt32 {
-    IntegerAtomic.park(KIND, buffer, byteOffset);
-    return new AtomicInt32();
+    return IntegerAtomic.attach(AtomicInt32, KIND, buffer, byteOffset);
   }
 }

@@ -57,7 +57,7 @@ export class AtomicInt64 extends IntegerAtomic<bigint> {
    * @throws {@link InvalidAtomicValueError} unless `initial` is a bigint in [-(2n**63n), 2n**63n - 1n].
    */
   constructor(initial: bigint = 0n) {
-    super(KIND, initial);
+    super(KIND, initial, undefined);
   }
 
   /**
@@ -68,7 +68,6 @@ export class AtomicInt64 extends IntegerAtomic<bigint> {
    *   SharedArrayBuffer and `byteOffset` a multiple of 8 with 8 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicInt64 {
-    IntegerAtomic.park(KIND, buffer, byteOffset);
-    return new AtomicInt64();
+    return IntegerAtomic.attach(AtomicInt64, KIND, buffer, byteOffset);
   }
 }

@@ -57,7 +57,7 @@ export class AtomicUint32 extends IntegerAtomic<number> {
    * @throws {@link InvalidAtomicValueError} unless `initial` is a whole number in [0, 2**32 - 1].
    */
   constructor(initial: number = 0) {
-    super(KIND, initial);
+    super(KIND, initial, undefined);
   }
 
   /**
@@ -68,7 +68,6 @@ export class AtomicUint32 extends IntegerAtomic<number> {
    *   SharedArrayBuffer and `byteOffset` a multiple of 4 with 4 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicUint32 {
-    IntegerAtomic.park(KIND, buffer, byteOffset);
-    return new AtomicUint32();
+    return IntegerAtomic.attach(AtomicUint32, KIND, buffer, byteOffset);
   }
 }

@@ -56,7 +56,7 @@ export class AtomicUint64 extends IntegerAtomic<bigint> {
    * @throws {@link InvalidAtomicValueError} unless `initial` is a bigint in [0n, 2n**64n - 1n].
    */
   constructor(initial: bigint = 0n) {
-    super(KIND, initial);
+    super(KIND, initial, undefined);
   }
 
   /**
@@ -67,7 +67,6 @@ export class AtomicUint64 extends IntegerAtomic<bigint> {
    *   SharedArrayBuffer and `byteOffset` a multiple of 8 with 8 bytes left.
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): AtomicUint64 {
-    IntegerAtomic.park(KIND, buffer, byteOffset);
-    return new AtomicUint64();
+    return IntegerAtomic.attach(AtomicUint64, KIND, buffer, byteOffset);
   }
 }

@@ -127,6 +127,12 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
   readonly #core: ChannelCore<T>;
 
   /**
+   * @internal The kind factories' and `ResizableChannel`'s path: the channel
+   * runs on `buffer` (already built from validated arguments) and `capacity`
+   * is ignored.
+   */
+  constructor(capacity: number, options: ChannelOptions | undefined, buffer: ChannelBuffer<T>);
+  /**
    * Creates an unbuffered (`capacity` 0, the default) or buffered channel — Go's
    * `make(chan T, capacity)`.
    *
@@ -135,12 +141,11 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @throws {@link InvalidCapacityError} for a negative, fractional or non-finite capacity.
    * @throws {@link InvalidOptionError} when `name` is neither a string nor undefined.
    */
-  constructor(capacity = 0, options?: ChannelOptions) {
-    const adopted = adoptBuffer as ChannelBuffer<T> | undefined;
-    adoptBuffer = undefined;
+  constructor(capacity?: number, options?: ChannelOptions);
+  constructor(capacity = 0, options?: ChannelOptions, buffer?: ChannelBuffer<T>) {
     const { name } = readOptions("new Channel(capacity, options)", options);
     const core = new ChannelCore<T>(
-      adopted ??
+      buffer ??
         (checkCapacity("new Channel(capacity)", capacity, 0) === 0
           ? new UnbufferedPolicy<T>()
           : new BufferedPolicy<T>(capacity)),
@@ -244,8 +249,7 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
 
   /** Makes a channel over `buffer`. Precondition: the options were validated (the constructor then cannot throw). */
   static #withBuffer<T>(buffer: ChannelBuffer<T>, name: string | undefined): Channel<T> {
-    adoptBuffer = buffer as ChannelBuffer<unknown>;
-    return new Channel<T>(0, name === undefined ? undefined : { name });
+    return new Channel<T>(0, name === undefined ? undefined : { name }, buffer);
   }
 
   /** Which of the five kinds this channel is. */
@@ -523,13 +527,6 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
 }
 
 /**
- * A buffer policy for the `Channel` constructor call that follows at once (the
- * kind factories and `ResizableChannel` set it right before constructing);
- * undefined at every other time.
- */
-let adoptBuffer: ChannelBuffer<unknown> | undefined;
-
-/**
  * A channel whose capacity changes while it is in use — eapache's
  * ResizableChannel. At every moment it behaves as the kind its capacity names
  * (`kind` says which): unbuffered at 0, buffered(n), infinite at `Infinity`.
@@ -555,10 +552,9 @@ export class ResizableChannel<T> extends Channel<T> {
    * @throws {@link InvalidOptionError} when `name` is neither a string nor undefined.
    */
   constructor(capacity = 0, options?: ChannelOptions) {
-    const fixed = new BufferedPolicy<unknown>(checkResizable("new ResizableChannel(capacity)", capacity));
+    const fixed = new BufferedPolicy<T>(checkResizable("new ResizableChannel(capacity)", capacity));
     readOptions("new ResizableChannel(capacity, options)", options);
-    adoptBuffer = fixed;
-    super(0, options);
+    super(0, options, fixed);
   }
 
   /**

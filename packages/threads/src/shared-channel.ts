@@ -90,9 +90,6 @@ export interface SharedChannelOptions extends SharedChannelAttachOptions {
   readonly stallTimeout?: number;
 }
 
-/** The core that `SharedChannel.from` hands to the constructor (set and consumed in one synchronous call). */
-let attaching: SharedCore<unknown> | undefined;
-
 /**
  * A bounded, multi-producer multi-consumer channel that several threads share:
  * Go's `make(chan T, n)` across worker threads, over one SharedArrayBuffer.
@@ -184,6 +181,11 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
   readonly #handle: SharedChannelHandle;
 
   /**
+   * @internal `SharedChannel.from`'s path: this thread's view runs on `core`,
+   * built over a validated handle's buffer; `capacity` and `options` are ignored.
+   */
+  constructor(capacity: number, options: SharedChannelOptions | undefined, core: SharedCore<T>);
+  /**
    * Creates a channel buffering up to `capacity` values, in a new SharedArrayBuffer.
    *
    * @param capacity - a whole number from 1 to 2^24. (There is no unbuffered
@@ -191,9 +193,9 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @param options - `maxValueBytes` (slot size) and `serializer`.
    * @throws {@link InvalidCapacityError} for a capacity or `maxValueBytes` out of range.
    */
-  constructor(capacity: number, options?: SharedChannelOptions) {
-    let core = attaching as SharedCore<T> | undefined;
-    attaching = undefined;
+  constructor(capacity: number, options?: SharedChannelOptions);
+  constructor(capacity: number, options?: SharedChannelOptions, attached?: SharedCore<T>) {
+    let core = attached;
     if (core === undefined) {
       const buffer = createRingBuffer(capacity, options?.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, {
         stallTimeoutMs: checkStallTimeout(options?.stallTimeout),
@@ -228,8 +230,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
     if ((handle as { kind?: unknown }).kind !== HANDLE_KIND) {
       throw new InvalidSharedHandleError(`the handle's kind is not "${HANDLE_KIND}"`);
     }
-    attaching = buildCore<unknown>(handle.buffer, options?.serializer);
-    return new SharedChannel<T>(0);
+    return new SharedChannel<T>(0, undefined, buildCore<T>(handle.buffer, options?.serializer));
   }
 
   /**

@@ -11,7 +11,7 @@
  * wrapping happens only as the result of arithmetic, as in Go.
  */
 
-import { park, takeParked } from "./binding.js";
+import type { Slot } from "./binding.js";
 import { checkSlot } from "./check.js";
 
 /** The typed arrays an integer atomic can live in. */
@@ -78,12 +78,11 @@ export abstract class IntegerAtomic<V extends number | bigint> {
   readonly #kind: IntegerKind<V>;
 
   /**
-   * Binds to a slot parked by `from`, or allocates a new SharedArrayBuffer
-   * holding `initial` (validated).
+   * Binds to `slot` (validated by {@link IntegerAtomic.attach}) when given, or
+   * allocates a new SharedArrayBuffer holding `initial` (validated).
    */
-  protected constructor(kind: IntegerKind<V>, initial: V) {
+  protected constructor(kind: IntegerKind<V>, initial: V, slot: Slot | undefined) {
     this.#kind = kind;
-    const slot = takeParked();
     if (slot !== undefined) {
       this.#view = kind.view(slot.buffer, slot.byteOffset);
       return;
@@ -93,13 +92,24 @@ export abstract class IntegerAtomic<V extends number | bigint> {
     (Atomics as unknown as AtomicsOf<V>).store(this.#view, 0, value);
   }
 
-  /** Validates the slot at `byteOffset` of `buffer` for `kind` and parks it for the constructor about to run. */
-  protected static park(
-    kind: { readonly name: string; readonly bytes: 4 | 8 },
+  /**
+   * An instance of `cls` bound to the slot at `byteOffset` of `buffer`,
+   * validated for `kind`; the value is left as it is. Precondition: `cls`'s
+   * constructor only forwards to this class's with `kind` (so running this
+   * constructor with `cls` as `new.target` builds the same object, minus the
+   * allocation).
+   */
+  protected static attach<A extends IntegerAtomic<number> | IntegerAtomic<bigint>>(
+    cls: abstract new (...args: never[]) => A,
+    kind: IntegerKind<number> | IntegerKind<bigint>,
     buffer: SharedArrayBuffer,
     byteOffset: number,
-  ): void {
-    park(buffer, checkSlot(`${kind.name}.from`, buffer, byteOffset, kind.bytes, kind.bytes));
+  ): A {
+    const slot: Slot = {
+      buffer,
+      byteOffset: checkSlot(`${kind.name}.from`, buffer, byteOffset, kind.bytes, kind.bytes),
+    };
+    return Reflect.construct(IntegerAtomic, [kind, undefined, slot], cls) as A;
   }
 
   #op(): AtomicsOf<V> {
