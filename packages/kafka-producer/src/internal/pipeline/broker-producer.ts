@@ -227,16 +227,29 @@ export class BrokerProducer {
     }
     const acc = this.#acc;
     if (!acc.empty && acc.wouldOverflow(e)) {
-      // A hard limit: the current set must go first. Hand it over (waiting for the flusher), then start anew.
-      await this.#handOver(acc);
-      this.#acc = new ProduceSet(config);
-      this.#timer = null;
-      this.#timerFired = false;
-      // Responses were handled while waiting: its partition may be retrying now. Decide again.
-      await this.#take(e);
-      return;
+      // A hard limit: the current set must go first. A retried idempotent batch not all back yet
+      // stays (sent in pieces, the broker would not recognise it); the rest is handed over
+      // (waiting for the flusher), and the new set starts with what stayed.
+      const stay = new ProduceSet(config);
+      for (const p of [...acc.each()]) {
+        if (!ProduceSet.complete(p)) for (const m of acc.dropPartition(p.topic, p.partition)) stay.add(m);
+      }
+      if (!acc.empty) {
+        await this.#handOver(acc);
+        this.#acc = new ProduceSet(config);
+        this.#timer = null;
+        this.#timerFired = false;
+        // Responses were handled while waiting: a partition may be retrying now, or the connection
+        // gone. Decide again for what stayed and for `e`, as if they had just been taken.
+        for (const m of [...stay.messages()]) await this.#take(m);
+        await this.#take(e);
+        return;
+      }
+      // Only unfinished retried batches here: they are within the limits they first went out
+      // under, so `e` joins them (the set may pass flush.maxMessages until they are whole).
+      this.#acc = stay;
     }
-    acc.add(e);
+    this.#acc.add(e);
     if (config.flush.frequency > 0 && this.#timer === null && !this.#timerFired) {
       this.#timer = after(config.flush.frequency, config);
     }
