@@ -6,6 +6,8 @@
  * recognises instances from another copy of the package (by `name`).
  */
 
+import { hasErrorName } from "./internal/error-name.js";
+
 /** Base class of every error thrown by @csp-kit/channel. */
 export class ChannelError extends Error {
   override name = "ChannelError";
@@ -91,10 +93,6 @@ export class InvalidOptionError extends TypeError {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /**
  * The function given to `map` or `filter` threw (or its promise rejected) on a
  * value. That value was taken from the input and not delivered: it is kept in
@@ -118,7 +116,7 @@ export class TransformError extends ChannelError {
 export function isChannelError(error: unknown): error is ChannelError {
   return (
     error instanceof ChannelError ||
-    hasName(error, "ChannelError") ||
+    hasErrorName(error, "ChannelError") ||
     isChannelClosedError(error) ||
     isChannelAlreadyClosedError(error) ||
     isTransformError(error)
@@ -127,30 +125,30 @@ export function isChannelError(error: unknown): error is ChannelError {
 
 /** Whether `error` is a {@link ChannelClosedError} (send on a closed channel). */
 export function isChannelClosedError(error: unknown): error is ChannelClosedError {
-  return error instanceof ChannelClosedError || hasName(error, "ChannelClosedError");
+  return error instanceof ChannelClosedError || hasErrorName(error, "ChannelClosedError");
 }
 
 /** Whether `error` is a {@link ChannelAlreadyClosedError} (close of a closed channel). */
 export function isChannelAlreadyClosedError(error: unknown): error is ChannelAlreadyClosedError {
-  return error instanceof ChannelAlreadyClosedError || hasName(error, "ChannelAlreadyClosedError");
+  return error instanceof ChannelAlreadyClosedError || hasErrorName(error, "ChannelAlreadyClosedError");
 }
 
 /** Whether `error` is a {@link TransformError} (a map/filter function failed). */
 export function isTransformError(error: unknown): error is TransformError {
-  return error instanceof TransformError || hasName(error, "TransformError");
+  return error instanceof TransformError || hasErrorName(error, "TransformError");
 }
 
 /** Whether `error` is an {@link InvalidCapacityError}. */
 export function isInvalidCapacityError(error: unknown): error is InvalidCapacityError {
-  return error instanceof InvalidCapacityError || hasName(error, "InvalidCapacityError");
+  return error instanceof InvalidCapacityError || hasErrorName(error, "InvalidCapacityError");
 }
 
 /** Whether `error` is an {@link InvalidSignalError} (a `signal` option that is not an AbortSignal). */
 export function isInvalidSignalError(error: unknown): error is InvalidSignalError {
-  return error instanceof InvalidSignalError || hasName(error, "InvalidSignalError");
+  return error instanceof InvalidSignalError || hasErrorName(error, "InvalidSignalError");
 }
 
 /** Whether `error` is an {@link InvalidOptionError} (a channel option of the wrong type). */
 export function isInvalidOptionError(error: unknown): error is InvalidOptionError {
-  return error instanceof InvalidOptionError || hasName(error, "InvalidOptionError");
+  return error instanceof InvalidOptionError || hasErrorName(error, "InvalidOptionError");
 }

@@ -21,7 +21,8 @@
  * 1. **poll** each case with {@link Port.pollRecv} / {@link Port.pollSend}. A port
  *    that can complete the waiter now (a value, room, a waiting partner, or
  *    closed) commits it and returns `true`; otherwise it changes nothing and
- *    returns `false`.
+ *    returns `false`. A poll that throws has committed nothing: the operation
+ *    fails with that error (see {@link Port.pollRecv}).
  * 2. **enqueue** each case with {@link Port.enqueueRecv} / {@link Port.enqueueSend}
  *    — in the same synchronous turn as the failed polls, so nothing can have
  *    become ready in between.
@@ -80,11 +81,25 @@ export { checkBatchMax } from "./internal/batch.js";
  */
 export { checkSignal, describeValue, signalFault } from "./internal/check-signal.js";
 /**
+ * The name check of every `is…Error` guard: `hasErrorName(error, "ChannelClosedError")`
+ * is true for an `Error` with that `name`, also one from another copy of a
+ * package, where `instanceof` is false. For packages that define typed errors
+ * on this toolkit.
+ */
+export { hasErrorName } from "./internal/error-name.js";
+/**
  * The async iterator behind `values()` and `for await` of a channel: each step
  * is one `next(signal)` of its {@link StepSource}; `return()` takes nothing
  * more. For channel-like sources built outside this package.
  */
 export { ChannelIterator, type StepSource } from "./internal/iterator.js";
+/**
+ * The `wrap` functions a {@link PendingReceive} is built with, turning a
+ * committed `(value, ok)` into a receive's answer — `toOption` (`recv`),
+ * `toIterResult` (an iterator step) — and the shared, frozen `ITER_DONE` step,
+ * for channel-like sources built outside this package: one copy for every engine.
+ */
+export { ITER_DONE, toIterResult, toOption } from "./internal/results.js";
 /**
  * The intrusive FIFO of waiters the channel's own queues use (O(1) push, shift
  * and remove of a cancelled waiter, no allocation per waiter): for ports built
@@ -303,6 +318,12 @@ export interface Port<T> {
    * closed and drained); returns `false` and changes nothing when a receive
    * would block. May complete another operation's sender (the one whose value
    * it takes) before completing `w`.
+   *
+   * May throw; then `w` was not committed, and the caller treats the
+   * operation as failed (select rejects with the error, having enqueued
+   * nothing). A `Channel`'s port never throws here. `SharedChannel`'s throws
+   * `SharedChannelBrokenError` for a broken ring, and whatever its
+   * serializer's `deserialize` throws — that value was taken and is lost.
    */
   pollRecv(w: RecvWaiter<T>): boolean;
 
@@ -310,6 +331,13 @@ export interface Port<T> {
    * Tries to complete a send of `w.value` now. Precondition: `!w.token.done`.
    * Returns `true` after committing `w` (`ok = true` delivered, `ok = false` the
    * port is closed); returns `false` and changes nothing when a send would block.
+   *
+   * May throw, before anything changed (nothing is sent, `w` is not
+   * committed); the caller treats the operation as failed. A `Channel`'s port
+   * never throws here (a drop callback's error surfaces from a microtask). A
+   * receive-only port (the timers' channels) throws `ReceiveOnlyError`;
+   * `SharedChannel`'s throws for a value it cannot encode
+   * (`SharedValueTooLargeError`, serializer errors) and for a broken ring.
    */
   pollSend(w: SendWaiter<T>): boolean;
 

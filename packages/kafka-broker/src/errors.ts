@@ -10,6 +10,8 @@
  * the broker must reply to them and carry on.
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /**
  * A log or store option outside its range: a segment size below one batch
  * header, a negative retention, a flush interval that is not a positive
@@ -114,36 +116,32 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is an {@link InvalidLogConfigError}. */
 export function isInvalidLogConfigError(error: unknown): error is InvalidLogConfigError {
-  return error instanceof InvalidLogConfigError || hasName(error, "InvalidLogConfigError");
+  return error instanceof InvalidLogConfigError || hasErrorName(error, "InvalidLogConfigError");
 }
 
 /** Whether `error` is an {@link InvalidLogArgumentError}. */
 export function isInvalidLogArgumentError(error: unknown): error is InvalidLogArgumentError {
-  return error instanceof InvalidLogArgumentError || hasName(error, "InvalidLogArgumentError");
+  return error instanceof InvalidLogArgumentError || hasErrorName(error, "InvalidLogArgumentError");
 }
 
 /** Whether `error` is a {@link LogStorageError}. */
 export function isLogStorageError(error: unknown): error is LogStorageError {
-  return error instanceof LogStorageError || hasName(error, "LogStorageError");
+  return error instanceof LogStorageError || hasErrorName(error, "LogStorageError");
 }
 
 /** Whether `error` is a {@link LogClosedError}. */
 export function isLogClosedError(error: unknown): error is LogClosedError {
-  return error instanceof LogClosedError || hasName(error, "LogClosedError");
+  return error instanceof LogClosedError || hasErrorName(error, "LogClosedError");
 }
 
 /** Whether `error` is an {@link InvalidBrokerConfigError}. */
 export function isInvalidBrokerConfigError(error: unknown): error is InvalidBrokerConfigError {
-  return error instanceof InvalidBrokerConfigError || hasName(error, "InvalidBrokerConfigError");
+  return error instanceof InvalidBrokerConfigError || hasErrorName(error, "InvalidBrokerConfigError");
 }
 
 /** Whether `error` is a {@link BrokerStartError}. */
 export function isBrokerStartError(error: unknown): error is BrokerStartError {
-  return error instanceof BrokerStartError || hasName(error, "BrokerStartError");
+  return error instanceof BrokerStartError || hasErrorName(error, "BrokerStartError");
 }

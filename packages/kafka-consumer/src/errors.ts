@@ -19,9 +19,7 @@
  * error object is a singleton.
  */
 
-function hasName(e: unknown, name: string): boolean {
-  return e instanceof Error && e.name === name;
-}
+import { hasErrorName } from "@csp-kit/channel/port";
 
 /**
  * A configuration value is out of range, of the wrong type, or conflicts
@@ -51,7 +49,7 @@ export class InvalidConsumerConfigError extends Error {
 
 /** Whether `e` is an {@link InvalidConsumerConfigError} (from any copy of this package). */
 export function isInvalidConsumerConfigError(e: unknown): e is InvalidConsumerConfigError {
-  return hasName(e, "InvalidConsumerConfigError");
+  return hasErrorName(e, "InvalidConsumerConfigError");
 }
 
 /**
@@ -89,7 +87,7 @@ export class ConsumerError extends Error {
 
 /** Whether `e` is a {@link ConsumerError} (from any copy of this package). */
 export function isConsumerError(e: unknown): e is ConsumerError {
-  return hasName(e, "ConsumerError");
+  return hasErrorName(e, "ConsumerError");
 }
 
 /**
@@ -131,7 +129,7 @@ export class OffsetOutOfRangeError extends Error {
 
 /** Whether `e` is an {@link OffsetOutOfRangeError}. */
 export function isOffsetOutOfRangeError(e: unknown): e is OffsetOutOfRangeError {
-  return hasName(e, "OffsetOutOfRangeError");
+  return hasErrorName(e, "OffsetOutOfRangeError");
 }
 
 /**
@@ -158,7 +156,7 @@ export class MessageTooLargeError extends Error {
 
 /** Whether `e` is a {@link MessageTooLargeError}. */
 export function isMessageTooLargeError(e: unknown): e is MessageTooLargeError {
-  return hasName(e, "MessageTooLargeError");
+  return hasErrorName(e, "MessageTooLargeError");
 }
 
 /**
@@ -187,7 +185,7 @@ export class PartitionAlreadyConsumedError extends Error {
 
 /** Whether `e` is a {@link PartitionAlreadyConsumedError}. */
 export function isPartitionAlreadyConsumedError(e: unknown): e is PartitionAlreadyConsumedError {
-  return hasName(e, "PartitionAlreadyConsumedError");
+  return hasErrorName(e, "PartitionAlreadyConsumedError");
 }
 
 /**
@@ -206,7 +204,7 @@ export class ConsumerClosedError extends Error {
 
 /** Whether `e` is a {@link ConsumerClosedError}. */
 export function isConsumerClosedError(e: unknown): e is ConsumerClosedError {
-  return hasName(e, "ConsumerClosedError");
+  return hasErrorName(e, "ConsumerClosedError");
 }
 
 /**
@@ -232,7 +230,7 @@ export class UnknownPartitionError extends Error {
 
 /** Whether `e` is an {@link UnknownPartitionError}. */
 export function isUnknownPartitionError(e: unknown): e is UnknownPartitionError {
-  return hasName(e, "UnknownPartitionError");
+  return hasErrorName(e, "UnknownPartitionError");
 }
 
 export {

@@ -9,7 +9,7 @@
  * singleton: each throw creates a new one with its own stack.
  */
 
-import { describeValue } from "@csp-kit/channel/port";
+import { describeValue, hasErrorName } from "@csp-kit/channel/port";
 
 /** Base class of every error thrown by @csp-kit/mutex. */
 export class SyncError extends Error {
@@ -113,15 +113,11 @@ function describe(value: unknown): string {
   return typeof value === "number" ? String(value) : describeValue(value);
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is any {@link SyncError} (every error of this package except {@link InvalidArgumentError}). */
 export function isSyncError(error: unknown): error is SyncError {
   return (
     error instanceof SyncError ||
-    hasName(error, "SyncError") ||
+    hasErrorName(error, "SyncError") ||
     isUnlockOfUnlockedError(error) ||
     isSemaphoreReleaseError(error) ||
     isNegativeWaitGroupCounterError(error)
@@ -130,20 +126,20 @@ export function isSyncError(error: unknown): error is SyncError {
 
 /** Whether `error` is an {@link UnlockOfUnlockedError}. */
 export function isUnlockOfUnlockedError(error: unknown): error is UnlockOfUnlockedError {
-  return error instanceof UnlockOfUnlockedError || hasName(error, "UnlockOfUnlockedError");
+  return error instanceof UnlockOfUnlockedError || hasErrorName(error, "UnlockOfUnlockedError");
 }
 
 /** Whether `error` is a {@link SemaphoreReleaseError}. */
 export function isSemaphoreReleaseError(error: unknown): error is SemaphoreReleaseError {
-  return error instanceof SemaphoreReleaseError || hasName(error, "SemaphoreReleaseError");
+  return error instanceof SemaphoreReleaseError || hasErrorName(error, "SemaphoreReleaseError");
 }
 
 /** Whether `error` is a {@link NegativeWaitGroupCounterError}. */
 export function isNegativeWaitGroupCounterError(error: unknown): error is NegativeWaitGroupCounterError {
-  return error instanceof NegativeWaitGroupCounterError || hasName(error, "NegativeWaitGroupCounterError");
+  return error instanceof NegativeWaitGroupCounterError || hasErrorName(error, "NegativeWaitGroupCounterError");
 }
 
 /** Whether `error` is an {@link InvalidArgumentError}. */
 export function isInvalidArgumentError(error: unknown): error is InvalidArgumentError {
-  return error instanceof InvalidArgumentError || hasName(error, "InvalidArgumentError");
+  return error instanceof InvalidArgumentError || hasErrorName(error, "InvalidArgumentError");
 }

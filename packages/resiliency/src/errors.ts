@@ -16,6 +16,8 @@
  * so sharing one would point every report at the first caller).
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /**
  * `CircuitBreaker.run(fn)` did not call `fn` because the breaker is open — Go's
  * `breaker.ErrBreakerOpen`. The call failed fast; nothing ran, nothing was
@@ -99,21 +101,17 @@ export class InvalidOptionError extends TypeError {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is a {@link BreakerOpenError}. */
 export function isBreakerOpenError(error: unknown): error is BreakerOpenError {
-  return error instanceof BreakerOpenError || hasName(error, "BreakerOpenError");
+  return error instanceof BreakerOpenError || hasErrorName(error, "BreakerOpenError");
 }
 
 /** Whether `error` is a {@link DeadlineExceededError}. */
 export function isDeadlineExceededError(error: unknown): error is DeadlineExceededError {
-  return error instanceof DeadlineExceededError || hasName(error, "DeadlineExceededError");
+  return error instanceof DeadlineExceededError || hasErrorName(error, "DeadlineExceededError");
 }
 
 /** Whether `error` is an {@link InvalidOptionError}. */
 export function isInvalidOptionError(error: unknown): error is InvalidOptionError {
-  return error instanceof InvalidOptionError || hasName(error, "InvalidOptionError");
+  return error instanceof InvalidOptionError || hasErrorName(error, "InvalidOptionError");
 }

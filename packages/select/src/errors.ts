@@ -7,6 +7,8 @@
  * that also recognises instances from another copy of the package (by `name`).
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /** Base class of every error thrown by @csp-kit/select. */
 export class SelectError extends Error {
   override name = "SelectError";
@@ -45,15 +47,11 @@ export class EmptySelectError extends SelectError {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is any {@link SelectError}. */
 export function isSelectError(error: unknown): error is SelectError {
   return (
     error instanceof SelectError ||
-    hasName(error, "SelectError") ||
+    hasErrorName(error, "SelectError") ||
     isInvalidSelectCaseError(error) ||
     isEmptySelectError(error)
   );
@@ -61,10 +59,10 @@ export function isSelectError(error: unknown): error is SelectError {
 
 /** Whether `error` is an {@link InvalidSelectCaseError}. */
 export function isInvalidSelectCaseError(error: unknown): error is InvalidSelectCaseError {
-  return error instanceof InvalidSelectCaseError || hasName(error, "InvalidSelectCaseError");
+  return error instanceof InvalidSelectCaseError || hasErrorName(error, "InvalidSelectCaseError");
 }
 
 /** Whether `error` is an {@link EmptySelectError}. */
 export function isEmptySelectError(error: unknown): error is EmptySelectError {
-  return error instanceof EmptySelectError || hasName(error, "EmptySelectError");
+  return error instanceof EmptySelectError || hasErrorName(error, "EmptySelectError");
 }

@@ -11,7 +11,7 @@
  */
 
 import { ChannelError } from "@csp-kit/channel";
-import { describeValue } from "@csp-kit/channel/port";
+import { describeValue, hasErrorName } from "@csp-kit/channel/port";
 
 /**
  * A value does not fit in one slot of a SharedChannel. Nothing was sent.
@@ -207,51 +207,47 @@ export class UnlockOfUnlockedError extends Error {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is a {@link SharedValueTooLargeError}. */
 export function isSharedValueTooLargeError(error: unknown): error is SharedValueTooLargeError {
-  return error instanceof SharedValueTooLargeError || hasName(error, "SharedValueTooLargeError");
+  return error instanceof SharedValueTooLargeError || hasErrorName(error, "SharedValueTooLargeError");
 }
 
 /** Whether `error` is a {@link SharedSerializerUnavailableError}. */
 export function isSharedSerializerUnavailableError(error: unknown): error is SharedSerializerUnavailableError {
-  return error instanceof SharedSerializerUnavailableError || hasName(error, "SharedSerializerUnavailableError");
+  return error instanceof SharedSerializerUnavailableError || hasErrorName(error, "SharedSerializerUnavailableError");
 }
 
 /** Whether `error` is an {@link InvalidSharedHandleError}. */
 export function isInvalidSharedHandleError(error: unknown): error is InvalidSharedHandleError {
-  return error instanceof InvalidSharedHandleError || hasName(error, "InvalidSharedHandleError");
+  return error instanceof InvalidSharedHandleError || hasErrorName(error, "InvalidSharedHandleError");
 }
 
 /** Whether `error` is an {@link InvalidTimeoutError}. */
 export function isInvalidTimeoutError(error: unknown): error is InvalidTimeoutError {
-  return error instanceof InvalidTimeoutError || hasName(error, "InvalidTimeoutError");
+  return error instanceof InvalidTimeoutError || hasErrorName(error, "InvalidTimeoutError");
 }
 
 /** Whether `error` is a {@link SharedBlockingOnMainThreadError}. */
 export function isSharedBlockingOnMainThreadError(error: unknown): error is SharedBlockingOnMainThreadError {
-  return error instanceof SharedBlockingOnMainThreadError || hasName(error, "SharedBlockingOnMainThreadError");
+  return error instanceof SharedBlockingOnMainThreadError || hasErrorName(error, "SharedBlockingOnMainThreadError");
 }
 
 /** Whether `error` is an {@link UnlockOfUnlockedError} (this package's or `@csp-kit/mutex`'s). */
 export function isUnlockOfUnlockedError(error: unknown): error is UnlockOfUnlockedError {
-  return error instanceof UnlockOfUnlockedError || hasName(error, "UnlockOfUnlockedError");
+  return error instanceof UnlockOfUnlockedError || hasErrorName(error, "UnlockOfUnlockedError");
 }
 
 /** Whether `error` is a {@link SharedSerializationError}. */
 export function isSharedSerializationError(error: unknown): error is SharedSerializationError {
-  return error instanceof SharedSerializationError || hasName(error, "SharedSerializationError");
+  return error instanceof SharedSerializationError || hasErrorName(error, "SharedSerializationError");
 }
 
 /** Whether `error` is an {@link InvalidSerializerResultError}. */
 export function isInvalidSerializerResultError(error: unknown): error is InvalidSerializerResultError {
-  return error instanceof InvalidSerializerResultError || hasName(error, "InvalidSerializerResultError");
+  return error instanceof InvalidSerializerResultError || hasErrorName(error, "InvalidSerializerResultError");
 }
 
 /** Whether `error` is a {@link SharedChannelBrokenError}. */
 export function isSharedChannelBrokenError(error: unknown): error is SharedChannelBrokenError {
-  return error instanceof SharedChannelBrokenError || hasName(error, "SharedChannelBrokenError");
+  return error instanceof SharedChannelBrokenError || hasErrorName(error, "SharedChannelBrokenError");
 }

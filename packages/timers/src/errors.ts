@@ -6,6 +6,8 @@
  * package (by `name`).
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /**
  * A duration was not a finite number of milliseconds, or a ticker period was
  * not positive. Go treats a negative timer duration as 0 (so do we), panics on
@@ -98,31 +100,27 @@ export class InvalidLimitError extends RangeError {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is an {@link InvalidDurationError}. */
 export function isInvalidDurationError(error: unknown): error is InvalidDurationError {
-  return error instanceof InvalidDurationError || hasName(error, "InvalidDurationError");
+  return error instanceof InvalidDurationError || hasErrorName(error, "InvalidDurationError");
 }
 
 /** Whether `error` is a {@link ReceiveOnlyError}. */
 export function isReceiveOnlyError(error: unknown): error is ReceiveOnlyError {
-  return error instanceof ReceiveOnlyError || hasName(error, "ReceiveOnlyError");
+  return error instanceof ReceiveOnlyError || hasErrorName(error, "ReceiveOnlyError");
 }
 
 /** Whether `error` is a {@link RunawayTimersError}. */
 export function isRunawayTimersError(error: unknown): error is RunawayTimersError {
-  return error instanceof RunawayTimersError || hasName(error, "RunawayTimersError");
+  return error instanceof RunawayTimersError || hasErrorName(error, "RunawayTimersError");
 }
 
 /** Whether `error` is an {@link InvalidClockError}. */
 export function isInvalidClockError(error: unknown): error is InvalidClockError {
-  return error instanceof InvalidClockError || hasName(error, "InvalidClockError");
+  return error instanceof InvalidClockError || hasErrorName(error, "InvalidClockError");
 }
 
 /** Whether `error` is an {@link InvalidLimitError}. */
 export function isInvalidLimitError(error: unknown): error is InvalidLimitError {
-  return error instanceof InvalidLimitError || hasName(error, "InvalidLimitError");
+  return error instanceof InvalidLimitError || hasErrorName(error, "InvalidLimitError");
 }

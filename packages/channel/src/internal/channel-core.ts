@@ -61,6 +61,7 @@ import { type AbortLinks, unwatchAbort, watchAbort } from "./abort-watch.js";
 import type { ChannelBuffer } from "./buffers/buffer.js";
 import type { Deque } from "./deque.js";
 import { DIAGNOSTIC_LABEL, DIAGNOSTICS, notDone, record } from "./parked.js";
+import { ITER_DONE, toIterResult, toOption, toValue } from "./results.js";
 import { CLOSED, WOULD_BLOCK } from "./sentinels.js";
 import { type Linked, WaiterList } from "./waiter-list.js";
 
@@ -73,7 +74,6 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /** Returned by every receive that finds the channel closed and drained. */
 const RESOLVED_NONE: Promise<Option<never>> = Promise.resolve(None);
 /** The iterator result for "closed and drained". */
-const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(ITER_DONE);
 
 /** `take()` found nothing to receive and the channel is open: a receive would block. The public `WOULD_BLOCK`. */
@@ -436,18 +436,6 @@ export class ChannelCore<T> implements Port<T> {
 // ---------------------------------------------------------------------------
 // 3. Promise-backed waiters (one per blocked send / recv; the waiter is its own token)
 // ---------------------------------------------------------------------------
-
-function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
-  return ok ? new Some(value as T) : None;
-}
-
-function toValue<T>(value: T | undefined, ok: boolean): T | typeof CLOSED {
-  return ok ? (value as T) : CLOSED;
-}
-
-function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {
-  return ok ? { done: false, value: value as T } : ITER_DONE;
-}
 
 /** What a waiter's resolving functions are until its promise's executor replaces them: never called. */
 function unset(): void {}

@@ -7,12 +7,19 @@
  */
 
 import type { ValuesIterator } from "../directions.js";
+import { ITER_DONE } from "./results.js";
 
 /** What the iterator needs from an engine: one receive as an iterator step. */
 export interface StepSource<T> {
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>>;
 }
 
+/**
+ * The one receive iterator of the toolkit (`Channel`, `SharedChannel`, the
+ * timers' channels): each `next()` is one step of its source, with the
+ * iterator's signal; after `return()` every `next()` reports done without
+ * receiving.
+ */
 export class ChannelIterator<T> implements ValuesIterator<T> {
   /** Set by `return()`; afterwards `next()` takes nothing. */
   #finished = false;
@@ -21,12 +28,12 @@ export class ChannelIterator<T> implements ValuesIterator<T> {
     private readonly signal: AbortSignal | undefined,
   ) {}
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
+    if (this.#finished) return Promise.resolve(ITER_DONE);
     return this.source.next(this.signal);
   }
   return(): Promise<IteratorResult<T, undefined>> {
     this.#finished = true;
-    return Promise.resolve({ done: true, value: undefined });
+    return Promise.resolve(ITER_DONE);
   }
   [Symbol.asyncIterator](): this {
     return this;

@@ -29,6 +29,11 @@ export interface Linked {
   next: Linked | undefined;
 }
 
+/**
+ * A FIFO of waiters linked through their own {@link Linked} fields: `push`,
+ * `shift` and `remove` (of a cancelled waiter) in O(1), no allocation per
+ * waiter. A waiter is in at most one list at a time.
+ */
 export class WaiterList<W extends Linked> {
   /** Oldest waiter, first to be served; its `prev` is the newest. */
   private head: W | undefined = undefined;

@@ -77,11 +77,14 @@ import {
   commitSend,
   failRecv,
   failSend,
+  ITER_DONE,
   PendingReceive,
   type Port,
   type RecvWaiter,
   SendWaiter,
   signalFault,
+  toIterResult,
+  toOption,
   unwatchAbort,
   WaiterList,
   watchAbort,
@@ -103,7 +106,6 @@ export type SharedTrySendResult = "sent" | "would-block" | "closed";
 
 const RESOLVED: Promise<void> = Promise.resolve();
 const RESOLVED_NONE: Promise<Option<never>> = Promise.resolve(None);
-const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 const RESOLVED_ITER_DONE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(ITER_DONE);
 
 /**
@@ -687,14 +689,6 @@ export class SharedCore<T> implements Port<T> {
 // ---------------------------------------------------------------------------
 // 3. Promise-backed waiters (one per blocked send / recv; the waiter is its own token)
 // ---------------------------------------------------------------------------
-
-function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
-  return ok ? new Some(value as T) : None;
-}
-
-function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {
-  return ok ? { done: false, value: value as T } : ITER_DONE;
-}
 
 /** A blocked `send`; carries its value already encoded. Same lifecycle as `PendingReceive` (`@csp-kit/channel/port`). */
 class PendingSend<T> extends SendWaiter<T> implements AbortLinks {

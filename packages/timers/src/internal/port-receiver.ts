@@ -20,26 +20,20 @@
 import { None, type Option, Some, type TryRecvResult, type ValuesIterator, type WaitOptions } from "@csp-kit/channel";
 import { DIAGNOSTIC_LABEL, DIAGNOSTICS, recordParked } from "@csp-kit/channel/diagnostics";
 import {
+  ChannelIterator,
   checkSignal,
   PendingReceive,
   PORT,
   type Port,
   RecvWaiter,
   type SendWaiter,
+  type StepSource,
   signalFault,
+  toIterResult,
+  toOption,
 } from "@csp-kit/channel/port";
 import { ReceiveOnlyError } from "../errors.js";
 import type { Receiver } from "../receiver.js";
-
-const ITER_DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
-function toOption<T>(value: T | undefined, ok: boolean): Option<T> {
-  return ok ? Some(value as T) : None;
-}
-
-function toIterResult<T>(value: T | undefined, ok: boolean): IteratorResult<T, undefined> {
-  return ok ? { done: false, value: value as T } : ITER_DONE;
-}
 
 /**
  * Receives once from `port`: resolves with `wrap(value, ok)` when a value (or
@@ -133,35 +127,18 @@ export abstract class PortReceiver<T> implements Receiver<T>, Port<T> {
   values(options?: WaitOptions): ValuesIterator<T> {
     const signal = options?.signal;
     if (signal !== undefined) checkSignal(signal, `values on ${this.describe()}`);
-    return new ReceiverIterator(this, signal);
+    return new ChannelIterator(new PortSteps(this), signal);
   }
 
   [Symbol.asyncIterator](): ValuesIterator<T> {
-    return new ReceiverIterator(this, undefined);
+    return new ChannelIterator(new PortSteps(this), undefined);
   }
 }
 
-/**
- * The async iterator of a receive-only channel. After `return()` it reports
- * done without receiving; a step already pending still delivers its value to
- * whoever awaits it, so nothing is swallowed.
- */
-class ReceiverIterator<T> implements ValuesIterator<T> {
-  /** Set by `return()`; afterwards `next()` takes nothing. */
-  #finished = false;
-  constructor(
-    private readonly port: Port<T>,
-    private readonly signal: AbortSignal | undefined,
-  ) {}
-  next(): Promise<IteratorResult<T, undefined>> {
-    if (this.#finished) return Promise.resolve(ITER_DONE);
-    return receive(this.port, toIterResult, this.signal, "values");
-  }
-  return(): Promise<IteratorResult<T, undefined>> {
-    this.#finished = true;
-    return Promise.resolve(ITER_DONE);
-  }
-  [Symbol.asyncIterator](): this {
-    return this;
+/** One receive as an iterator step, for the shared {@link ChannelIterator}. */
+class PortSteps<T> implements StepSource<T> {
+  constructor(private readonly port: Port<T>) {}
+  next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
+    return receive(this.port, toIterResult, signal, "values");
   }
 }

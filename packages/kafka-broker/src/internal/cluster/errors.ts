@@ -6,6 +6,8 @@
  * anything changed.
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /** A broker id that is not one of the cluster's. The message lists the ids there are. */
 export class UnknownBrokerError extends RangeError {
   /** Always `"UnknownBrokerError"`. */
@@ -46,16 +48,12 @@ export class UnknownTopicError extends RangeError {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is an {@link UnknownBrokerError}. */
 export function isUnknownBrokerError(error: unknown): error is UnknownBrokerError {
-  return error instanceof UnknownBrokerError || hasName(error, "UnknownBrokerError");
+  return error instanceof UnknownBrokerError || hasErrorName(error, "UnknownBrokerError");
 }
 
 /** Whether `error` is an {@link UnknownTopicError}. */
 export function isUnknownTopicError(error: unknown): error is UnknownTopicError {
-  return error instanceof UnknownTopicError || hasName(error, "UnknownTopicError");
+  return error instanceof UnknownTopicError || hasErrorName(error, "UnknownTopicError");
 }

@@ -6,6 +6,8 @@
  * `UnknownTopicError`.
  */
 
+import { hasErrorName } from "@csp-kit/channel/port";
+
 /**
  * A fault injector used wrongly: an argument out of range (a count below 1,
  * an error code that is not an int16 or a Kafka error name, a negative
@@ -37,16 +39,12 @@ export class WaitForTimeoutError extends Error {
   }
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
-}
-
 /** Whether `error` is a {@link FaultInjectorError}. */
 export function isFaultInjectorError(error: unknown): error is FaultInjectorError {
-  return error instanceof FaultInjectorError || hasName(error, "FaultInjectorError");
+  return error instanceof FaultInjectorError || hasErrorName(error, "FaultInjectorError");
 }
 
 /** Whether `error` is a {@link WaitForTimeoutError}. */
 export function isWaitForTimeoutError(error: unknown): error is WaitForTimeoutError {
-  return error instanceof WaitForTimeoutError || hasName(error, "WaitForTimeoutError");
+  return error instanceof WaitForTimeoutError || hasErrorName(error, "WaitForTimeoutError");
 }
