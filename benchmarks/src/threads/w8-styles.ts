@@ -12,7 +12,7 @@
  *   `await recv()` only when empty, or `await recvBatch()` (everything
  *   buffered per wake-up).
  *
- * - the floor (fixtures/floor-ring.ts): the minimal single-producer
+ * - the floor (blocking-floor-ring.ts): the minimal single-producer
  *   single-consumer ring of Float64 slots a careful engineer writes by hand —
  *   the worker's `pushSync` blocks with `Atomics.wait` when full; the main
  *   thread drains what is there synchronously and sleeps with
@@ -38,15 +38,18 @@
  * bimodal, and a slower consumer that keeps the ring non-empty (SharedChannel's
  * `tryRecv` loop) sometimes beats it. Compare medians of several runs.
  *
- * Run: npx tsx --conditions=@csp-kit/source packages/threads/test/bench-w8.ts [N] [runs] [only]
+ * The suite's W8 (src/workloads/w8.ts, `pnpm bench --only W8`) measures one
+ * consumer style per implementation against its peers; this script compares
+ * the styles and the worker -> worker path of SharedChannel alone.
+ *
+ * Run: pnpm --filter @csp-kit/benchmarks bench:w8-styles [N] [runs] [only]
  * (`only`: a comma-separated subset of the contenders' keys, e.g. `port,await-recv`,
  * for profiling one of them; keys are printed in the table.)
  */
 
 import { Worker } from "node:worker_threads";
-import { WORKER_BOOT } from "@csp-kit/testkit/core";
-import { SharedChannel } from "../src/index.js";
-import { createFloorRing, FloorConsumer } from "./fixtures/floor-ring.js";
+import { SharedChannel } from "@csp-kit/threads";
+import { createFloorRing, FloorConsumer } from "./blocking-floor-ring.js";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -57,8 +60,8 @@ const EXPECTED = (N * (N - 1)) / 2;
 
 /** Starts a fixture worker and resolves once it reported "ready" (start-up is not timed). */
 function startFixture(name: string, data: Record<string, unknown>, transfer: Transferable[] = []): Promise<Worker> {
-  const entry = new URL(`./fixtures/${name}.ts`, import.meta.url).href;
-  const worker = new Worker(WORKER_BOOT, {
+  const entry = new URL(`./${name}.ts`, import.meta.url).href;
+  const worker = new Worker(new URL("../workers/boot.mjs", import.meta.url), {
     workerData: { ...data, entry, n: N },
     transferList: transfer as never[],
   });
@@ -69,7 +72,7 @@ function startFixture(name: string, data: Record<string, unknown>, transfer: Tra
 }
 
 function startProducer(data: Record<string, unknown>, transfer: Transferable[] = []): Promise<Worker> {
-  return startFixture("bench-producer", data, transfer);
+  return startFixture("w8-styles-producer", data, transfer);
 }
 
 /** Messages per second from a producer worker to a consumer worker: SharedChannel (sendSync -> recvSync) or a MessageChannel. */
@@ -80,19 +83,19 @@ async function runWorkerToWorker(mode: "shared" | "floor" | "port"): Promise<num
     const floor = createFloorRing(CAPACITY);
     [producer, consumer] = await Promise.all([
       startProducer({ mode, floor }),
-      startFixture("bench-consumer", { mode, floor }),
+      startFixture("w8-styles-consumer", { mode, floor }),
     ]);
   } else if (mode === "shared") {
     const ch = new SharedChannel<number>(CAPACITY);
     [producer, consumer] = await Promise.all([
       startProducer({ mode, handle: ch.handle }),
-      startFixture("bench-consumer", { mode, handle: ch.handle }),
+      startFixture("w8-styles-consumer", { mode, handle: ch.handle }),
     ]);
   } else {
     const { port1, port2 } = new MessageChannel();
     [producer, consumer] = await Promise.all([
       startProducer({ mode, port: port1 }, [port1]),
-      startFixture("bench-consumer", { mode, port: port2 }, [port2]),
+      startFixture("w8-styles-consumer", { mode, port: port2 }, [port2]),
     ]);
   }
   const result = new Promise<{ count: number; sum: number; ms: number }>((resolve) =>
