@@ -246,7 +246,16 @@ for (const folder of folders) {
 const typedocPath = join(root, "typedoc.json");
 if (existsSync(typedocPath)) {
   const typedoc = JSON.parse(readFileSync(typedocPath, "utf8")) as Record<string, unknown>;
-  typedoc.entryPoints = typedocEntries;
+  // With --packages, only those packages' entries are known: keep every other package's as it is,
+  // each package's group in folder order, as a full run writes them.
+  const folderOf = (entry: string) => entry.split("/")[1] ?? "";
+  const kept =
+    only === undefined
+      ? []
+      : ((typedoc.entryPoints as string[] | undefined) ?? []).filter((entry) => !only.includes(folderOf(entry)));
+  const all = [...kept, ...typedocEntries];
+  const order = [...new Set(all.map(folderOf))].sort();
+  typedoc.entryPoints = order.flatMap((folder) => all.filter((entry) => folderOf(entry) === folder));
   // Formatted as biome formats it, so `biome check` and this script agree on the file.
   const text = execFileSync(
     join(root, "node_modules", ".bin", "biome"),
