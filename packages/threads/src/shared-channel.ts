@@ -9,7 +9,7 @@
  * - `#handle.buffer` is the buffer `#core.ring` works on.
  */
 
-import type { InvalidCapacityError, Option, ValuesIterator, WaitOptions } from "@csp-kit/channel";
+import type { Option, ValuesIterator, WaitOptions } from "@csp-kit/channel";
 import { ChannelIterator, checkBatchMax, checkSignal, type HasPort, PORT, type Port } from "@csp-kit/channel/port";
 import { InvalidSharedHandleError, InvalidTimeoutError, type SharedChannelBrokenError } from "./errors.js";
 import { getDefaultSerializer, type Serializer, SLOT_HEADER_BYTES, SlotCodec } from "./internal/codec.js";
@@ -191,7 +191,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @param capacity - a whole number from 1 to 2^24. (There is no unbuffered
    *   SharedChannel: a rendezvous across threads would need a round trip per value.)
    * @param options - `maxValueBytes` (slot size) and `serializer`.
-   * @throws {@link InvalidCapacityError} for a capacity or `maxValueBytes` out of range.
+   * @throws {@link @csp-kit/channel!InvalidCapacityError | InvalidCapacityError} for a capacity or `maxValueBytes` out of range.
    */
   constructor(capacity: number, options?: SharedChannelOptions);
   constructor(capacity: number, options?: SharedChannelOptions, attached?: SharedCore<T>) {
@@ -345,7 +345,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * @param max - the most values to return: a whole number >= 1, or `Infinity` (the default: everything buffered).
    * @returns `Some(values)` with 1 to `max` values, or `None` when the channel is closed and drained.
-   * @throws {@link InvalidCapacityError} (synchronously) for a `max` that is not a whole number >= 1.
+   * @throws {@link @csp-kit/channel!InvalidCapacityError | InvalidCapacityError} (synchronously) for a `max` that is not a whole number >= 1.
    *
    * @example
    * ```ts
@@ -362,7 +362,7 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    *
    * @param max - the most values to return: a whole number >= 1, or `Infinity` (the default: everything buffered).
    * @returns `Some(values)` with 1 to `max` values, `None` (closed and drained) or `"would-block"`.
-   * @throws {@link InvalidCapacityError} for a `max` that is not a whole number >= 1.
+   * @throws {@link @csp-kit/channel!InvalidCapacityError | InvalidCapacityError} for a `max` that is not a whole number >= 1.
    */
   tryRecvBatch(max?: number): SharedTryRecvResult<T[]> {
     return this.#core.tryRecvBatch(checkBatchMax("SharedChannel.tryRecvBatch(max)", max));
