@@ -109,12 +109,17 @@ export type TryRecvResult<T> = Option<T> | "would-block";
  * tells a value from "closed").
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ *
  * const ch = new Channel<number>(2);     // Go: make(chan int, 2)
  * await ch.send(1);
  * await ch.send(2);
  * ch.close();
- * for await (const v of ch) console.log(v); // 1, 2
+ * const got: number[] = [];
+ * for await (const v of ch) got.push(v);
+ * console.log(got); // → [1, 2]
+ * if (got.join() !== "1,2") throw new Error(`got ${got.join()}`);
  * ```
  */
 export class Channel<T> implements Receiver<T>, Sender<T> {
@@ -203,8 +208,16 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    *   or `name` neither a string nor undefined.
    *
    * @example
-   * ```ts
-   * const frames = Channel.ring<Frame>(8, { onDrop: (frame) => pool.release(frame) });
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const released: string[] = [];
+   * const frames = Channel.ring<string>(2, { onDrop: (frame) => released.push(frame) });
+   * await frames.send("f1");
+   * await frames.send("f2");
+   * await frames.send("f3"); // full: evicts the oldest, f1
+   * console.log(released, frames.dropped); // → ["f1"] 1
+   * if (released.join() !== "f1" || frames.dropped !== 1) throw new Error(`dropped ${released.join()}`);
    * ```
    */
   static ring<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
@@ -225,8 +238,16 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    *   or `name` neither a string nor undefined.
    *
    * @example
-   * ```ts
-   * const latest = Channel.overflowing<Buffer>(64, { onDrop: (buf, reason) => pool.release(buf) });
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const discarded: string[] = [];
+   * const latest = Channel.overflowing<string>(2, { onDrop: (buf, reason) => discarded.push(`${buf} ${reason}`) });
+   * await latest.send("b1");
+   * await latest.send("b2");
+   * await latest.send("b3"); // full: discards the new value, b3
+   * console.log(discarded); // → ["b3 overflow"]
+   * if (discarded.join() !== "b3 overflow") throw new Error(`discarded ${discarded.join()}`);
    * ```
    */
   static overflowing<T>(capacity: number, options?: DroppingChannelOptions<T>): Channel<T> {
@@ -296,8 +317,14 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * **Ordering:** the send happens before the receive that gets `value` completes.
    *
    * @example
-   * ```ts
-   * await ch.send(job, { signal: AbortSignal.timeout(1000) });
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<string>(1);
+   * await ch.send("job 1", { signal: AbortSignal.timeout(1000) }); // room in the buffer: at once
+   * const error = await ch.send("job 2", { signal: AbortSignal.timeout(10) }).catch((e: unknown) => e); // full, nobody receives
+   * console.log((error as DOMException).name); // → TimeoutError
+   * if ((error as DOMException).name !== "TimeoutError") throw new Error(`got ${String(error)}`);
    * ```
    */
   send(value: T, options?: WaitOptions): Promise<void> {
@@ -324,9 +351,17 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @returns `Some(value)`, or `None` when the channel is closed and drained.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<string>(1);
+   * await ch.send("hello");
+   * ch.close();
    * const r = await ch.recv();
-   * if (r.isSome()) handle(r.value); else console.log("closed");
+   * if (r.isSome()) console.log(r.value); else console.log("closed"); // → hello
+   * const next = await ch.recv();
+   * if (next.isSome()) console.log(next.value); else console.log("closed"); // → closed
+   * if (!r.isSome() || r.value !== "hello" || next.isSome()) throw new Error("expected hello, then closed");
    * ```
    */
   recv(options?: WaitOptions): Promise<Option<T>> {
@@ -367,13 +402,23 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @returns the value, or {@link CLOSED} when the channel is closed and drained.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { CLOSED, Channel, WOULD_BLOCK } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<number>(2);
+   * void (async () => {
+   *   for (const n of [1, 2, 3, 4]) await ch.send(n);
+   *   ch.close();
+   * })();
+   * let total = 0;
    * for (;;) {
    *   let v = ch.tryRecvValue();
    *   if (v === WOULD_BLOCK) v = await ch.recvValue();
    *   if (v === CLOSED) break;
    *   total += v;
    * }
+   * console.log(total); // → 10
+   * if (total !== 10) throw new Error(`total ${total}`);
    * ```
    */
   recvValue(options?: WaitOptions): Promise<T | typeof CLOSED> {
@@ -394,10 +439,15 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * tell them from the answers: use `tryRecv()`.
    *
    * @example
-   * ```ts
-   * let v = ch.tryRecvValue();
+   * ```ts run
+   * import { CLOSED, Channel, WOULD_BLOCK } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<number>();
+   * void ch.send(7); // an unbuffered channel: the sender waits for a receiver
+   * let v = ch.tryRecvValue(); // takes the waiting sender's value
    * if (v === WOULD_BLOCK) v = await ch.recvValue();
-   * if (v !== CLOSED) use(v);
+   * if (v !== CLOSED) console.log(v); // → 7
+   * if (v !== 7) throw new Error(`got ${String(v)}`);
    * ```
    */
   tryRecvValue(): T | typeof CLOSED | typeof WOULD_BLOCK {
@@ -420,10 +470,17 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @returns `Some(value)`, `None` (closed and drained), or `"would-block"`.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<string>(1);
+   * if (ch.tryRecv() !== "would-block") throw new Error("an empty channel would block");
+   * await ch.send("job");
+   * ch.close();
    * const r = ch.tryRecv();
-   * if (r === "would-block") return;
-   * if (r.isSome()) use(r.value); else stop();
+   * if (r === "would-block") throw new Error("a value is buffered");
+   * if (r.isSome()) console.log(r.value); else console.log("closed"); // → job
+   * if (!r.isSome() || r.value !== "job") throw new Error("expected job");
    * ```
    */
   tryRecv(): TryRecvResult<T> {
@@ -458,8 +515,16 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @throws {@link InvalidCapacityError} (synchronously) for any other `max`.
    *
    * @example
-   * ```ts
-   * for (let r = await ch.recvBatch(500); r.isSome(); r = await ch.recvBatch(500)) await db.insert(r.value);
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const ch = Channel.infinite<number>();
+   * for (let i = 0; i < 1200; i++) await ch.send(i);
+   * ch.close();
+   * const inserted: number[] = []; // a batch insert, one call per batch
+   * for (let r = await ch.recvBatch(500); r.isSome(); r = await ch.recvBatch(500)) inserted.push(r.value.length);
+   * console.log(inserted); // → [500, 500, 200]
+   * if (inserted.join() !== "500,500,200") throw new Error(`batches ${inserted.join()}`);
    * ```
    */
   recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
@@ -481,9 +546,15 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
    * @throws {@link InvalidCapacityError} for any other `max`.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   *
+   * const ch = new Channel<string>(8);
+   * await ch.send("a");
+   * await ch.send("b");
    * const r = ch.tryRecvBatch();
-   * if (r !== "would-block" && r.isSome()) flush(r.value);
+   * if (r !== "would-block" && r.isSome()) console.log(r.value); // → ["a", "b"]
+   * if (r === "would-block" || !r.isSome() || r.value.join() !== "a,b") throw new Error("expected [a, b]");
    * ```
    */
   tryRecvBatch(max?: number): TryRecvResult<T[]> {
@@ -539,9 +610,14 @@ export class Channel<T> implements Receiver<T>, Sender<T> {
  * **On close / Cancellation / Ordering:** as {@link Channel}.
  *
  * @example
- * ```ts
- * const work = Channel.resizable<Job>(16);
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ *
+ * const work = Channel.resizable<string>(16);
+ * const load = 0.9;
  * work.resize(load > 0.8 ? 4 : 64); // apply backpressure sooner under load
+ * console.log(work.cap); // → 4
+ * if (work.cap !== 4) throw new Error(`cap ${work.cap}`);
  * ```
  */
 export class ResizableChannel<T> extends Channel<T> {

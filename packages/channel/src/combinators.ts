@@ -69,9 +69,20 @@ export interface CombinatorOptions extends WaitOptions {
  * **Cancellation:** `{ signal }` stops taking values (see the module).
  *
  * @example
- * ```ts
- * const done = pipe(parsed, toDatabase, { signal: shutdown });
+ * ```ts run
+ * import { Channel, pipe } from "@csp-kit/channel";
+ *
+ * const parsed = new Channel<string>(2);
+ * const toDatabase = new Channel<string>(2);
+ * const shutdown = new AbortController();
+ * await parsed.send("row 1");
+ * await parsed.send("row 2");
+ * parsed.close();
+ * const done = pipe(parsed, toDatabase, { signal: shutdown.signal });
  * await done; // parsed closed and drained, toDatabase closed
+ * const rows: string[] = [];
+ * for await (const row of toDatabase) rows.push(row);
+ * if (!toDatabase.closed || rows.join() !== "row 1,row 2") throw new Error(`got ${rows.join()}`);
  * ```
  */
 export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: CombinatorOptions): Promise<void> {
@@ -93,10 +104,19 @@ export function pipe<T>(input: Receiver<T>, output: Sender<T>, options?: Combina
  * @throws `RangeError` (synchronously) for an empty `inputs`.
  *
  * @example
- * ```ts
- * const all = new Channel<LogLine>();
+ * ```ts run
+ * import { Channel, merge } from "@csp-kit/channel";
+ *
+ * const [nodeA, nodeB, nodeC] = ["a", "b", "c"].map((node) => {
+ *   const lines = new Channel<string>(1);
+ *   void lines.send(`${node}: up`).then(() => lines.close());
+ *   return lines;
+ * }) as [Channel<string>, Channel<string>, Channel<string>];
+ * const all = new Channel<string>();
  * void merge([nodeA, nodeB, nodeC], all);
- * for await (const line of all) print(line);
+ * const printed: string[] = [];
+ * for await (const line of all) printed.push(line); // ends once every node is closed
+ * if (printed.sort().join() !== "a: up,b: up,c: up") throw new Error(`got ${printed.join()}`);
  * ```
  */
 export function merge<T>(
@@ -122,8 +142,19 @@ export function merge<T>(
  * @throws `RangeError` (synchronously) for an empty `outputs`.
  *
  * @example
- * ```ts
- * void tee(events, [auditLog, metrics]);
+ * ```ts run
+ * import { Channel, tee } from "@csp-kit/channel";
+ *
+ * const events = new Channel<string>(2);
+ * const auditLog = new Channel<string>(2);
+ * const metrics = new Channel<string>(2);
+ * await events.send("login");
+ * await events.send("logout");
+ * events.close();
+ * await tee(events, [auditLog, metrics]); // each output gets every value
+ * const audited = [...(await auditLog.recvBatch()).unwrap()];
+ * const counted = [...(await metrics.recvBatch()).unwrap()];
+ * if (audited.join() !== "login,logout" || counted.join() !== "login,logout") throw new Error("each output gets both");
  * ```
  */
 export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], options?: CombinatorOptions): Promise<void> {
@@ -149,9 +180,17 @@ export function tee<T>(input: Receiver<T>, outputs: readonly Sender<T>[], option
  * @throws `RangeError` (synchronously) for an empty `outputs`.
  *
  * @example
- * ```ts
- * const shards = [new Channel<Job>(16), new Channel<Job>(16)];
- * void distribute(jobs, shards);
+ * ```ts run
+ * import { Channel, distribute } from "@csp-kit/channel";
+ *
+ * const jobs = new Channel<number>(4);
+ * for (const job of [1, 2, 3, 4]) await jobs.send(job);
+ * jobs.close();
+ * const shards = [new Channel<number>(16), new Channel<number>(16)];
+ * await distribute(jobs, shards); // each job goes to exactly one shard
+ * const got: number[] = [];
+ * for (const shard of shards) for await (const job of shard) got.push(job);
+ * if (got.sort().join() !== "1,2,3,4") throw new Error(`got ${got.join()}`);
  * ```
  */
 export function distribute<T>(
@@ -174,8 +213,18 @@ export function distribute<T>(
  *   failed on is `error.value`, its error `error.cause`; `output` is not closed.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel, map } from "@csp-kit/channel";
+ *
+ * interface Row { id: number }
+ * const lines = new Channel<string>(1);
+ * const records = new Channel<Row>(1);
  * void map(lines, records, (line) => JSON.parse(line) as Row);
+ * await lines.send('{"id":7}');
+ * const r = await records.recv();
+ * console.log(r.unwrap().id); // → 7
+ * if (r.unwrap().id !== 7) throw new Error("expected id 7");
+ * lines.close();
  * ```
  */
 export function map<T, U>(
@@ -196,8 +245,21 @@ export function map<T, U>(
  * @throws (the promise) {@link TransformError} when `keep` throws; as {@link map}.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel, filter } from "@csp-kit/channel";
+ *
+ * enum Severity { Info, Warn, Error }
+ * interface Event { severity: Severity; text: string }
+ * const events = new Channel<Event>(3);
+ * const alerts = new Channel<Event>(3);
  * void filter(events, alerts, (e) => e.severity >= Severity.Error);
+ * await events.send({ severity: Severity.Info, text: "started" });
+ * await events.send({ severity: Severity.Error, text: "disk full" });
+ * events.close();
+ * const kept: string[] = [];
+ * for await (const e of alerts) kept.push(e.text);
+ * console.log(kept); // → ["disk full"]
+ * if (kept.join() !== "disk full") throw new Error(`kept ${kept.join()}`);
  * ```
  */
 export function filter<T>(

@@ -75,8 +75,19 @@ export interface DiagnosticsOptions {
  * @throws {@link @csp-kit/channel!InvalidOptionError | InvalidOptionError} when `stacks` is neither a boolean nor undefined.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { disableDiagnostics, enableDiagnostics, parkedWaiters } from "@csp-kit/channel/diagnostics";
+ *
  * enableDiagnostics({ stacks: true });
+ * const jobs = new Channel<string>(0, { name: "jobs" });
+ * const waiting = jobs.recv(); // nobody sends yet: recorded, with where it was called
+ * const mine = parkedWaiters().filter((w) => w.primitive.includes('"jobs"'));
+ * console.log(mine.map((w) => w.operation)); // → ["recv"]
+ * jobs.close();
+ * await waiting;
+ * disableDiagnostics();
+ * if (mine.length !== 1 || mine[0]?.operation !== "recv") throw new Error("expected one waiting recv");
  * ```
  */
 export function enableDiagnostics(options?: DiagnosticsOptions): void {
@@ -157,8 +168,19 @@ export function formatParked(waiters?: readonly ParkedWaiter[]): string {
  * @param write - where to print; default `console.error`.
  *
  * @example
- * ```ts
- * process.on("SIGUSR2", () => dump());   // what is this stuck process waiting on?
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { disableDiagnostics, dump, enableDiagnostics } from "@csp-kit/channel/diagnostics";
+ *
+ * enableDiagnostics();
+ * const jobs = new Channel<string>(0, { name: "jobs" });
+ * const stuck = jobs.recv();
+ * // In a service: process.on("SIGUSR2", () => dump()); — what is this stuck process waiting on?
+ * const text = dump(() => {}); // prints to console.error by default; returns the text too
+ * jobs.close();
+ * await stuck;
+ * disableDiagnostics();
+ * if (!text.includes('"jobs"')) throw new Error(`the dump names the channel:\n${text}`);
  * ```
  */
 export function dump(write: (text: string) => void = console.error): string {
@@ -185,8 +207,24 @@ export interface AssertNoParkedOptions {
  *   could see nothing must not pass.
  *
  * @example
- * ```ts
- * afterEach(() => assertNoParked({ ignore: (w) => w.primitive.includes('"accept"') }));
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { assertNoParked, disableDiagnostics, enableDiagnostics } from "@csp-kit/channel/diagnostics";
+ *
+ * enableDiagnostics();
+ * const accept = new Channel<string>(0, { name: "accept" });
+ * const serving = accept.recv(); // a long-lived loop that waits on purpose
+ * assertNoParked({ ignore: (w) => w.primitive.includes('"accept"') }); // passes: the only waiter is ignored
+ * let failed = false;
+ * try {
+ *   assertNoParked(); // in a test's afterEach: fails while anything still waits
+ * } catch {
+ *   failed = true;
+ * }
+ * accept.close();
+ * await serving;
+ * disableDiagnostics();
+ * if (!failed) throw new Error("assertNoParked() fails while a receive waits");
  * ```
  */
 export function assertNoParked(options?: AssertNoParkedOptions): void {

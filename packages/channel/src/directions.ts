@@ -26,12 +26,20 @@ import type { HasPort } from "./port.js";
  * @typeParam T - the values delivered.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel, type Receiver } from "@csp-kit/channel";
+ *
  * async function drain<T>(source: Receiver<T>): Promise<T[]> {
  *   const out: T[] = [];
  *   for await (const v of source) out.push(v);
  *   return out;
  * }
+ * const ch = new Channel<number>(2); // a Channel is a Receiver (and a Sender)
+ * await ch.send(1);
+ * await ch.send(2);
+ * ch.close();
+ * const got = await drain(ch);
+ * if (got.join() !== "1,2") throw new Error(`got ${got.join()}`);
  * ```
  */
 export interface Receiver<T> extends HasPort<T>, AsyncIterable<T> {

@@ -73,8 +73,19 @@ function isControllerLike(value: object): boolean {
  * than property reads.
  *
  * @example
- * ```ts
- * const signal = checkSignal(options?.signal, "MyPort.recv");
+ * ```ts run
+ * import { isInvalidSignalError } from "@csp-kit/channel";
+ * import { checkSignal } from "@csp-kit/channel/port";
+ *
+ * const options: { signal?: unknown } = { signal: new AbortController().signal };
+ * const signal = checkSignal(options?.signal, "MyPort.recv"); // the AbortSignal, or undefined
+ * let error: unknown;
+ * try {
+ *   checkSignal("soon", "MyPort.recv");
+ * } catch (e) {
+ *   error = e;
+ * }
+ * if (!(signal instanceof AbortSignal) || !isInvalidSignalError(error)) throw new Error("expected a signal, then an InvalidSignalError");
  * ```
  */
 export function checkSignal(signal: unknown, operation: string): AbortSignal | undefined {
