@@ -106,9 +106,19 @@ type CaseResult<K extends string, X> =
  * TypeScript narrows on `result.case`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { type RecvCase, recv, type SelectResult, type SendCase, send, trySelect } from "@csp-kit/select";
+ *
+ * const input = new Channel<string>(1);
+ * const output = new Channel<string[]>();
+ * await input.send("hi");
  * // SelectResult<{ msg: RecvCase<string>; out: SendCase<string[]> }>
  * //   = { case: "msg"; value: Option<string> } | { case: "out" }
+ * const r: SelectResult<{ msg: RecvCase<string>; out: SendCase<string[]> }> | undefined =
+ *   trySelect({ msg: recv(input), out: send(output, ["batch"]) });
+ * if (r?.case === "msg") console.log(r.value.unwrap()); // → hi  (r narrowed: it has a value)
+ * if (r?.case !== "msg") throw new Error("only the receive is ready");
  * ```
  */
 export type SelectResult<C extends SelectCases> = {
@@ -178,9 +188,16 @@ export type SendTarget<T> = HasPort<T> & { trySend(value: T): unknown };
  * @see {@link send}, `select`, `trySelect`
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, select } from "@csp-kit/select";
+ *
+ * const input = new Channel<string>(1);
+ * const done = new Channel<void>();
+ * await input.send("hello");
  * const r = await select({ msg: recv(input), stop: recv(done) });
- * if (r.case === "msg" && r.value.isSome()) handle(r.value.value);
+ * if (r.case === "msg" && r.value.isSome()) console.log(r.value.value); // → hello
+ * if (r.case !== "msg") throw new Error("the message is ready, stop is not");
  * ```
  */
 export function recv<T>(source: HasPort<T> | null | undefined): RecvCase<T> {
@@ -209,8 +226,17 @@ export function recv<T>(source: HasPort<T> | null | undefined): RecvCase<T> {
  * @see {@link recv}, `select`, `trySelect`
  *
  * @example
- * ```ts
- * await select({ out: send(batch.length > 0 ? output : null, batch), msg: recv(input) });
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, select, send } from "@csp-kit/select";
+ *
+ * const input = new Channel<string>(1);
+ * const output = new Channel<string[]>(1);
+ * const batch: string[] = [];
+ * await input.send("a");
+ * // An empty batch: send(null, …) is never ready, so only the receive can win.
+ * const r = await select({ out: send(batch.length > 0 ? output : null, batch), msg: recv(input) });
+ * if (r.case !== "msg" || output.len !== 0) throw new Error("the receive wins; nothing is sent");
  * ```
  */
 export function send<T>(

@@ -57,13 +57,28 @@ export class PreparedSelect<C extends SelectCases> {
    *   `signal.reason` on abort. Never throws synchronously.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   * import { prepareSelect, recv } from "@csp-kit/select";
+   *
+   * const c0 = new Channel<number>();
+   * const c1 = new Channel<number>();
+   * void (async () => {
+   *   await c0.send(1);
+   *   await c1.send(2);
+   *   c0.close();
+   *   c1.close();
+   * })();
+   * const { signal } = new AbortController();
+   * const handled: string[] = [];
    * const next = prepareSelect({ a: recv(c0), b: recv(c1) });
    * for (;;) {
    *   const r = next.trySelect() ?? (await next.select({ signal }));
    *   if (r.value.isNone()) break;
-   *   handle(r.case, r.value.value);
+   *   handled.push(`${r.case}=${r.value.value}`);
    * }
+   * console.log(handled); // → ["a=1", "b=2"]
+   * if (handled.join() !== "a=1,b=2") throw new Error(`handled ${handled.join()}`);
    * ```
    */
   select(options?: SelectOptions): Promise<SelectResult<C>> {
@@ -80,10 +95,18 @@ export class PreparedSelect<C extends SelectCases> {
    * @throws `ChannelClosedError` for a picked send case on a closed target.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Channel } from "@csp-kit/channel";
+   * import { prepareSelect, recv } from "@csp-kit/select";
+   *
+   * const jobs = new Channel<string>(1);
+   * const done = new Channel<void>();
    * const ready = prepareSelect({ job: recv(jobs), quit: recv(done) });
    * const r = ready.trySelect();
-   * if (r === undefined) idle(); // default:
+   * if (r === undefined) console.log("idle"); // default: → idle
+   * await jobs.send("build");
+   * const again = ready.trySelect(); // the same cases, checked once
+   * if (r !== undefined || again?.case !== "job") throw new Error("idle first, then the job");
    * ```
    */
   trySelect(options?: TrySelectOptions): SelectResult<C> | undefined {
@@ -112,12 +135,23 @@ export class PreparedSelect<C extends SelectCases> {
  *   property that is not a case.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { prepareSelect, recv } from "@csp-kit/select";
+ *
+ * const [c0, c1, c2] = [new Channel<number>(), new Channel<number>(), new Channel<number>()];
+ * void c0.send(1);
+ * void c1.send(2);
+ * void c2.send(3);
+ * const n = 3;
+ * let total = 0;
  * const fanIn = prepareSelect({ a: recv(c0), b: recv(c1), c: recv(c2) });
  * for (let i = 0; i < n; i++) {
  *   const r = fanIn.trySelect() ?? (await fanIn.select());
  *   if (r.value.isSome()) total += r.value.value;
  * }
+ * console.log(total); // → 6
+ * if (total !== 6) throw new Error(`total ${total}`);
  * ```
  */
 export function prepareSelect<C extends SelectCases>(cases: C): PreparedSelect<C> {

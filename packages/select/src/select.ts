@@ -67,13 +67,31 @@ import { Selection } from "./internal/selection.js";
  * @see {@link trySelect} (Go's `default:`), {@link recv}, {@link send}
  *
  * @example
- * ```ts
- * const r = await select({ msg: recv(input), flush: recv(timer), out: send(output, batch) }, { signal });
- * switch (r.case) {
- *   case "msg": if (r.value.isSome()) batch.push(r.value.value); break;
- *   case "flush": output = batch.length > 0 ? downstream : null; break;
- *   case "out": batch = []; break;
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, select, send } from "@csp-kit/select";
+ *
+ * const input = new Channel<string>(2);
+ * const timer = new Channel<number>(1);
+ * const downstream = new Channel<string[]>(1);
+ * const { signal } = new AbortController();
+ * await input.send("a");
+ * await input.send("b");
+ * await timer.send(1); // a flush tick
+ * let output: Channel<string[]> | null = null; // null: the send case is off until a flush
+ * let batch: string[] = [];
+ * for (let flushed = false; !flushed; ) {
+ *   // priority: the first ready case in declaration order wins (default: a random one)
+ *   const r = await select({ msg: recv(input), flush: recv(timer), out: send(output, batch) }, { signal, priority: true });
+ *   switch (r.case) {
+ *     case "msg": if (r.value.isSome()) batch.push(r.value.value); break;
+ *     case "flush": output = batch.length > 0 ? downstream : null; break;
+ *     case "out": batch = []; flushed = true; break;
+ *   }
  * }
+ * const sent = (await downstream.recv()).unwrap();
+ * console.log(sent); // → ["a", "b"]
+ * if (sent.join() !== "a,b") throw new Error(`sent ${sent.join()}`);
  * ```
  */
 export function select<C extends SelectCases>(cases: C, options?: SelectOptions): Promise<SelectResult<C>> {
@@ -176,10 +194,18 @@ function labelPort(port: Port<unknown>): string {
  * @see {@link select}
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, trySelect } from "@csp-kit/select";
+ *
+ * const jobs = new Channel<string>(1);
+ * const done = new Channel<void>();
+ * if (trySelect({ job: recv(jobs), quit: recv(done) }) !== undefined) throw new Error("nothing is ready yet");
+ * await jobs.send("build");
  * const r = trySelect({ job: recv(jobs), quit: recv(done) });
- * if (r === undefined) return idle();   // default:
- * if (r.case === "quit") return;
+ * if (r === undefined) console.log("idle");   // default:
+ * else if (r.case === "job") console.log(r.value.unwrap()); // → build
+ * if (r?.case !== "job") throw new Error("the job case is ready");
  * ```
  */
 export function trySelect<C extends SelectCases>(cases: C, options?: TrySelectOptions): SelectResult<C> | undefined {
