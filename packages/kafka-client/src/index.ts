@@ -16,4 +16,13 @@
 export { BrokerConnection, CLIENT_VERSIONS, type ConnectionOptions, parseAddress } from "./connection.js";
 export { BrokerConnectionError, isBrokerConnectionError, isMetadataError, MetadataError } from "./errors.js";
 export { MetadataCache, type PartitionInfo, type TopicInfo } from "./metadata.js";
+export {
+  CLIENT_DEFAULTS,
+  type ClientConfig,
+  type ClientOptions,
+  type ConfigFailure,
+  type MetadataOptions,
+  type NetOptions,
+  validateClientOptions,
+} from "./options.js";
 export { BrokerPool, type PoolOptions } from "./pool.js";

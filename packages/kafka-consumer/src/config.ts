@@ -2,7 +2,11 @@
  * The consumer's configuration: sarama's `Config.Consumer` (plus the `Net`,
  * `Metadata` and `ChannelBufferSize` settings the consumer reads) in
  * TypeScript names, with sarama's defaults, and one `validateConfig()` that
- * is the single entry point for configuration errors (STYLE item 22).
+ * is the single entry point for configuration errors (STYLE item 22). The
+ * client options (`bootstrap`, `clientId`, `metadata`, `net`) are
+ * `@csp-kit/kafka-client`'s, checked there by `validateClientOptions()`
+ * through a `fail` that throws this package's error; the rule that ties
+ * `net.readTimeout` to `maxWaitTime` is the consumer's and stays here.
  *
  * Invariants:
  * - a `ConsumerConfig` only exists as the result of `validateConfig()`:
@@ -13,7 +17,7 @@
  *   field and saying what to do; it never mutates its argument.
  */
 
-import type * as tls from "node:tls";
+import { CLIENT_DEFAULTS, type ClientConfig, type ClientOptions, validateClientOptions } from "@csp-kit/kafka-client";
 import { type Clock, realClock } from "@csp-kit/timers";
 import { InvalidConsumerConfigError } from "./errors.js";
 
@@ -54,32 +58,15 @@ export interface OffsetsOptions {
   readonly resetOnOutOfRange?: OffsetPosition | undefined;
 }
 
-/** Metadata refresh — sarama's `Metadata`. */
-export interface MetadataOptions {
-  /** Refresh all known topics this often, in ms (default 10 min; 0 never). */
-  readonly refreshFrequency?: number | undefined;
-  /** How many times a metadata request is retried (default 3). */
-  readonly retryMax?: number | undefined;
-  /** The wait between metadata retries, in ms (default 250). */
-  readonly retryBackoff?: number | undefined;
-}
+export type { MetadataOptions, NetOptions } from "@csp-kit/kafka-client";
 
-/** Connections — sarama's `Net`. */
-export interface NetOptions {
-  /** How long a connect may take, in ms (default 30 s). */
-  readonly dialTimeout?: number | undefined;
-  /** How long a response may take, in ms (default 30 s); must be above `maxWaitTime`. */
-  readonly readTimeout?: number | undefined;
-  /** TLS: `true` for the defaults, or Node's `tls.connect` options; absent for plaintext. */
-  readonly tls?: boolean | tls.ConnectionOptions | undefined;
-}
-
-/** What `new Consumer(options)` and `validateConfig(options)` take. Only `bootstrap` is required. */
-export interface ConsumerOptions {
-  /** The bootstrap brokers, `host:port` (at least one). */
-  readonly bootstrap: readonly string[];
-  /** The client id sent in every request header (default "csp-kit"). */
-  readonly clientId?: string | undefined;
+/**
+ * What `new Consumer(options)` and `validateConfig(options)` take. Only
+ * `bootstrap` is required. `bootstrap`, `clientId`, `metadata` and `net` are
+ * the {@link ClientOptions} of `@csp-kit/kafka-client`; `net.readTimeout`
+ * must be above `maxWaitTime`.
+ */
+export interface ConsumerOptions extends ClientOptions {
   /** How much each fetch asks for. */
   readonly fetch?: FetchOptions | undefined;
   /** How long the broker may hold a fetch waiting for `fetch.min` bytes, in ms (default 500). */
@@ -109,20 +96,12 @@ export interface ConsumerOptions {
    * it is installed (default true; without it the JavaScript one is used).
    */
   readonly nativeCrc32c?: boolean | undefined;
-  /** Metadata refresh and its retries. */
-  readonly metadata?: MetadataOptions | undefined;
-  /** Connections. */
-  readonly net?: NetOptions | undefined;
   /** The clock of timers and backoffs (default the real clock; tests pass a ManualClock). */
   readonly clock?: Clock | undefined;
 }
 
 /** A validated configuration: every field present. Only `validateConfig()` makes one. */
-export interface ConsumerConfig {
-  /** {@link ConsumerOptions.bootstrap}, copied. */
-  readonly bootstrap: readonly string[];
-  /** {@link ConsumerOptions.clientId} or "csp-kit". */
-  readonly clientId: string;
+export interface ConsumerConfig extends ClientConfig {
   /** {@link ConsumerOptions.fetch}, every field filled in. */
   readonly fetch: { readonly min: number; readonly default: number; readonly max: number };
   /** {@link ConsumerOptions.maxWaitTime}, ms. */
@@ -145,21 +124,13 @@ export interface ConsumerConfig {
   readonly checkCrcs: boolean;
   /** The validated {@link ConsumerOptions.nativeCrc32c}. */
   readonly nativeCrc32c: boolean;
-  /** {@link ConsumerOptions.metadata}, filled in. */
-  readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
-  /** {@link ConsumerOptions.net}, filled in (`tls` as `tls.connect` options, or undefined for plaintext). */
-  readonly net: {
-    readonly dialTimeout: number;
-    readonly readTimeout: number;
-    readonly tls: tls.ConnectionOptions | undefined;
-  };
   /** {@link ConsumerOptions.clock} or the real clock. */
   readonly clock: Clock;
 }
 
 /** sarama's defaults, in TypeScript names. */
 export const DEFAULTS = Object.freeze({
-  clientId: "csp-kit",
+  ...CLIENT_DEFAULTS,
   fetchMin: 1,
   fetchDefault: 1_048_576,
   fetchMax: 0,
@@ -170,11 +141,6 @@ export const DEFAULTS = Object.freeze({
   retryBackoff: 2000,
   initialOffset: "newest" as OffsetPosition,
   isolationLevel: "read-uncommitted" as IsolationLevel,
-  metadataRefreshFrequency: 600_000,
-  metadataRetryMax: 3,
-  metadataRetryBackoff: 250,
-  dialTimeout: 30_000,
-  readTimeout: 30_000,
 });
 
 function describe(v: unknown): string {
@@ -215,18 +181,6 @@ function position(field: string, v: unknown, fallback: OffsetPosition | undefine
   return v;
 }
 
-function checkAddress(field: string, a: unknown): void {
-  const m = typeof a === "string" ? /^(.+):(\d{1,5})$/.exec(a) : null;
-  const port = m === null ? -1 : Number(m[2]);
-  if (m === null || port < 1 || port > 65_535) {
-    throw new InvalidConsumerConfigError(
-      field,
-      a,
-      `must be "host:port" with a port from 1 to 65535 (got ${describe(a)})`,
-    );
-  }
-}
-
 /**
  * Checks `options` and fills in sarama's defaults: the one place a
  * configuration error is raised.
@@ -247,19 +201,9 @@ function checkAddress(field: string, a: unknown): void {
  */
 export function validateConfig(options: ConsumerOptions): ConsumerConfig {
   const o = obj("options", options) as Partial<ConsumerOptions>;
-  const bootstrap = o.bootstrap;
-  if (!Array.isArray(bootstrap) || bootstrap.length === 0) {
-    throw new InvalidConsumerConfigError(
-      "bootstrap",
-      bootstrap,
-      `must be a non-empty array of "host:port" (got ${describe(bootstrap)}), e.g. ["127.0.0.1:9092"]`,
-    );
-  }
-  for (const [i, a] of bootstrap.entries()) checkAddress(`bootstrap[${i}]`, a);
-  const clientId = o.clientId ?? DEFAULTS.clientId;
-  if (typeof clientId !== "string") {
-    throw new InvalidConsumerConfigError("clientId", clientId, `must be a string (got ${describe(clientId)})`);
-  }
+  const client = validateClientOptions(options, (field, value, message) => {
+    throw new InvalidConsumerConfigError(field, value, message);
+  });
   const f = obj("fetch", o.fetch);
   const fetch = {
     min: int("fetch.min", f.min, DEFAULTS.fetchMin, 1, "the broker answers once this many bytes are ready"),
@@ -327,43 +271,7 @@ export function validateConfig(options: ConsumerOptions): ConsumerConfig {
   }
   const checkCrcs = bool("checkCrcs", o.checkCrcs, true);
   const nativeCrc32c = bool("nativeCrc32c", o.nativeCrc32c, true);
-  const m = obj("metadata", o.metadata);
-  const metadata = {
-    refreshFrequency: int(
-      "metadata.refreshFrequency",
-      m.refreshFrequency,
-      DEFAULTS.metadataRefreshFrequency,
-      0,
-      "0 never refreshes on a timer",
-    ),
-    retryMax: int("metadata.retryMax", m.retryMax, DEFAULTS.metadataRetryMax, 0, "0 never retries"),
-    retryBackoff: int(
-      "metadata.retryBackoff",
-      m.retryBackoff,
-      DEFAULTS.metadataRetryBackoff,
-      0,
-      "it is the wait in ms",
-    ),
-  };
-  const n = obj("net", o.net);
-  const tlsOption = n.tls;
-  if (
-    tlsOption !== undefined &&
-    typeof tlsOption !== "boolean" &&
-    (typeof tlsOption !== "object" || tlsOption === null)
-  ) {
-    throw new InvalidConsumerConfigError("net.tls", tlsOption, "must be true, false, or tls.connect options");
-  }
-  const net = {
-    dialTimeout: int("net.dialTimeout", n.dialTimeout, DEFAULTS.dialTimeout, 1, "it is the connect timeout in ms"),
-    readTimeout: int("net.readTimeout", n.readTimeout, DEFAULTS.readTimeout, 1, "it is the response timeout in ms"),
-    tls:
-      tlsOption === true
-        ? {}
-        : tlsOption === false || tlsOption === undefined
-          ? undefined
-          : (tlsOption as tls.ConnectionOptions),
-  };
+  const { net } = client;
   if (net.readTimeout <= maxWaitTime) {
     throw new InvalidConsumerConfigError(
       "net.readTimeout",
@@ -381,8 +289,8 @@ export function validateConfig(options: ConsumerOptions): ConsumerConfig {
     throw new InvalidConsumerConfigError("clock", clock, "must be a Clock (realClock, or a ManualClock in tests)");
   }
   return Object.freeze({
-    bootstrap: Object.freeze([...bootstrap]),
-    clientId,
+    bootstrap: client.bootstrap,
+    clientId: client.clientId,
     fetch: Object.freeze(fetch),
     maxWaitTime,
     maxProcessingTime,
@@ -394,8 +302,8 @@ export function validateConfig(options: ConsumerOptions): ConsumerConfig {
     isolationLevel,
     checkCrcs,
     nativeCrc32c,
-    metadata: Object.freeze(metadata),
-    net: Object.freeze(net),
+    metadata: client.metadata,
+    net,
     clock,
   });
 }

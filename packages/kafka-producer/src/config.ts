@@ -2,7 +2,10 @@
  * The producer's configuration: sarama's `Config.Producer` (plus the `Net`,
  * `Metadata` and `ChannelBufferSize` settings the producer reads) in
  * TypeScript names, with sarama's defaults, and one `validateConfig()` that
- * is the single entry point for configuration errors (STYLE item 22).
+ * is the single entry point for configuration errors (STYLE item 22). The
+ * client options (`bootstrap`, `clientId`, `metadata`, `net`) are
+ * `@csp-kit/kafka-client`'s, checked there by `validateClientOptions()`
+ * through a `fail` that throws this package's error.
  *
  * Invariants:
  * - a `ProducerConfig` only exists as the result of `validateConfig()`: every
@@ -13,7 +16,7 @@
  *   field and saying what to do; it never mutates its argument.
  */
 
-import type * as tls from "node:tls";
+import { CLIENT_DEFAULTS, type ClientConfig, type ClientOptions, validateClientOptions } from "@csp-kit/kafka-client";
 import { type Clock, realClock } from "@csp-kit/timers";
 import { InvalidProducerConfigError } from "./errors.js";
 import {
@@ -60,32 +63,14 @@ export interface RetryOptions {
   readonly maxBufferBytes?: number | undefined;
 }
 
-/** Metadata refresh — sarama's `Metadata`. */
-export interface MetadataOptions {
-  /** Refresh all known topics this often, in ms (default 10 min; 0 never). */
-  readonly refreshFrequency?: number | undefined;
-  /** How many times a metadata request is retried (default 3). */
-  readonly retryMax?: number | undefined;
-  /** The wait between metadata retries, in ms (default 250). */
-  readonly retryBackoff?: number | undefined;
-}
+export type { MetadataOptions, NetOptions } from "@csp-kit/kafka-client";
 
-/** Connections — sarama's `Net`. */
-export interface NetOptions {
-  /** How long a connect may take, in ms (default 30 s). */
-  readonly dialTimeout?: number | undefined;
-  /** How long a response may take beyond the request's own timeout, in ms (default 30 s). */
-  readonly readTimeout?: number | undefined;
-  /** TLS: `true` for the defaults, or Node's `tls.connect` options; absent for plaintext. */
-  readonly tls?: boolean | tls.ConnectionOptions | undefined;
-}
-
-/** What `new AsyncProducer(options)` and `validateConfig(options)` take. Only `bootstrap` is required. */
-export interface ProducerOptions {
-  /** The bootstrap brokers, `host:port` (at least one). */
-  readonly bootstrap: readonly string[];
-  /** The client id sent in every request header (default "csp-kit"). */
-  readonly clientId?: string | undefined;
+/**
+ * What `new AsyncProducer(options)` and `validateConfig(options)` take. Only
+ * `bootstrap` is required. `bootstrap`, `clientId`, `metadata` and `net` are
+ * the {@link ClientOptions} of `@csp-kit/kafka-client`.
+ */
+export interface ProducerOptions extends ClientOptions {
   /** The largest message accepted, as a record (default 1 MiB); larger ones fail with MessageTooLargeError. */
   readonly maxMessageBytes?: number | undefined;
   /** Produce acks (default 1). */
@@ -112,16 +97,12 @@ export interface ProducerOptions {
   readonly channelBufferSize?: number | undefined;
   /** The largest request sent, in bytes (default 100 MiB); batches are cut 10 KiB below it. */
   readonly maxRequestSize?: number | undefined;
-  readonly metadata?: MetadataOptions | undefined;
-  readonly net?: NetOptions | undefined;
   /** The clock of flush timers and backoffs (default the real clock; tests pass a ManualClock). */
   readonly clock?: Clock | undefined;
 }
 
 /** A validated configuration: every field present. Only `validateConfig()` makes one. */
-export interface ProducerConfig {
-  readonly bootstrap: readonly string[];
-  readonly clientId: string;
+export interface ProducerConfig extends ClientConfig {
   readonly maxMessageBytes: number;
   readonly requiredAcks: RequiredAcks;
   readonly timeout: number;
@@ -142,18 +123,12 @@ export interface ProducerConfig {
   readonly maxOpenRequests: number;
   readonly channelBufferSize: number;
   readonly maxRequestSize: number;
-  readonly metadata: { readonly refreshFrequency: number; readonly retryMax: number; readonly retryBackoff: number };
-  readonly net: {
-    readonly dialTimeout: number;
-    readonly readTimeout: number;
-    readonly tls: tls.ConnectionOptions | undefined;
-  };
   readonly clock: Clock;
 }
 
 /** sarama's defaults, in TypeScript names. */
 export const DEFAULTS = Object.freeze({
-  clientId: "csp-kit",
+  ...CLIENT_DEFAULTS,
   maxMessageBytes: 1_048_576,
   requiredAcks: 1 as RequiredAcks,
   timeout: 10_000,
@@ -165,11 +140,6 @@ export const DEFAULTS = Object.freeze({
   maxOpenRequests: 5,
   channelBufferSize: 256,
   maxRequestSize: 100 * 1024 * 1024,
-  metadataRefreshFrequency: 600_000,
-  metadataRetryMax: 3,
-  metadataRetryBackoff: 250,
-  dialTimeout: 30_000,
-  readTimeout: 30_000,
 });
 
 const COMPRESSIONS: readonly Compression[] = ["none", "gzip", "snappy", "lz4", "zstd"];
@@ -209,18 +179,6 @@ function obj(field: string, v: unknown): Record<string, unknown> {
     throw new InvalidProducerConfigError(field, v, `must be an object (got ${describe(v)})`);
   }
   return v as Record<string, unknown>;
-}
-
-function checkAddress(field: string, a: unknown): void {
-  const m = typeof a === "string" ? /^(.+):(\d{1,5})$/.exec(a) : null;
-  const port = m === null ? -1 : Number(m[2]);
-  if (m === null || port < 1 || port > 65_535) {
-    throw new InvalidProducerConfigError(
-      field,
-      a,
-      `must be "host:port" with a port from 1 to 65535 (got ${describe(a)})`,
-    );
-  }
 }
 
 function partitionerOf(v: unknown): Partitioner {
@@ -273,19 +231,9 @@ function partitionerOf(v: unknown): Partitioner {
  */
 export function validateConfig(options: ProducerOptions): ProducerConfig {
   const o = obj("options", options) as Partial<ProducerOptions>;
-  const bootstrap = o.bootstrap;
-  if (!Array.isArray(bootstrap) || bootstrap.length === 0) {
-    throw new InvalidProducerConfigError(
-      "bootstrap",
-      bootstrap,
-      `must be a non-empty array of "host:port" (got ${describe(bootstrap)}), e.g. ["127.0.0.1:9092"]`,
-    );
-  }
-  for (const [i, a] of bootstrap.entries()) checkAddress(`bootstrap[${i}]`, a);
-  const clientId = o.clientId ?? DEFAULTS.clientId;
-  if (typeof clientId !== "string") {
-    throw new InvalidProducerConfigError("clientId", clientId, `must be a string (got ${describe(clientId)})`);
-  }
+  const client = validateClientOptions(options, (field, value, message) => {
+    throw new InvalidProducerConfigError(field, value, message);
+  });
   const maxMessageBytes = int("maxMessageBytes", o.maxMessageBytes, DEFAULTS.maxMessageBytes, 1, "it caps one message");
   const requiredAcks = o.requiredAcks ?? DEFAULTS.requiredAcks;
   if (requiredAcks !== 0 && requiredAcks !== 1 && requiredAcks !== -1) {
@@ -400,43 +348,6 @@ export function validateConfig(options: ProducerOptions): ProducerConfig {
     "batches are cut 10 KiB below it",
   );
 
-  const m = obj("metadata", o.metadata);
-  const metadata = {
-    refreshFrequency: int(
-      "metadata.refreshFrequency",
-      m.refreshFrequency,
-      DEFAULTS.metadataRefreshFrequency,
-      0,
-      "0 never refreshes on a timer",
-    ),
-    retryMax: int("metadata.retryMax", m.retryMax, DEFAULTS.metadataRetryMax, 0, "0 never retries"),
-    retryBackoff: int(
-      "metadata.retryBackoff",
-      m.retryBackoff,
-      DEFAULTS.metadataRetryBackoff,
-      0,
-      "it is the wait in ms",
-    ),
-  };
-  const n = obj("net", o.net);
-  const tlsOption = n.tls;
-  if (
-    tlsOption !== undefined &&
-    typeof tlsOption !== "boolean" &&
-    (typeof tlsOption !== "object" || tlsOption === null)
-  ) {
-    throw new InvalidProducerConfigError("net.tls", tlsOption, "must be true, false, or tls.connect options");
-  }
-  const net = {
-    dialTimeout: int("net.dialTimeout", n.dialTimeout, DEFAULTS.dialTimeout, 1, "it is the connect timeout in ms"),
-    readTimeout: int("net.readTimeout", n.readTimeout, DEFAULTS.readTimeout, 1, "it is the response timeout in ms"),
-    tls:
-      tlsOption === true
-        ? {}
-        : tlsOption === false || tlsOption === undefined
-          ? undefined
-          : (tlsOption as tls.ConnectionOptions),
-  };
   const clock = o.clock ?? realClock;
   if (
     typeof clock !== "object" ||
@@ -447,8 +358,8 @@ export function validateConfig(options: ProducerOptions): ProducerConfig {
     throw new InvalidProducerConfigError("clock", clock, "must be a Clock (realClock, or a ManualClock in tests)");
   }
   return Object.freeze({
-    bootstrap: Object.freeze([...bootstrap]),
-    clientId,
+    bootstrap: client.bootstrap,
+    clientId: client.clientId,
     maxMessageBytes,
     requiredAcks,
     timeout,
@@ -463,8 +374,8 @@ export function validateConfig(options: ProducerOptions): ProducerConfig {
     maxOpenRequests,
     channelBufferSize,
     maxRequestSize,
-    metadata: Object.freeze(metadata),
-    net: Object.freeze(net),
+    metadata: client.metadata,
+    net: client.net,
     clock,
   });
 }
