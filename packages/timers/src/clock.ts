@@ -29,12 +29,18 @@ export type ClockHandle = unknown;
  * order; the ones with the same deadline run in the order they were scheduled.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { type Clock, realClock, sleep } from "@csp-kit/timers";
+ *
+ * let armed = 0;
  * const counting: Clock = {
  *   now: () => realClock.now(),
  *   setTimeout: (cb, ms) => { armed++; return realClock.setTimeout(cb, ms); },
  *   clearTimeout: (h) => realClock.clearTimeout(h),
  * };
+ * await sleep(1, { clock: counting });
+ * console.log(armed); // → 1
+ * if (armed !== 1) throw new Error(`armed ${armed}`);
  * ```
  */
 export interface Clock {

@@ -29,13 +29,28 @@ import type { Receiver } from "./receiver.js";
  *   an AbortSignal — the controller instead of `controller.signal`, `undefined`.
  * @see {@link sleep}
  * @example
- * ```ts
- * // Go: for { select { case <-ctx.Done(): return; case j := <-jobs: handle(j) } }
- * for (;;) {
- *   const r = await select({ stop: recv(done(signal)), job: recv(jobs) });
- *   if (r.case === "stop") return;
- *   if (r.value.isSome()) handle(r.value.value);
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, select } from "@csp-kit/select";
+ * import { done } from "@csp-kit/timers";
+ *
+ * const handled: string[] = [];
+ * async function worker(signal: AbortSignal, jobs: Channel<string>): Promise<void> {
+ *   // Go: for { select { case <-ctx.Done(): return; case j := <-jobs: handle(j) } }
+ *   for (;;) {
+ *     const r = await select({ stop: recv(done(signal)), job: recv(jobs) });
+ *     if (r.case === "stop") return;
+ *     if (r.value.isSome()) handled.push(r.value.value);
+ *   }
  * }
+ * const ctx = new AbortController();
+ * const jobs = new Channel<string>();
+ * const running = worker(ctx.signal, jobs);
+ * await jobs.send("a");
+ * await jobs.send("b");
+ * ctx.abort();
+ * await running; // returned on stop
+ * if (handled.join() !== "a,b") throw new Error(`handled ${handled.join()}`);
  * ```
  */
 export function done(signal: AbortSignal): Receiver<never> {

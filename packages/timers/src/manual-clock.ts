@@ -91,12 +91,18 @@ function checkLimit(where: string, limit: unknown): number {
  *
  * @see {@link settle}
  * @example
- * ```ts
+ * ```ts run
+ * import { Timer } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
  * const clock = new ManualClock();
  * const t = new Timer(1000, { clock });
  * const got = t.c.recv();
  * clock.advance(999);  // nothing yet
+ * if (clock.pending !== 1) throw new Error("the timer waits for 1 ms more");
  * clock.advance(1);    // fires: got resolves with Some(1000)
+ * const r = await got;
+ * if (r.unwrap() !== 1000) throw new Error(`got ${String(r)}`);
  * ```
  */
 export class ManualClock implements Clock {

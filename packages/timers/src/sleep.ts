@@ -36,8 +36,21 @@ function toVoid(): void {}
  *   {@link InvalidClockError} (synchronously) if `clock` is not a Clock.
  * @see {@link after}
  * @example
- * ```ts
- * await sleep(backoff, { signal }); // rejects with signal.reason when the caller gives up
+ * ```ts run
+ * import { sleep } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const backoff = 200;
+ * const caller = new AbortController();
+ * const { signal } = caller;
+ * const slept = sleep(backoff, { signal, clock });
+ * clock.advance(200);
+ * await slept; // resolved: 200 ms passed
+ * const waiting = sleep(backoff, { signal, clock }); // rejects with signal.reason when the caller gives up
+ * caller.abort(new Error("gave up"));
+ * const error = await waiting.catch((e: unknown) => e);
+ * if ((error as Error).message !== "gave up") throw new Error(`got ${String(error)}`);
  * ```
  */
 export function sleep(ms: number, options?: SleepOptions): Promise<void> {

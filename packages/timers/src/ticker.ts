@@ -31,13 +31,26 @@ import type { Receiver } from "./receiver.js";
  *
  * @see {@link Timer}
  * @example
- * ```ts
- * const ticker = new Ticker(1000);           // Go: ticker := time.NewTicker(time.Second)
- * for await (const t of ticker.c) {          // Go: for t := range ticker.C
- *   console.log("tick due at", new Date(t));
- *   if (done) break;
- * }
- * ticker.stop();
+ * ```ts run
+ * import { Ticker } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const due: number[] = [];
+ * const loop = (async () => {
+ *   const ticker = new Ticker(1000, { clock }); // Go: ticker := time.NewTicker(time.Second)
+ *   for await (const t of ticker.c) {          // Go: for t := range ticker.C
+ *     console.log("tick due at", new Date(t));
+ *     due.push(t);
+ *     const done = due.length === 3;
+ *     if (done) break;
+ *   }
+ *   ticker.stop();
+ * })();
+ * await clock.advanceAsync(3000);
+ * await loop;
+ * console.log(due); // → [1000, 2000, 3000]
+ * if (due.join() !== "1000,2000,3000") throw new Error(`ticks ${due.join()}`);
  * ```
  */
 export class Ticker implements Disposable {

@@ -38,10 +38,20 @@ import type { Receiver } from "./receiver.js";
  * @throws {@link InvalidClockError} if `options.clock` is given and is not a Clock.
  * @see {@link Timer}, {@link sleep}
  * @example
- * ```ts
+ * ```ts run
+ * import { Channel } from "@csp-kit/channel";
+ * import { recv, select } from "@csp-kit/select";
+ * import { after } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const replies = new Channel<string>(); // nobody replies
  * // Go: select { case r := <-replies: ...; case <-time.After(time.Second): ... }
- * const r = await select({ reply: recv(replies), timeout: recv(after(1000)) });
- * if (r.case === "timeout") console.log("timed out");
+ * const pending = select({ reply: recv(replies), timeout: recv(after(1000, { clock })) });
+ * await clock.advanceAsync(1000);
+ * const r = await pending;
+ * if (r.case === "timeout") console.log("timed out"); // → timed out
+ * if (r.case !== "timeout") throw new Error("no reply came: the timeout wins");
  * ```
  */
 export function after(ms: number, options?: ClockOptions): Receiver<number> {
@@ -68,11 +78,19 @@ export function after(ms: number, options?: ClockOptions): Receiver<number> {
  *
  * @see {@link after}, {@link Ticker}
  * @example
- * ```ts
- * const t = new Timer(500);                  // Go: t := time.NewTimer(500 * time.Millisecond)
+ * ```ts run
+ * import { Timer } from "@csp-kit/timers";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const t = new Timer(500, { clock });       // Go: t := time.NewTimer(500 * time.Millisecond)
  * if (!t.stop()) await t.c.recv();           // Go 1.23: no drain needed; this is for an old-style reuse
  * t.reset(200);
- * await t.c.recv();
+ * const fired = t.c.recv();
+ * clock.advance(200);
+ * const due = (await fired).unwrap();
+ * console.log(due); // → 200
+ * if (due !== 200) throw new Error(`due ${due}`);
  * ```
  */
 export class Timer implements Disposable {
