@@ -45,7 +45,9 @@ const ABORTED: unique symbol = Symbol("csp-kit.cond.aborted");
  * with nobody waiting is lost — it is not remembered for a later `wait`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Cond, Mutex } from "@csp-kit/mutex";
+ *
  * const mu = new Mutex();
  * const nonEmpty = new Cond(mu);
  * const queue: string[] = [];
@@ -60,6 +62,9 @@ const ABORTED: unique symbol = Symbol("csp-kit.cond.aborted");
  * async function put(item: string) {
  *   await mu.runExclusive(() => { queue.push(item); nonEmpty.signal(); });
  * }
+ * const taken = take(); // waits: the queue is empty
+ * await put("job");
+ * if ((await taken) !== "job") throw new Error("take() gets what put() queued");
  * ```
  */
 export class Cond {
@@ -97,8 +102,22 @@ export class Cond {
    *   locker's own error as `cause`) if the locker was not locked; nothing was queued.
    *
    * @example
-   * ```ts
-   * while (!ready) await cond.wait({ signal });
+   * ```ts run
+   * import { Cond, Mutex } from "@csp-kit/mutex";
+   *
+   * const mu = new Mutex();
+   * const cond = new Cond(mu);
+   * const { signal } = new AbortController();
+   * let ready = false;
+   * const waiter = (async () => {
+   *   await mu.lock();
+   *   try {
+   *     while (!ready) await cond.wait({ signal });
+   *   } finally { mu.unlock(); }
+   * })();
+   * await mu.runExclusive(() => { ready = true; cond.broadcast(); });
+   * await waiter; // woke, saw ready, returned
+   * if (!mu.tryLock()) throw new Error("the waiter unlocked");
    * ```
    */
   async wait(options?: WaitOptions): Promise<void> {

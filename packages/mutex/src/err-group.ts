@@ -126,10 +126,22 @@ interface Failure {
  * `signal.aborted`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { ErrGroup } from "@csp-kit/mutex";
+ *
+ * const urls = ["/a", "/b", "/missing"];
+ * const aborted: string[] = [];
+ * async function download(url: string, { signal }: { signal: AbortSignal }): Promise<void> {
+ *   if (url === "/missing") throw new Error(`404 ${url}`);
+ *   await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })); // slow: ends on abort
+ *   aborted.push(url);
+ * }
+ *
  * const group = new ErrGroup({ limit: 4 });
  * for (const url of urls) await group.go((signal) => download(url, { signal }));
- * await group.wait(); // rejects with the first download error; the others saw the abort
+ * const error = await group.wait().catch((e: unknown) => e); // rejects with the first download error; the others saw the abort
+ * console.log((error as Error).message, aborted); // → 404 /missing ["/a", "/b"]
+ * if ((error as Error).message !== "404 /missing" || aborted.join() !== "/a,/b") throw new Error(String(error));
  * ```
  */
 export class ErrGroup {

@@ -33,7 +33,14 @@ import type { Guard, Locker, WaitOptions } from "./types.js";
  * on one thread; across worker threads use {@link @csp-kit/threads!SharedMutex | SharedMutex}.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Mutex } from "@csp-kit/mutex";
+ *
+ * interface Account { balance: number }
+ * const audit = async (a: Account, b: Account, amount: number) => { // sees no half-done transfer
+ *   if (a.balance + b.balance + amount !== 100) throw new Error("another transfer ran in between");
+ * };
+ *
  * const mu = new Mutex();
  * async function transfer(a: Account, b: Account, amount: number) {
  *   using _ = await mu.acquire();   // or: await mu.lock(); try { … } finally { mu.unlock(); }
@@ -41,6 +48,10 @@ import type { Guard, Locker, WaitOptions } from "./types.js";
  *   await audit(a, b, amount);      // still held across the await
  *   b.balance += amount;
  * }
+ * const alice = { balance: 100 };
+ * const bob = { balance: 0 };
+ * await Promise.all([transfer(alice, bob, 30), transfer(bob, alice, 10)]);
+ * if (alice.balance !== 80 || bob.balance !== 20) throw new Error(`${alice.balance} / ${bob.balance}`);
  * ```
  *
  * @see {@link RWMutex}, {@link Semaphore}, {@link @csp-kit/threads!SharedMutex | SharedMutex}.
@@ -74,9 +85,14 @@ export class Mutex implements Locker {
    * **Ordering:** the n-th unlock happens before the (n+1)-th lock returns.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Mutex } from "@csp-kit/mutex";
+   *
+   * const mu = new Mutex();
+   * let counter = 0;
    * await mu.lock();
    * try { counter++; } finally { mu.unlock(); }
+   * if (counter !== 1 || !mu.tryLock()) throw new Error("counted once, then unlocked");
    * ```
    */
   lock(options?: WaitOptions): Promise<void> {
@@ -117,11 +133,20 @@ export class Mutex implements Locker {
    * allocation-free form is `lock()`/`unlock()` or {@link Mutex.runExclusive}.
    *
    * @example
-   * ```ts
-   * {
+   * ```ts run
+   * import { Mutex } from "@csp-kit/mutex";
+   *
+   * const mu = new Mutex();
+   * const { signal } = new AbortController();
+   * const file = "report.txt";
+   * const write = async (name: string) => { throw new Error(`${name}: disk full`); };
+   * try {
    *   using _ = await mu.acquire({ signal });
    *   await write(file);
+   * } catch (error) {
+   *   console.log((error as Error).message); // → report.txt: disk full
    * } // unlocked here, even if write throws
+   * if (!mu.tryLock()) throw new Error("the guard unlocked at the end of the block");
    * ```
    */
   acquire(options?: WaitOptions): Promise<Guard> {
@@ -143,8 +168,13 @@ export class Mutex implements Locker {
    * @returns what `fn` returns (awaited).
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Mutex } from "@csp-kit/mutex";
+   *
+   * const mu = new Mutex();
+   * let lastId = 0;
    * const id = await mu.runExclusive(async () => ++lastId);
+   * if (id !== 1 || !mu.tryLock()) throw new Error("id 1, then unlocked");
    * ```
    */
   runExclusive<R>(fn: () => R | PromiseLike<R>, options?: WaitOptions): Promise<Awaited<R>> {

@@ -54,12 +54,21 @@ const DONE: OnceState = { kind: "done" };
  * deadlocks (Go deadlocks too).
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Once } from "@csp-kit/mutex";
+ *
+ * let connects = 0;
+ * const connectDatabase = async (): Promise<void> => void connects++; // a stand-in for a real connect
+ * const query = async (req: string) => `rows for ${req}`;
+ *
  * const init = new Once();
- * async function handle(req: Request) {
+ * async function handle(req: string) {
  *   await init.do(() => connectDatabase());   // connects once, others wait for it
  *   return query(req);
  * }
+ * await Promise.all([handle("a"), handle("b"), handle("c")]);
+ * console.log(connects); // → 1
+ * if (connects !== 1) throw new Error(`connected ${connects} times`);
  * ```
  */
 export class Once {
@@ -161,10 +170,17 @@ export class Once {
  * a new wrapper. The wrapper keeps the value alive as long as it is reachable.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { onceValue } from "@csp-kit/mutex";
+ *
+ * let reads = 0;
+ * // A stand-in for `readFile` from "node:fs/promises".
+ * const readFile = async (_path: string, _encoding: "utf8") => (reads++, '{"port":8080}');
+ *
  * const config = onceValue(() => readFile("config.json", "utf8").then(JSON.parse));
  * const a = await config();   // reads the file
  * const b = await config();   // same object, no second read
+ * if (a !== b || reads !== 1) throw new Error(`read ${reads} times`);
  * ```
  */
 export function onceValue<T>(fn: () => T | PromiseLike<T>): () => Promise<Awaited<T>> {

@@ -34,11 +34,16 @@ import type { Guard, Locker, WaitOptions } from "./types.js";
  * waits deadlocks, exactly as in Go. Not owned by a task: any code may unlock.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { RWMutex } from "@csp-kit/mutex";
+ *
  * const rw = new RWMutex();
  * const cache = new Map<string, string>();
  * const get = (k: string) => rw.runShared(() => cache.get(k));
  * const set = (k: string, v: string) => rw.runExclusive(() => void cache.set(k, v));
+ * await set("lang", "ts");
+ * const [a, b] = await Promise.all([get("lang"), get("lang")]); // readers share the lock
+ * if (a !== "ts" || b !== "ts") throw new Error(`got ${a}, ${b}`);
  * ```
  *
  * @see {@link Mutex}, {@link Cond}.
@@ -145,9 +150,17 @@ export class RWMutex implements Locker {
    * Blocking, cancellation and ordering as {@link RWMutex.rLock}.
    *
    * @example
-   * ```ts
-   * using _ = await rw.acquireRead();
-   * return table.get(key);
+   * ```ts run
+   * import { RWMutex } from "@csp-kit/mutex";
+   *
+   * const rw = new RWMutex();
+   * const table = new Map([["a", 1]]);
+   * async function lookup(key: string) {
+   *   using _ = await rw.acquireRead();
+   *   return table.get(key);
+   * } // read-unlocked here
+   * const [x, y] = await Promise.all([lookup("a"), lookup("a")]);
+   * if (x !== 1 || y !== 1 || !rw.tryLock()) throw new Error("both read 1, then the lock is free");
    * ```
    */
   acquireRead(options?: WaitOptions): Promise<Guard> {

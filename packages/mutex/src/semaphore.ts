@@ -36,12 +36,27 @@ import type { Permit, WaitOptions } from "./types.js";
  * `using permit = await sem.acquire(n)` or {@link Semaphore.withPermits}.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { Semaphore } from "@csp-kit/mutex";
+ *
+ * let inUse = 0;
+ * let peak = 0;
+ * async function read(file: { mb: number }): Promise<number> { // a stand-in for real work
+ *   inUse += file.mb;
+ *   peak = Math.max(peak, inUse);
+ *   await new Promise((resolve) => setImmediate(resolve));
+ *   inUse -= file.mb;
+ *   return file.mb;
+ * }
+ *
  * const memory = new Semaphore(100);          // 100 MB budget
  * async function load(file: { mb: number }) {
  *   using _ = await memory.acquire(file.mb);  // waits for room, FIFO
  *   return await read(file);
  * }                                           // permits returned here
+ * await Promise.all([load({ mb: 60 }), load({ mb: 60 }), load({ mb: 30 })]);
+ * console.log(peak, memory.available); // → 90 100
+ * if (peak > 100 || memory.available !== 100) throw new Error(`peak ${peak} MB`);
  * ```
  *
  * @see {@link Mutex} — a semaphore of one.
@@ -104,8 +119,17 @@ export class Semaphore {
    *   in [0, size] (a request larger than the semaphore could never be served).
    *
    * @example
-   * ```ts
-   * using permit = await sem.acquire(2, { signal: AbortSignal.timeout(1_000) });
+   * ```ts run
+   * import { Semaphore } from "@csp-kit/mutex";
+   *
+   * const sem = new Semaphore(3);
+   * let heldInside = 0;
+   * {
+   *   using _permit = await sem.acquire(2, { signal: AbortSignal.timeout(1_000) });
+   *   heldInside = sem.held;
+   * } // released here
+   * console.log(heldInside, sem.held); // → 2 0
+   * if (heldInside !== 2 || sem.held !== 0) throw new Error("2 permits held in the block, none after");
    * ```
    */
   acquire(n = 1, options?: WaitOptions): Promise<Permit> {
@@ -159,8 +183,14 @@ export class Semaphore {
    * @returns what `fn` returns (awaited).
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { Semaphore } from "@csp-kit/mutex";
+   *
+   * const downloads = new Semaphore(4); // at most 4 downloads at once
+   * const url = "data:text/plain,hello";
    * const body = await downloads.withPermits(1, () => fetch(url).then((r) => r.text()));
+   * console.log(body); // → hello
+   * if (body !== "hello" || downloads.available !== 4) throw new Error(`got ${body}`);
    * ```
    */
   async withPermits<R>(n: number, fn: () => R | PromiseLike<R>, options?: WaitOptions): Promise<Awaited<R>> {

@@ -35,10 +35,18 @@ import type { WaitOptions } from "./types.js";
  * pairs add and done for you.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { WaitGroup } from "@csp-kit/mutex";
+ *
+ * const urls = ["data:,a", "data:,b", "data:,c"];
+ * const stored: string[] = [];
+ * const fetchAndStore = async (url: string) => void stored.push(await (await fetch(url)).text());
+ *
  * const wg = new WaitGroup();
  * for (const url of urls) wg.go(() => fetchAndStore(url));
  * await wg.wait();
+ * console.log(stored.sort()); // → ["a", "b", "c"]
+ * if (stored.join() !== "a,b,c") throw new Error(`stored ${stored.join()}`);
  * ```
  */
 export class WaitGroup {
@@ -141,8 +149,18 @@ export class WaitGroup {
    * it (an ignored rejection is reported as unhandled, loudly, like Go's panic).
    *
    * @example
-   * ```ts
-   * wg.go(async () => { await upload(part); });
+   * ```ts run
+   * import { WaitGroup } from "@csp-kit/mutex";
+   *
+   * const uploaded: number[] = [];
+   * const upload = async (part: number) => void uploaded.push(part); // a stand-in for real work
+   *
+   * const wg = new WaitGroup();
+   * for (const part of [1, 2, 3]) {
+   *   wg.go(async () => { await upload(part); });
+   * }
+   * await wg.wait();
+   * if (uploaded.length !== 3 || wg.count !== 0) throw new Error(`uploaded ${uploaded.join()}`);
    * ```
    */
   go<R>(fn: () => R | PromiseLike<R>): Promise<Awaited<R>> {
