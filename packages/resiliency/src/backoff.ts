@@ -24,8 +24,11 @@ import { checkCount, checkDuration } from "./internal/options.js";
  *   `InvalidDurationError` (from `@csp-kit/timers`) if `ms` is not a finite number >= 0.
  * @see {@link exponentialBackoff}
  * @example
- * ```ts
- * constantBackoff(3, 100); // [100, 100, 100]
+ * ```ts run
+ * import { constantBackoff } from "@csp-kit/resiliency";
+ *
+ * const waits = constantBackoff(3, 100); // [100, 100, 100]
+ * if (waits.join() !== "100,100,100") throw new Error(`got ${waits.join()}`);
  * ```
  */
 export function constantBackoff(n: number, ms: number): readonly number[] {
@@ -49,9 +52,13 @@ export function constantBackoff(n: number, ms: number): readonly number[] {
  *   finite number >= 0, or if a wait would not be finite (use `limitMs`).
  * @see {@link constantBackoff}
  * @example
- * ```ts
- * exponentialBackoff(5, 100);        // [100, 200, 400, 800, 1600]
- * exponentialBackoff(5, 100, 500);   // [100, 200, 400, 500, 500]
+ * ```ts run
+ * import { exponentialBackoff } from "@csp-kit/resiliency";
+ *
+ * const doubling = exponentialBackoff(5, 100);        // [100, 200, 400, 800, 1600]
+ * const capped = exponentialBackoff(5, 100, 500);     // [100, 200, 400, 500, 500]
+ * if (doubling.join() !== "100,200,400,800,1600") throw new Error(`got ${doubling.join()}`);
+ * if (capped.join() !== "100,200,400,500,500") throw new Error(`got ${capped.join()}`);
  * ```
  */
 export function exponentialBackoff(n: number, initialMs: number, limitMs?: number): readonly number[] {

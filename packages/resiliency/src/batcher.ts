@@ -109,9 +109,22 @@ class Window<P, R> {
  * @typeParam R - what `doWork` returns, and so what every caller of the batch gets.
  * @see {@link Batcher.flush}
  * @example
- * ```ts
- * const writes = new Batcher(10, (rows: readonly Row[]) => db.insertMany(rows)); // one INSERT per 10 ms
- * await Promise.all([writes.run(a), writes.run(b)]); // both rows, one insertMany call
+ * ```ts run
+ * import { Batcher } from "@csp-kit/resiliency";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * interface Row { id: number }
+ * const inserts: number[][] = [];
+ * const db = { insertMany: async (rows: readonly Row[]) => void inserts.push(rows.map((r) => r.id)) };
+ * const [a, b] = [{ id: 1 }, { id: 2 }];
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ *
+ * const writes = new Batcher(10, (rows: readonly Row[]) => db.insertMany(rows), { clock }); // one INSERT per 10 ms
+ * const both = Promise.all([writes.run(a), writes.run(b)]); // both rows, one insertMany call
+ * clock.advance(10);
+ * await both;
+ * console.log(inserts); // → [[1, 2]]
+ * if (inserts.length !== 1 || inserts[0]?.join() !== "1,2") throw new Error(`inserts ${JSON.stringify(inserts)}`);
  * ```
  */
 export class Batcher<P, R = void> {

@@ -156,9 +156,16 @@ export class CircuitBreaker {
    * changes that are due: open → half-open, and forgetting expired failures).
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { CircuitBreaker } from "@csp-kit/resiliency";
+   * import { ManualClock } from "@csp-kit/timers/testing";
+   *
+   * const clock = new ManualClock(); // leave { clock } out for real time
+   * const breaker = new CircuitBreaker({ errorThreshold: 1, successThreshold: 1, timeout: 5_000, clock });
+   * await breaker.run(() => Promise.reject(new Error("down"))).catch(() => {}); // one failure: open
    * const s = breaker.state;
-   * if (s.kind === "open") console.log(`closed for business until ${s.halfOpenAt}`);
+   * if (s.kind === "open") console.log(`closed for business until ${s.halfOpenAt}`); // → … until 5000
+   * if (s.kind !== "open" || s.halfOpenAt !== 5_000) throw new Error(`state ${s.kind}`);
    * ```
    */
   get state(): BreakerState {

@@ -45,8 +45,17 @@ export type Classifier = (outcome: AttemptOutcome) => RetryAction;
  * classifier a {@link Retrier} uses when none is given.
  *
  * @example
- * ```ts
- * new Retrier(constantBackoff(3, 100), { classifier: defaultClassifier });
+ * ```ts run
+ * import { constantBackoff, defaultClassifier, Retrier } from "@csp-kit/resiliency";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const retrier = new Retrier(constantBackoff(3, 100), { classifier: defaultClassifier, clock });
+ * let attempts = 0;
+ * const failing = retrier.run(() => Promise.reject(new Error(`down ${++attempts}`))).catch((e: unknown) => e);
+ * await clock.runAllAsync();
+ * console.log(((await failing) as Error).message); // → down 4: every error was retried, 3 times
+ * if (attempts !== 4) throw new Error(`attempts ${attempts}`);
  * ```
  */
 export const defaultClassifier: Classifier = (outcome) => (outcome.ok ? "succeed" : "retry");
@@ -60,8 +69,16 @@ export const defaultClassifier: Classifier = (outcome) => (outcome.ok ? "succeed
  * @throws {@link InvalidOptionError} if `isRetriable` is not a function.
  * @see {@link failWhen}
  * @example
- * ```ts
+ * ```ts run
+ * import { retryWhen } from "@csp-kit/resiliency";
+ *
  * const classifier = retryWhen((e) => e instanceof Error && "code" in e && e.code === "ECONNREFUSED");
+ * const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+ * console.log(classifier({ ok: false, error: refused })); // → retry
+ * console.log(classifier({ ok: false, error: new Error("bad request") })); // → fail
+ * if (classifier({ ok: false, error: refused }) !== "retry" || classifier({ ok: false, error: new Error("x") }) !== "fail") {
+ *   throw new Error("retry ECONNREFUSED, fail the rest");
+ * }
  * ```
  */
 export function retryWhen(isRetriable: (error: unknown) => boolean): Classifier {
@@ -77,8 +94,16 @@ export function retryWhen(isRetriable: (error: unknown) => boolean): Classifier 
  * @throws {@link InvalidOptionError} if `isFatal` is not a function.
  * @see {@link retryWhen}
  * @example
- * ```ts
+ * ```ts run
+ * import { BreakerOpenError, failWhen, isBreakerOpenError } from "@csp-kit/resiliency";
+ *
  * const classifier = failWhen(isBreakerOpenError); // an open breaker will not close during a 100 ms backoff
+ * const open = new BreakerOpenError(10_000, 0); // what an open CircuitBreaker rejects with
+ * console.log(classifier({ ok: false, error: open })); // → fail
+ * console.log(classifier({ ok: false, error: new Error("timeout") })); // → retry
+ * if (classifier({ ok: false, error: open }) !== "fail" || classifier({ ok: true, value: 1 }) !== "succeed") {
+ *   throw new Error("fail on an open breaker, succeed on a value");
+ * }
  * ```
  */
 export function failWhen(isFatal: (error: unknown) => boolean): Classifier {

@@ -76,8 +76,14 @@ export interface DeadlineOptions extends ClockOptions {
  *   `InvalidDurationError` if `ms` is not finite; `InvalidClockError` if `clock` is not a Clock.
  * @see {@link DeadlineExceededError}
  * @example
- * ```ts
+ * ```ts run
+ * import { deadline } from "@csp-kit/resiliency";
+ *
+ * const url = "data:text/plain,pong";
  * const res = await deadline(2_000, (signal) => fetch(url, { signal })); // DeadlineExceededError after 2 s
+ * const body = await res.text();
+ * console.log(body); // → pong
+ * if (body !== "pong") throw new Error(`got ${body}`);
  * ```
  * @example
  * ```ts run

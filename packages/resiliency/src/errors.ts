@@ -29,9 +29,18 @@ import { hasErrorName } from "@csp-kit/channel/port";
  *
  * @see {@link isBreakerOpenError}
  * @example
- * ```ts
+ * ```ts run
+ * import { CircuitBreaker, isBreakerOpenError } from "@csp-kit/resiliency";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ * const breaker = new CircuitBreaker({ errorThreshold: 1, successThreshold: 1, timeout: 5_000, clock });
+ * const fetchMetadata = () => Promise.reject(new Error("broker not available"));
+ * await breaker.run(fetchMetadata).catch(() => {}); // one failure: open
+ * let refused = false;
  * try { await breaker.run(fetchMetadata); }
- * catch (e) { if (isBreakerOpenError(e)) console.log(`open, retry in ${e.retryAfter} ms`); else throw e; }
+ * catch (e) { if (isBreakerOpenError(e)) console.log(`open, retry in ${e.retryAfter} ms`); else throw e; refused = true; } // → open, retry in 5000 ms
+ * if (!refused) throw new Error("an open breaker refuses the call");
  * ```
  */
 export class BreakerOpenError extends Error {

@@ -93,9 +93,27 @@ export interface RetryRunOptions {
  *
  * @see {@link constantBackoff}, {@link exponentialBackoff}, {@link Classifier}
  * @example
- * ```ts
- * const retrier = new Retrier(exponentialBackoff(5, 100), { jitter: 0.2, classifier: failWhen(isFatal) });
- * const conn = await retrier.run(({ signal }) => dial(addr, { signal }), { signal: shutdown });
+ * ```ts run
+ * import { exponentialBackoff, failWhen, Retrier } from "@csp-kit/resiliency";
+ * import { ManualClock } from "@csp-kit/timers/testing";
+ *
+ * let dials = 0;
+ * async function dial(addr: string, { signal }: { signal: AbortSignal }): Promise<string> {
+ *   signal.throwIfAborted();
+ *   if (++dials < 3) throw new Error("connection refused"); // down for the first two dials
+ *   return `connected to ${addr}`;
+ * }
+ * const isFatal = (e: unknown) => e instanceof Error && e.message === "no such host";
+ * const addr = "127.0.0.1:9092";
+ * const shutdown = new AbortController().signal;
+ * const clock = new ManualClock(); // leave { clock } out for real time
+ *
+ * const retrier = new Retrier(exponentialBackoff(5, 100), { jitter: 0.2, classifier: failWhen(isFatal), clock });
+ * const pending = retrier.run(({ signal }) => dial(addr, { signal }), { signal: shutdown });
+ * await clock.runAllAsync(); // the two backoff waits
+ * const conn = await pending;
+ * console.log(conn, dials); // → connected to 127.0.0.1:9092 3
+ * if (dials !== 3 || conn !== `connected to ${addr}`) throw new Error(`${conn} after ${dials} dials`);
  * ```
  */
 export class Retrier {
@@ -176,11 +194,21 @@ export class Retrier {
    *   other than a {@link RetryAction} or `random()` leaves [0, 1].
    * @throws {@link InvalidOptionError} (synchronously) if `work` is not a function.
    * @example
-   * ```ts
+   * ```ts run
+   * import { constantBackoff, Retrier } from "@csp-kit/resiliency";
+   *
+   * const logged: string[] = [];
+   * const log = (line: string) => void logged.push(line);
+   * const mirrors = ["unknown-scheme://mirror-1", "data:text/plain,ok"]; // the first fetch fails
+   * const retrier = new Retrier(constantBackoff(3, 0));
+   *
    * const body = await retrier.run(async ({ retries, signal }) => {
    *   if (retries > 0) log(`retry ${retries}`);
+   *   const url = mirrors[retries] ?? "";
    *   return (await fetch(url, { signal })).text();
    * });
+   * console.log(body, logged); // → ok ["retry 1"]
+   * if (body !== "ok" || logged.join() !== "retry 1") throw new Error(`${body} ${logged.join()}`);
    * ```
    */
   run<T>(work: (attempt: Attempt) => T | PromiseLike<T>, options?: RetryRunOptions): Promise<Awaited<T>> {
