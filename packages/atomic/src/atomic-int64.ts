@@ -40,10 +40,13 @@ const KIND = integerKind<bigint>({
  * is for; for small counters {@link AtomicInt32} is cheaper.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { AtomicInt64 } from "@csp-kit/atomic";
+ *
  * const total = new AtomicInt64();
  * total.add(5n);               // bigint in, bigint out
- * console.log(total.load());   // 5n
+ * console.log(total.load());   // → 5n
+ * if (total.load() !== 5n) throw new Error(`got ${total.load()}`);
  * ```
  */
 export class AtomicInt64 extends IntegerAtomic<bigint> {

@@ -39,11 +39,14 @@ const KIND = integerKind<number>({
  * than being silently truncated as `Atomics.*` would. To subtract, use `sub`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { AtomicUint32 } from "@csp-kit/atomic";
+ *
  * const pending = new AtomicUint32();
  * pending.add(3);
  * pending.sub(1);            // 2 (Go: Add(^uint32(0)))
- * console.log(pending.load());
+ * console.log(pending.load()); // → 2
+ * if (pending.load() !== 2) throw new Error(`got ${pending.load()}`);
  * ```
  */
 export class AtomicUint32 extends IntegerAtomic<number> {

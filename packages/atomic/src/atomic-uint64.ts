@@ -39,10 +39,13 @@ const KIND = integerKind<bigint>({
  * or one above 2n**64n - 1n.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { AtomicUint64 } from "@csp-kit/atomic";
+ *
  * const bytesSent = new AtomicUint64();
  * bytesSent.add(1500n);
- * console.log(bytesSent.load());   // 1500n
+ * console.log(bytesSent.load());   // → 1500n
+ * if (bytesSent.load() !== 1500n) throw new Error(`got ${bytesSent.load()}`);
  * ```
  */
 export class AtomicUint64 extends IntegerAtomic<bigint> {
