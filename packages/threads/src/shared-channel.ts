@@ -220,8 +220,15 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @throws {@link InvalidSharedHandleError} if `handle` is not a SharedChannel handle (or comes from another version of this package).
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedChannel } from "@csp-kit/threads";
+   *
+   * const created = new SharedChannel<string>(8);
+   * const workerData = { results: created.handle }; // what the creator posts to a worker
    * const results = SharedChannel.from<string>(workerData.results);
+   * await results.send("done"); // the same channel, attached again
+   * const r = await created.recv();
+   * if (r.unwrap() !== "done") throw new Error("one channel, two handles");
    * ```
    */
   static from<T>(handle: SharedChannelHandle, options?: SharedChannelAttachOptions): SharedChannel<T> {
@@ -312,9 +319,15 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @returns `Some(value)`, or `None` when the channel is closed and drained.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedChannel } from "@csp-kit/threads";
+   *
+   * const ch = new SharedChannel<string>(4);
+   * await ch.send("job");
+   * ch.close();
    * const r = await ch.recv({ signal: AbortSignal.timeout(1000) });
-   * if (r.isSome()) handle(r.value); else console.log("closed");
+   * if (r.isSome()) console.log(r.value); else console.log("closed"); // → job
+   * if (!r.isSome() || r.value !== "job") throw new Error("expected job");
    * ```
    */
   recv(options?: WaitOptions): Promise<Option<T>> {
@@ -348,8 +361,17 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @throws {@link @csp-kit/channel!InvalidCapacityError | InvalidCapacityError} (synchronously) for a `max` that is not a whole number >= 1.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedChannel } from "@csp-kit/threads";
+   *
+   * const ch = new SharedChannel<number>(16);
+   * for (let i = 1; i <= 5; i++) await ch.send(i);
+   * ch.close();
+   * const written: number[][] = [];
+   * const writeAll = (values: number[]) => void written.push(values);
    * for (let r = await ch.recvBatch(); r.isSome(); r = await ch.recvBatch()) writeAll(r.value);
+   * console.log(written); // → [[1, 2, 3, 4, 5]]
+   * if (written.length !== 1 || written[0]?.join() !== "1,2,3,4,5") throw new Error(JSON.stringify(written));
    * ```
    */
   recvBatch(max?: number, options?: WaitOptions): Promise<Option<T[]>> {
@@ -398,10 +420,16 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * @throws {@link SharedChannelBrokenError} when the channel is broken and drained (see the class).
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedChannel } from "@csp-kit/threads";
+   *
+   * const ch = new SharedChannel<string>(4);
+   * if (ch.tryRecv() !== "would-block") throw new Error("an empty channel would block");
+   * await ch.send("job");
    * const r = ch.tryRecv();
-   * if (r === "would-block") return;
-   * if (r.isSome()) use(r.value); else stop();
+   * if (r === "would-block") throw new Error("a value is buffered");
+   * if (r.isSome()) console.log(r.value); else console.log("closed"); // → job
+   * if (!r.isSome() || r.value !== "job") throw new Error("expected job");
    * ```
    */
   tryRecv(): SharedTryRecvResult<T> {
@@ -515,8 +543,18 @@ export class SharedChannel<T> implements AsyncIterable<T>, HasPort<T> {
    * **Blocking:** each step waits as {@link SharedChannel.recv} does.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedChannel } from "@csp-kit/threads";
+   *
+   * const jobs = new SharedChannel<string>(4);
+   * const { signal } = new AbortController();
+   * await jobs.send("a");
+   * await jobs.send("b");
+   * jobs.close();
+   * const ran: string[] = [];
+   * const run = async (job: string) => void ran.push(job);
    * for await (const job of jobs.values({ signal })) await run(job);
+   * if (ran.join() !== "a,b") throw new Error(`ran ${ran.join()}`);
    * ```
    *
    * @param options - `{ signal }` rejects the pending step with `signal.reason`

@@ -148,8 +148,15 @@ export class SharedMutex {
    * @throws {@link InvalidAtomicLayoutError} as the constructor.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { SharedMutex } from "@csp-kit/threads";
+   *
+   * const created = new SharedMutex();
+   * const workerData = { mutexBuffer: created.buffer }; // what the creator posts to a worker
    * const mu = SharedMutex.from(workerData.mutexBuffer);
+   * await mu.runExclusive(() => {
+   *   if (!created.locked) throw new Error("one lock word, seen through both");
+   * });
    * ```
    */
   static from(buffer: SharedArrayBuffer, byteOffset = 0): SharedMutex {

@@ -63,12 +63,19 @@ import {
  * rejects with the decoder's error).
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { type Serializer, SharedChannel } from "@csp-kit/threads";
+ *
+ * interface Msg { id: number; text: string }
  * const json: Serializer = {
  *   serialize: (v) => new TextEncoder().encode(JSON.stringify(v)),
  *   deserialize: (b) => JSON.parse(new TextDecoder().decode(b)),
  * };
  * const ch = new SharedChannel<Msg>(64, { serializer: json });
+ * await ch.send({ id: 1, text: "hi" });
+ * const msg = (await ch.recv()).unwrap();
+ * console.log(msg); // → { id: 1, text: "hi" }
+ * if (msg.id !== 1 || msg.text !== "hi") throw new Error(JSON.stringify(msg));
  * ```
  */
 export interface Serializer {
