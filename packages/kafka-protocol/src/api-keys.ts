@@ -51,9 +51,11 @@
  * others are here so that logs and errors can name what a peer sent.
  *
  * @example
- * ```ts
- * ApiKey.Produce; // 0
- * apiName(18); // "ApiVersions"
+ * ```ts run
+ * import { ApiKey, apiName } from "@csp-kit/kafka-protocol";
+ *
+ * console.log(ApiKey.Produce, apiName(18)); // → 0 ApiVersions
+ * if (ApiKey.Produce !== 0 || apiName(18) !== "ApiVersions") throw new Error(`got ${ApiKey.Produce} ${apiName(18)}`);
  * ```
  */
 export const ApiKey = {
@@ -217,8 +219,12 @@ const range = (apiKey: ApiKey, minVersion: number, maxVersion: number): ApiVersi
  * ApiVersions answer.
  *
  * @example
- * ```ts
- * const { minVersion, maxVersion, flexibleFrom } = API_VERSIONS.Metadata; // 0, 12, 9
+ * ```ts run
+ * import { API_VERSIONS } from "@csp-kit/kafka-protocol";
+ *
+ * const { minVersion, maxVersion, flexibleFrom } = API_VERSIONS.Metadata;
+ * console.log(minVersion, maxVersion, flexibleFrom); // → 0 12 9
+ * if (`${minVersion} ${maxVersion} ${flexibleFrom}` !== "0 12 9") throw new Error(`got ${minVersion} ${maxVersion} ${flexibleFrom}`);
  * ```
  */
 export const API_VERSIONS: Readonly<Record<ImplementedApi, ApiVersionRange>> = Object.freeze({

@@ -97,8 +97,12 @@ export type NativeCrc32c = (bytes: Uint8Array, previous: number) => number;
  *   Uint8Array or `previous` is not an unsigned 32-bit integer.
  *
  * @example
- * ```ts
- * crc32c(new TextEncoder().encode("123456789")).toString(16); // "e3069283"
+ * ```ts run
+ * import { crc32c } from "@csp-kit/kafka-protocol";
+ *
+ * const sum = crc32c(new TextEncoder().encode("123456789")).toString(16);
+ * console.log(sum); // → e3069283
+ * if (sum !== "e3069283") throw new Error(`got ${sum}`);
  * ```
  */
 export function crc32c(bytes: Uint8Array, previous = 0): number {
@@ -192,9 +196,17 @@ export function crc32cJs(bytes: Uint8Array, previous = 0): number {
  *   function or gives a wrong answer (nothing is installed then).
  *
  * @example
- * ```ts
- * import { crc32c as nodeRsCrc32c } from "@node-rs/crc32";
+ * ```ts run
+ * import { crc32cImplementation, crc32cJs, setNativeCrc32c } from "@csp-kit/kafka-protocol";
+ *
+ * // An application that imports a native module itself passes it here, e.g.
+ * // import { crc32c as nodeRsCrc32c } from "@node-rs/crc32"; (a stand-in below)
+ * const before = crc32cImplementation();
+ * const nodeRsCrc32c = (bytes: Uint8Array, previous?: number) => crc32cJs(bytes, previous);
  * setNativeCrc32c((bytes, previous) => nodeRsCrc32c(bytes, previous));
+ * console.log(crc32cImplementation()); // → native
+ * if (crc32cImplementation() !== "native") throw new Error("not installed");
+ * if (before === "js") setNativeCrc32c(null); // removes it again
  * ```
  */
 export function setNativeCrc32c(fn: NativeCrc32c | null): void {
@@ -223,9 +235,13 @@ export function setNativeCrc32c(fn: NativeCrc32c | null): void {
  * call it once at startup. In a browser it resolves to false.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { crc32c, enableNativeCrc32c } from "@csp-kit/kafka-protocol";
+ *
  * const accelerated = await enableNativeCrc32c();
- * console.log(accelerated ? "native CRC-32C" : "JavaScript CRC-32C");
+ * console.log(accelerated ? "native CRC-32C" : "JavaScript CRC-32C"); // either: @node-rs/crc32 is optional
+ * const sum = crc32c(new Uint8Array(4096)); // same result either way
+ * if (typeof accelerated !== "boolean" || sum !== crc32c(new Uint8Array(4096))) throw new Error("unexpected");
  * ```
  */
 export async function enableNativeCrc32c(): Promise<boolean> {

@@ -194,8 +194,14 @@ const FIRST_CODE = -1;
  * Every Kafka error code by name: `KafkaErrorCode.NOT_LEADER_OR_FOLLOWER === 6`.
  *
  * @example
- * ```ts
- * if (partition.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) resetOffset();
+ * ```ts run
+ * import { KafkaErrorCode } from "@csp-kit/kafka-protocol";
+ *
+ * const partition = { partitionIndex: 0, errorCode: 1 }; // from a Fetch response
+ * let reset = false;
+ * if (partition.errorCode === KafkaErrorCode.OFFSET_OUT_OF_RANGE) reset = true; // reset the offset
+ * console.log(KafkaErrorCode.OFFSET_OUT_OF_RANGE, reset); // → 1 true
+ * if (!reset) throw new Error("OFFSET_OUT_OF_RANGE is not 1");
  * ```
  */
 export const KafkaErrorCode: { readonly [R in Rows as R[1]]: R[0] } = Object.freeze(
@@ -214,9 +220,12 @@ export const KAFKA_ERRORS: readonly KafkaErrorInfo[] = TABLE;
  * this keeps the code so logs show what the broker sent.
  *
  * @example
- * ```ts
- * errorByCode(6).retriable; // true (NOT_LEADER_OR_FOLLOWER)
- * errorByCode(45).name; // "OUT_OF_ORDER_SEQUENCE_NUMBER"
+ * ```ts run
+ * import { errorByCode } from "@csp-kit/kafka-protocol";
+ *
+ * console.log(errorByCode(6).retriable); // → true (NOT_LEADER_OR_FOLLOWER)
+ * console.log(errorByCode(45).name); // → OUT_OF_ORDER_SEQUENCE_NUMBER
+ * if (!errorByCode(6).retriable || errorByCode(45).name !== "OUT_OF_ORDER_SEQUENCE_NUMBER") throw new Error("unexpected");
  * ```
  */
 export function errorByCode(code: number): KafkaErrorInfo {

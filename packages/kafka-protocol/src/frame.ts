@@ -64,12 +64,18 @@ export interface FrameSplitterOptions {
  * refuses all further input.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { FrameSplitter, frame } from "@csp-kit/kafka-protocol";
+ *
  * const splitter = new FrameSplitter({ maxFrameBytes: 1 << 20 });
- * socket.on("data", (chunk) => {
- *   for (const body of splitter.push(chunk)) handle(body);
- * });
- * socket.on("end", () => splitter.end());
+ * const stream = new Uint8Array([...frame(new Uint8Array([1, 2])), ...frame(new Uint8Array([3]))]);
+ * const bodies: number[][] = [];
+ * for (const chunk of [stream.slice(0, 3), stream.slice(3)]) { // as a socket's "data" events cut it
+ *   for (const body of splitter.push(chunk)) bodies.push([...body]);
+ * }
+ * splitter.end(); // on "end": throws if a frame was cut short
+ * console.log(bodies); // → [[1, 2], [3]]
+ * if (JSON.stringify(bodies) !== "[[1,2],[3]]") throw new Error(`got ${JSON.stringify(bodies)}`);
  * ```
  */
 export class FrameSplitter {
@@ -255,12 +261,16 @@ export class FrameSplitter {
  * header and body right after it, and no copy is made to frame them.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { beginFrame, endFrame, Writer } from "@csp-kit/kafka-protocol";
+ *
  * const w = new Writer();
  * const at = beginFrame(w);
  * w.int32(42); // ...header and body
  * endFrame(w, at);
- * socket.write(w.finish());
+ * const bytes = w.finish(); // what goes to socket.write
+ * console.log([...bytes]); // → [0, 0, 0, 4, 0, 0, 0, 42]
+ * if (bytes.join() !== "0,0,0,4,0,0,0,42") throw new Error(`got ${bytes.join()}`);
  * ```
  */
 export function beginFrame(w: Writer): number {

@@ -92,9 +92,14 @@ export function responseHeaderVersion(apiKey: number, apiVersion: number): Respo
  *   UTF-8 bytes).
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { ApiKey, decodeRequestHeader, encodeRequestHeader, Reader, Writer } from "@csp-kit/kafka-protocol";
+ *
  * const w = new Writer();
  * encodeRequestHeader(w, { apiKey: ApiKey.ApiVersions, apiVersion: 3, correlationId: 1, clientId: "rdkafka" });
+ * const back = decodeRequestHeader(new Reader(w.finish()));
+ * console.log(back.correlationId, back.clientId); // → 1 rdkafka
+ * if (back.correlationId !== 1 || back.clientId !== "rdkafka") throw new Error(`got ${back.correlationId} ${back.clientId}`);
  * ```
  */
 export function encodeRequestHeader(w: Writer, header: RequestHeader): void {

@@ -41,10 +41,12 @@ export interface KafkaErrorOptions {
  * retriable.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { ApiKey, KafkaError } from "@csp-kit/kafka-protocol";
+ *
  * const err = new KafkaError(6, { apiKey: ApiKey.Produce, topic: "t", partition: 0 });
- * err.kafkaName; // "NOT_LEADER_OR_FOLLOWER"
- * err.retriable; // true
+ * console.log(err.kafkaName, err.retriable); // → NOT_LEADER_OR_FOLLOWER true
+ * if (err.kafkaName !== "NOT_LEADER_OR_FOLLOWER" || !err.retriable) throw new Error(`got ${err.kafkaName}`);
  * ```
  */
 export class KafkaError extends Error {

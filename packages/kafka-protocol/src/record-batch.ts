@@ -309,11 +309,17 @@ export function encodeRecordBatchSync(batch: RecordBatchInput): Uint8Array {
  * `unsupported-compression` ProtocolError naming the package to install.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { decodeRecordBatch, encodeRecordBatch } from "@csp-kit/kafka-protocol";
+ *
  * const bytes = await encodeRecordBatch(
  *   { baseTimestamp: Date.now(), records: [{ key: null, value: new TextEncoder().encode("hello") }] },
  *   { compression: "gzip" },
  * );
+ * const batch = await decodeRecordBatch(bytes);
+ * const value = new TextDecoder().decode(batch.records[0]?.value ?? undefined);
+ * console.log(batch.compression, value); // → 1 hello
+ * if (batch.compression !== 1 || value !== "hello") throw new Error(`got ${batch.compression} ${value}`);
  * ```
  */
 export async function encodeRecordBatch(

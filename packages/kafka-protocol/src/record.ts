@@ -422,11 +422,18 @@ const KIND_BY_TYPE: readonly ControlRecordKind[] = Object.keys(CONTROL_RECORD_TY
  * is missing or shorter than 6 bytes.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { decodeControlRecord, decodeRecordBatches, encodeRecordBatchSync, endTransactionMarker } from "@csp-kit/kafka-protocol";
+ *
+ * const log = encodeRecordBatchSync({ producerId: 9n, control: true, transactional: true, records: [endTransactionMarker("abort", 0)] });
+ * const { batches } = await decodeRecordBatches(log);
+ * const aborted: bigint[] = [];
  * for (const batch of batches) if (batch.control) {
  *   const marker = decodeControlRecord(batch.records[0]!);
- *   if (marker.kind === "abort") dropAbortedTransaction(batch.producerId);
+ *   if (marker.kind === "abort") aborted.push(batch.producerId); // drop that producer's open transaction
  * }
+ * console.log(aborted); // → [9n]
+ * if (aborted.join() !== "9") throw new Error(`aborted ${aborted.join()}`);
  * ```
  */
 export function decodeControlRecord(record: Pick<KafkaRecord, "key" | "value">): ControlRecord {

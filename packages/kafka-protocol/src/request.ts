@@ -186,13 +186,19 @@ function checkVersion(codec: MessageCodec<unknown>, version: number, at = -1): v
  * frame is appended at its offset): write it out before reusing the writer.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { ApiKey, decodeRequest, encodeRequest, FrameSplitter } from "@csp-kit/kafka-protocol";
+ *
  * const frame = encodeRequest(
  *   { apiKey: ApiKey.Metadata, apiVersion: 4, correlationId: 2, clientId: "rdkafka" },
  *   { topics: [{ topicId: "AAAAAAAAAAAAAAAAAAAAAA", name: "h" }], allowAutoTopicCreation: true,
  *     includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false },
  * );
- * socket.write(frame);
+ * // socket.write(frame); the broker's side splits and decodes it:
+ * const [body] = new FrameSplitter().push(frame);
+ * const req = decodeRequest(body as Uint8Array);
+ * console.log(req.header.correlationId, req.apiKey === ApiKey.Metadata && req.body.topics?.[0]?.name); // → 2 h
+ * if (req.apiKey !== ApiKey.Metadata || req.body.topics?.[0]?.name !== "h") throw new Error("not the Metadata request sent");
  * ```
  */
 export function encodeRequest<K extends MessageApiKey>(
@@ -228,12 +234,23 @@ export function encodeRequest<K extends MessageApiKey>(
  * header of any version, correlation id included.
  *
  * @example
- * ```ts
- * const req = decodeRequest(frame);
+ * ```ts run
+ * import { ApiKey, decodeRequest, encodeRequest, FrameSplitter } from "@csp-kit/kafka-protocol";
+ *
+ * const wire = encodeRequest(
+ *   { apiKey: ApiKey.Metadata, apiVersion: 4, correlationId: 7, clientId: "app" },
+ *   { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false,
+ *     includeTopicAuthorizedOperations: false },
+ * );
+ * const [frame] = new FrameSplitter().push(wire); // a frame body, without its size prefix
+ * const req = decodeRequest(frame as Uint8Array);
+ * let handled = "";
  * switch (req.apiKey) {
- *   case ApiKey.Produce: handleProduce(req.header, req.body); break; // body: ProduceRequest
- *   case ApiKey.Metadata: handleMetadata(req.header, req.body); break; // body: MetadataRequest
+ *   case ApiKey.Produce: handled = `produce acks=${req.body.acks}`; break; // body: ProduceRequest
+ *   case ApiKey.Metadata: handled = `metadata topics=${String(req.body.topics)}`; break; // body: MetadataRequest
  * }
+ * console.log(handled); // → metadata topics=null
+ * if (handled !== "metadata topics=null") throw new Error(`handled ${handled}`);
  * ```
  */
 export function decodeRequest(frame: Uint8Array): DecodedRequest {
@@ -255,9 +272,17 @@ export function decodeRequest(frame: Uint8Array): DecodedRequest {
  * Gotchas: Produce with acks = 0 gets no response at all — do not send one.
  *
  * @example
- * ```ts
- * socket.write(encodeResponse(ApiKey.InitProducerId, 4, header.correlationId,
- *   { throttleTimeMs: 0, errorCode: 0, producerId: 1000n, producerEpoch: 0 }));
+ * ```ts run
+ * import { ApiKey, decodeResponse, encodeResponse, FrameSplitter } from "@csp-kit/kafka-protocol";
+ *
+ * const header = { correlationId: 5 }; // from decodeRequest
+ * const wire = encodeResponse(ApiKey.InitProducerId, 4, header.correlationId,
+ *   { throttleTimeMs: 0, errorCode: 0, producerId: 1000n, producerEpoch: 0 });
+ * // socket.write(wire); the client's side:
+ * const [frame] = new FrameSplitter().push(wire);
+ * const { correlationId, body } = decodeResponse(ApiKey.InitProducerId, 4, frame as Uint8Array);
+ * console.log(correlationId, body.producerId); // → 5 1000n
+ * if (correlationId !== 5 || body.producerId !== 1000n) throw new Error(`got ${correlationId} ${body.producerId}`);
  * ```
  */
 export function encodeResponse<K extends MessageApiKey>(
@@ -289,8 +314,15 @@ export function encodeResponse<K extends MessageApiKey>(
  * Throws a `ProtocolError` (and nothing else), as {@link decodeRequest} does.
  *
  * @example
- * ```ts
- * const { correlationId, body } = decodeResponse(ApiKey.Metadata, 4, frame);
+ * ```ts run
+ * import { ApiKey, decodeResponse, encodeResponse, FrameSplitter } from "@csp-kit/kafka-protocol";
+ *
+ * const wire = encodeResponse(ApiKey.Metadata, 4, 2, { throttleTimeMs: 0, brokers: [], clusterId: "c1", controllerId: 1, topics: [],
+ *   clusterAuthorizedOperations: -2147483648 });
+ * const [frame] = new FrameSplitter().push(wire); // the size prefix removed
+ * const { correlationId, body } = decodeResponse(ApiKey.Metadata, 4, frame as Uint8Array);
+ * console.log(correlationId, body.clusterId); // → 2 c1
+ * if (correlationId !== 2 || body.clusterId !== "c1") throw new Error(`got ${correlationId} ${body.clusterId}`);
  * ```
  */
 export function decodeResponse<K extends MessageApiKey>(

@@ -50,13 +50,18 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
  * Returned arrays may be views of larger buffers (a Node `Buffer` from a pool, say).
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { type CompressionCodec, CompressionRegistry } from "@csp-kit/kafka-protocol";
+ *
  * const identity: CompressionCodec = {
  *   id: 7, name: "identity",
  *   compress: async (data) => data,
  *   decompress: async (data, max) => { if (data.length > max) throw new Error("too large"); return data; },
  * };
- * new CompressionRegistry().register(identity);
+ * const codecs = new CompressionRegistry();
+ * codecs.register(identity);
+ * console.log(codecs.get(7)?.name); // → identity
+ * if (codecs.get(7) !== identity) throw new Error("identity is not registered as id 7");
  * ```
  */
 export interface CompressionCodec {

@@ -41,10 +41,17 @@ const BUILT_IN: readonly CompressionCodec[] = [gzipCodec, snappyCodec, lz4Codec,
  * registry changes every later call in the process.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { COMPRESSION, CompressionRegistry, decodeRecordBatch, encodeRecordBatch, snappyCodec } from "@csp-kit/kafka-protocol";
+ *
+ * const snappyFromMyLibrary = { compress: snappyCodec.compress, decompress: snappyCodec.decompress }; // any snappy binding
  * const codecs = new CompressionRegistry();
  * codecs.register({ ...snappyFromMyLibrary, id: COMPRESSION.snappy, name: "snappy" });
- * await encodeRecordBatch(batch, { compression: "snappy", codecs });
+ * const batch = { records: [{ key: null, value: new TextEncoder().encode("hi") }] };
+ * const bytes = await encodeRecordBatch(batch, { compression: "snappy", codecs });
+ * const back = await decodeRecordBatch(bytes, { codecs });
+ * console.log(back.compression, back.records.length); // → 2 1
+ * if (back.compression !== COMPRESSION.snappy || back.records.length !== 1) throw new Error(`got ${back.compression}`);
  * ```
  */
 export class CompressionRegistry {

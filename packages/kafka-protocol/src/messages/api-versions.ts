@@ -195,9 +195,15 @@ export const apiVersionsResponse: MessageCodec<ApiVersionsResponse> = defineMess
  * v3, and falls back to v0 (KAFKA.md §2.7).
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { ApiKey, apiVersionsFallback, decodeResponse, encodeResponse, FrameSplitter } from "@csp-kit/kafka-protocol";
+ *
+ * const header = { correlationId: 3 }; // read by decodeRequestHeader from a request of an unsupported version
  * const frame = encodeResponse(ApiKey.ApiVersions, 0, header.correlationId,
  *   apiVersionsFallback([{ apiKey: 18, minVersion: 0, maxVersion: 4 }]));
+ * const { body } = decodeResponse(ApiKey.ApiVersions, 0, new FrameSplitter().push(frame)[0] as Uint8Array);
+ * console.log(body.errorCode, body.apiKeys); // → 35 [{ apiKey: 18, minVersion: 0, maxVersion: 4 }]
+ * if (body.errorCode !== 35 || body.apiKeys[0]?.maxVersion !== 4) throw new Error(`got ${body.errorCode}`);
  * ```
  */
 export function apiVersionsFallback(apiKeys: ApiVersion[]): ApiVersionsResponse {

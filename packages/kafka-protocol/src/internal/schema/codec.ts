@@ -35,10 +35,14 @@ import { parseVersions } from "./versions.js";
  * field of the message: those the version does not have hold their defaults.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { findCoordinatorRequest, Reader, Writer } from "@csp-kit/kafka-protocol";
+ *
  * const w = new Writer();
  * findCoordinatorRequest.encode(w, 2, { key: "group-1", keyType: 0, coordinatorKeys: [] });
  * const back = findCoordinatorRequest.decode(new Reader(w.finish()), 2);
+ * console.log(back.key); // → group-1
+ * if (back.key !== "group-1") throw new Error(`got ${back.key}`);
  * ```
  */
 export interface MessageCodec<T> {
