@@ -118,11 +118,14 @@ function describe(v: unknown): string {
  * @param fail - throws the caller's typed error for `(field, value, message)`.
  * @see {@link ClientOptions}
  * @example
- * ```ts
+ * ```ts run
+ * import { validateClientOptions } from "@csp-kit/kafka-client";
+ *
  * const config = validateClientOptions({ bootstrap: ["127.0.0.1:9092"] }, (field, _value, message) => {
  *   throw new Error(`${field} ${message}`);
  * });
- * config.net.readTimeout; // 30000
+ * console.log(config.net.readTimeout); // → 30000
+ * if (config.net.readTimeout !== 30_000) throw new Error(`readTimeout ${config.net.readTimeout}`);
  * ```
  */
 export function validateClientOptions(options: ClientOptions, fail: ConfigFailure): ClientConfig {
