@@ -52,10 +52,18 @@ import type { ProducedMessage, ProducerMessage } from "./message.js";
  * with `ChannelClosedError`.
  *
  * @example
- * ```ts
- * const producer = new AsyncProducer({ bootstrap: ["127.0.0.1:9092"], flush: { frequency: 5 } });
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { AsyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * const producer = new AsyncProducer({ bootstrap: [broker.bootstrap], flush: { frequency: 5 } });
  * await producer.input.send({ topic: "orders", key: "c-7", value: "{}" });
  * const failures = await producer.close(); // [] when everything was written
+ * const written = broker.stats().topics.find((t) => t.name === "orders")?.partitions.reduce((n, p) => n + p.highWatermark, 0);
+ * await broker.close();
+ * console.log(failures, written); // → [] 1
+ * if (failures.length !== 0 || written !== 1) throw new Error(`${failures.length} failures, ${written} written`);
  * ```
  */
 export class AsyncProducer<M = unknown> {
@@ -148,9 +156,17 @@ export class AsyncProducer<M = unknown> {
    * itself. Idempotent.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { startBroker } from "@csp-kit/kafka-broker";
+   * import { AsyncProducer } from "@csp-kit/kafka-producer";
+   *
+   * const broker = await startBroker({ port: 0, logLevel: "silent" });
+   * const producer = new AsyncProducer({ bootstrap: [broker.bootstrap], maxMessageBytes: 100 });
+   * await producer.input.send({ topic: "orders", value: "x".repeat(1000) }); // larger than maxMessageBytes
    * const failures = await producer.close();
-   * for (const f of failures) console.error(f.producerMessage.topic, f.cause);
+   * for (const f of failures) console.error(f.producerMessage.topic, f.cause); // → orders MessageTooLargeError …
+   * await broker.close();
+   * if (failures.length !== 1 || failures[0]?.producerMessage.topic !== "orders") throw new Error(`${failures.length} failures`);
    * ```
    */
   async close(): Promise<ProducerError<M>[]> {

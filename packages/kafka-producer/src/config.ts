@@ -224,9 +224,12 @@ function partitionerOf(v: unknown): Partitioner {
  *
  * @throws {@link InvalidProducerConfigError} naming the first bad field.
  * @example
- * ```ts
+ * ```ts run
+ * import { validateConfig } from "@csp-kit/kafka-producer";
+ *
  * const config = validateConfig({ bootstrap: ["127.0.0.1:9092"], flush: { messages: 100, frequency: 5 } });
- * config.retry.max; // 3
+ * console.log(config.retry.max); // → 3
+ * if (config.retry.max !== 3) throw new Error(`retry.max ${config.retry.max}`);
  * ```
  */
 export function validateConfig(options: ProducerOptions): ProducerConfig {

@@ -32,9 +32,14 @@ function hasName(e: unknown, name: string): boolean {
  *
  * @see {@link isInvalidProducerConfigError}
  * @example
- * ```ts
+ * ```ts run
+ * import { isInvalidProducerConfigError, validateConfig } from "@csp-kit/kafka-producer";
+ *
+ * let field = "";
  * try { validateConfig({ bootstrap: ["127.0.0.1:9092"], requiredAcks: 2 as never }); }
- * catch (e) { if (isInvalidProducerConfigError(e)) console.log(e.field); } // "requiredAcks"
+ * catch (e) { if (isInvalidProducerConfigError(e)) field = e.field; }
+ * console.log(field); // → requiredAcks
+ * if (field !== "requiredAcks") throw new Error(`field ${field}`);
  * ```
  */
 export class InvalidProducerConfigError extends Error {
@@ -62,8 +67,22 @@ export function isInvalidProducerConfigError(e: unknown): e is InvalidProducerCo
  *
  * @see {@link isProducerError}
  * @example
- * ```ts
- * for await (const e of producer.errors) console.error(e.producerMessage.topic, e.cause);
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { AsyncProducer, isMessageTooLargeError } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * const producer = new AsyncProducer({ bootstrap: [broker.bootstrap], maxMessageBytes: 100 });
+ * await producer.input.send({ topic: "orders", value: "x".repeat(1000) });
+ * let failed = "";
+ * for await (const e of producer.errors) {
+ *   console.error(e.producerMessage.topic, e.cause); // → orders MessageTooLargeError …
+ *   if (isMessageTooLargeError(e.cause)) failed = e.producerMessage.topic;
+ *   break; // the loop ends by itself only when the producer has closed
+ * }
+ * await producer.close();
+ * await broker.close();
+ * if (failed !== "orders") throw new Error("no MessageTooLargeError on errors");
  * ```
  */
 export class ProducerError<M = unknown> extends Error {

@@ -26,8 +26,18 @@ export interface MessageHeader {
  *
  * @typeParam M - the type of `metadata`, passed through untouched.
  * @example
- * ```ts
- * await producer.input.send({ topic: "orders", key: "customer-7", value: JSON.stringify(order) });
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+ * const order = { id: 1, total: 12.5 };
+ * const { offset } = await producer.send({ topic: "orders", key: "customer-7", value: JSON.stringify(order) });
+ * await producer.close();
+ * await broker.close();
+ * console.log(offset); // → 0n
+ * if (offset !== 0n) throw new Error(`offset ${offset}`);
  * ```
  */
 export interface ProducerMessage<M = unknown> {

@@ -27,11 +27,17 @@ import { type ProducerMessage, payloadBytes } from "./message.js";
  * Chooses a partition for a message — sarama's `Partitioner`.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import type { Partitioner } from "@csp-kit/kafka-producer";
+ *
  * const byRegion: Partitioner = {
  *   requiresConsistency: true,
  *   partition: (m, n) => (m.metadata === "eu" ? 0 : 1) % n,
  * };
+ * const eu = byRegion.partition({ topic: "t", metadata: "eu" }, 4);
+ * const us = byRegion.partition({ topic: "t", metadata: "us" }, 4);
+ * console.log(eu, us); // → 0 1
+ * if (eu !== 0 || us !== 1) throw new Error(`got ${eu} ${us}`);
  * ```
  */
 export interface Partitioner {
@@ -103,8 +109,14 @@ function randomIndex(random: () => number, n: number): number {
  * `abs(h % n)`; a random partition for a message without a key.
  *
  * @example
- * ```ts
- * hashPartitioner().partition({ topic: "t", key: "k" }, 6); // always the same partition for "k"
+ * ```ts run
+ * import { hashPartitioner } from "@csp-kit/kafka-producer";
+ *
+ * const p = hashPartitioner();
+ * const first = p.partition({ topic: "t", key: "k" }, 6); // always the same partition for "k"
+ * const again = hashPartitioner().partition({ topic: "t", key: "k" }, 6);
+ * console.log(first === again, first >= 0 && first < 6); // → true true
+ * if (first !== again || !(first >= 0 && first < 6)) throw new Error(`got ${first} and ${again}`);
  * ```
  */
 export function hashPartitioner(options: RandomOptions = {}): Partitioner {
@@ -127,8 +139,13 @@ export function hashPartitioner(options: RandomOptions = {}): Partitioner {
  * librdkafka's `murmur2_random` choose. Keyless messages go round-robin.
  *
  * @example
- * ```ts
- * murmur2Partitioner().partition({ topic: "t", key: "21" }, 1000); // as Java: toPositive(murmur2("21")) % 1000
+ * ```ts run
+ * import { murmur2, murmur2Partitioner } from "@csp-kit/kafka-producer";
+ *
+ * const p = murmur2Partitioner().partition({ topic: "t", key: "21" }, 1000);
+ * const java = (murmur2(new TextEncoder().encode("21")) & 0x7fffffff) % 1000; // as Java: toPositive(murmur2("21")) % 1000
+ * console.log(p === java); // → true
+ * if (p !== java) throw new Error(`got ${p}, Java's formula gives ${java}`);
  * ```
  */
 export function murmur2Partitioner(): Partitioner {
@@ -190,8 +207,14 @@ export function manualPartitioner(): Partitioner {
  * @param options - `requiresConsistency` (default true: the function is
  *   taken to be a pure function of the message).
  * @example
- * ```ts
+ * ```ts run
+ * import { customPartitioner } from "@csp-kit/kafka-producer";
+ *
  * const p = customPartitioner((m, n) => (m.value === null ? 0 : n - 1));
+ * const tombstone = p.partition({ topic: "t", value: null }, 4);
+ * const regular = p.partition({ topic: "t", value: "v" }, 4);
+ * console.log(tombstone, regular); // → 0 3
+ * if (tombstone !== 0 || regular !== 3) throw new Error(`got ${tombstone} ${regular}`);
  * ```
  */
 export function customPartitioner(

@@ -26,10 +26,18 @@ interface Expectation {
  * it failed after its retries). Use `sendMany` to pipeline a batch.
  *
  * @example
- * ```ts
- * const producer = new SyncProducer({ bootstrap: ["127.0.0.1:9092"] });
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * broker.createTopic("orders", { partitions: 1 });
+ * const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
  * const { partition, offset } = await producer.send({ topic: "orders", value: "{}" });
  * await producer.close();
+ * await broker.close();
+ * console.log(partition, offset); // → 0 0n
+ * if (partition !== 0 || offset !== 0n) throw new Error(`got ${partition} ${offset}`);
  * ```
  */
 export class SyncProducer {
