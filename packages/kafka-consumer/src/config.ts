@@ -194,9 +194,12 @@ function position(field: string, v: unknown, fallback: OffsetPosition | undefine
  *
  * @throws {@link InvalidConsumerConfigError} naming the first bad field.
  * @example
- * ```ts
+ * ```ts run
+ * import { validateConfig } from "@csp-kit/kafka-consumer";
+ *
  * const config = validateConfig({ bootstrap: ["127.0.0.1:9092"], fetch: { default: 4 << 20 } });
- * config.maxProcessingTime; // 100
+ * console.log(config.maxProcessingTime); // → 100
+ * if (config.maxProcessingTime !== 100) throw new Error(`maxProcessingTime ${config.maxProcessingTime}`);
  * ```
  */
 export function validateConfig(options: ConsumerOptions): ConsumerConfig {

@@ -42,10 +42,28 @@ export type StartOffset = bigint | number | OffsetPosition;
  * Connections are made lazily, by the first call that needs one.
  *
  * @example
- * ```ts
- * const consumer = new Consumer({ bootstrap: ["127.0.0.1:9092"] });
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { Consumer } from "@csp-kit/kafka-consumer";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * broker.createTopic("orders", { partitions: 1 });
+ * const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+ * await producer.sendMany([{ topic: "orders", value: "a" }, { topic: "orders", value: "b" }]);
+ * await producer.close();
+ *
+ * const consumer = new Consumer({ bootstrap: [broker.bootstrap] });
  * const pc = await consumer.consumePartition("orders", 0, "oldest");
- * for await (const m of pc.messages) console.log(m.offset, m.value);
+ * const got: string[] = [];
+ * for await (const m of pc.messages) {
+ *   console.log(m.offset, new TextDecoder().decode(m.value ?? undefined)); // → 0n a, then 1n b
+ *   got.push(new TextDecoder().decode(m.value ?? undefined));
+ *   if (got.length === 2) break; // messages never ends by itself: it waits for more
+ * }
+ * await consumer.close();
+ * await broker.close();
+ * if (got.join() !== "a,b") throw new Error(`got ${got.join()}`);
  * ```
  */
 export class Consumer {

@@ -28,9 +28,14 @@ import { hasErrorName } from "@csp-kit/channel/port";
  *
  * @see {@link isInvalidConsumerConfigError}
  * @example
- * ```ts
+ * ```ts run
+ * import { isInvalidConsumerConfigError, validateConfig } from "@csp-kit/kafka-consumer";
+ *
+ * let field = "";
  * try { validateConfig({ bootstrap: ["127.0.0.1:9092"], maxWaitTime: 0 }); }
- * catch (e) { if (isInvalidConsumerConfigError(e)) console.log(e.field); } // "maxWaitTime"
+ * catch (e) { if (isInvalidConsumerConfigError(e)) field = e.field; }
+ * console.log(field); // → maxWaitTime
+ * if (field !== "maxWaitTime") throw new Error(`field ${field}`);
  * ```
  */
 export class InvalidConsumerConfigError extends Error {
@@ -62,8 +67,24 @@ export function isInvalidConsumerConfigError(e: unknown): e is InvalidConsumerCo
  *
  * @see {@link isConsumerError}
  * @example
- * ```ts
- * for await (const e of pc.errors) console.error(e.topic, e.partition, e.cause);
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { Consumer } from "@csp-kit/kafka-consumer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent", autoCreateTopics: false });
+ * broker.createTopic("orders", { partitions: 1 });
+ * const consumer = new Consumer({ bootstrap: [broker.bootstrap], returnErrors: true, maxWaitTime: 10, retry: { backoff: 10 } });
+ * const pc = await consumer.consumePartition("orders", 0, "oldest");
+ * await broker.deleteTopic("orders"); // the next fetch fails
+ * let seen = "";
+ * for await (const e of pc.errors) {
+ *   console.error(e.topic, e.partition, e.cause); // → orders 0 MetadataError: … UNKNOWN_TOPIC_OR_PARTITION
+ *   seen = `${e.topic} ${e.partition}`;
+ *   break; // errors ends by itself only when the partition consumer closes
+ * }
+ * await consumer.close();
+ * await broker.close();
+ * if (seen !== "orders 0") throw new Error(`saw ${seen}`);
  * ```
  */
 export class ConsumerError extends Error {

@@ -88,9 +88,19 @@ export class PartitionConsumer {
    * Idempotent.
    *
    * @example
-   * ```ts
+   * ```ts run
+   * import { startBroker } from "@csp-kit/kafka-broker";
+   * import { Consumer } from "@csp-kit/kafka-consumer";
+   *
+   * const broker = await startBroker({ port: 0, logLevel: "silent" });
+   * broker.createTopic("orders", { partitions: 1 });
+   * const consumer = new Consumer({ bootstrap: [broker.bootstrap] });
+   * const pc = await consumer.consumePartition("orders", 0, "oldest");
    * const errors = await pc.close();
-   * for (const e of errors) console.error(e.message);
+   * for (const e of errors) console.error(e.message); // nothing: no fetch failed
+   * await consumer.close();
+   * await broker.close();
+   * if (errors.length !== 0) throw new Error(`${errors.length} errors`);
    * ```
    */
   async close(): Promise<ConsumerError[]> {
