@@ -101,11 +101,18 @@ export interface CreateTopicOptions {
  * A running broker. Clients connect to `bootstrap`; `close()` stops it.
  *
  * @example
- * ```ts
- * const broker = await startBroker();
- * const kafka = new Kafka({ brokers: [broker.bootstrap] });
- * // ...
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent" });
+ * const producer = new SyncProducer({ bootstrap: [broker.bootstrap] });
+ * await producer.send({ topic: "orders", value: "{}" }); // the topic is created on first use
+ * await producer.close();
+ * const topics = broker.stats().topics.map((t) => t.name);
  * await broker.close();
+ * console.log(topics); // → ["orders"]
+ * if (topics.join() !== "orders") throw new Error(`topics ${topics.join()}`);
  * ```
  */
 export interface Broker extends AsyncDisposable {
@@ -248,10 +255,15 @@ class RunningBroker implements Broker {
  *   machine's, the data directory cannot be read; with the cause. Nothing
  *   is left listening or open.
  * @example
- * ```ts
- * const broker = await startBroker({ defaultPartitions: 3 });
- * console.log(`Kafka at ${broker.bootstrap}`);
+ * ```ts run
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent", defaultPartitions: 3 });
+ * console.log(`Kafka at ${broker.bootstrap}`); // → Kafka at 127.0.0.1:<port>
+ * broker.createTopic("orders");
+ * const partitions = broker.stats().topics[0]?.partitions.length;
  * await broker.close();
+ * if (partitions !== 3) throw new Error(`orders has ${partitions} partitions`);
  * ```
  */
 export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {

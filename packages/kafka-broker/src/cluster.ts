@@ -70,8 +70,15 @@ export const MAX_CLUSTER_BROKERS = 64;
  * per broker and so not taken here.
  *
  * @example
- * ```ts
+ * ```ts run
+ * import { startCluster } from "@csp-kit/kafka-broker";
+ *
  * const cluster = await startCluster({ brokers: 3, defaultPartitions: 6, logLevel: "warn" });
+ * cluster.createTopic("orders");
+ * const partitions = cluster.stats().topics[0]?.partitions.length;
+ * await cluster.close();
+ * console.log(cluster.brokers.length, partitions); // → 3 6
+ * if (cluster.brokers.length !== 3 || partitions !== 6) throw new Error(`${cluster.brokers.length} brokers, ${partitions} partitions`);
  * ```
  */
 export interface ClusterOptions extends Omit<BrokerOptions, "port" | "nodeId" | "advertisedPort" | "httpPort"> {
@@ -154,11 +161,17 @@ export interface ClusterStats {
  * broker's address; `close()` stops it.
  *
  * @example
- * ```ts
- * const cluster = await startCluster({ brokers: 3 });
- * const kafka = new Kafka({ brokers: cluster.bootstrapServers });
- * // ...
+ * ```ts run
+ * import { startCluster } from "@csp-kit/kafka-broker";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ *
+ * const cluster = await startCluster({ brokers: 3, logLevel: "silent" });
+ * const producer = new SyncProducer({ bootstrap: [...cluster.bootstrapServers] });
+ * const { offset } = await producer.send({ topic: "orders", value: "{}" });
+ * await producer.close();
  * await cluster.close();
+ * console.log(offset); // → 0n
+ * if (offset !== 0n) throw new Error(`offset ${offset}`);
  * ```
  */
 export interface Cluster extends AsyncDisposable {
@@ -361,12 +374,18 @@ function clusterShape(options: ClusterOptions): { count: number; ports: readonly
  * @throws BrokerStartError - a port is taken, the data directory cannot be
  *   read; with the cause. Nothing is left listening or open.
  * @example
- * ```ts
- * const cluster = await startCluster({ brokers: 3, logLevel: "warn" });
+ * ```ts run
+ * import { startCluster } from "@csp-kit/kafka-broker";
+ *
+ * const cluster = await startCluster({ brokers: 3, logLevel: "silent" });
  * cluster.createTopic("orders", { partitions: 3 });
- * console.log(cluster.leaderOf("orders", 0)); // { leader: 1, leaderEpoch: 0 }
+ * const before = cluster.leaderOf("orders", 0);
+ * console.log(before); // → { leader: 1, leaderEpoch: 0 }
  * cluster.moveLeader("orders", 0, 2);
+ * const after = cluster.leaderOf("orders", 0);
+ * console.log(after); // → { leader: 2, leaderEpoch: 1 }
  * await cluster.close();
+ * if (before.leader !== 1 || after.leader !== 2 || after.leaderEpoch <= before.leaderEpoch) throw new Error(JSON.stringify(after));
  * ```
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {

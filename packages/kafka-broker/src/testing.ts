@@ -9,15 +9,18 @@
  * tests query and wait on. This file only re-exports.
  *
  * @example
- * ```ts
+ * ```ts run
  * import { startCluster } from "@csp-kit/kafka-broker";
  * import { injectFaults } from "@csp-kit/kafka-broker/testing";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
  *
- * const cluster = await startCluster({ brokers: 3 });
+ * const cluster = await startCluster({ brokers: 3, logLevel: "silent" });
  * const faults = injectFaults(cluster);
  * faults.pushErrors(0, ["NOT_LEADER_OR_FOLLOWER"]); // the next Produce
- * // ... run the client under test ...
+ * const producer = new SyncProducer({ bootstrap: [...cluster.bootstrapServers], retry: { backoff: 10 } }); // the client under test
+ * await producer.send({ topic: "orders", value: "{}" }); // fails once, then is retried
  * await faults.history.waitFor({ apiKey: 0 }, { count: 2 });
+ * await producer.close();
  * faults.detach();
  * await cluster.close();
  * ```

@@ -63,10 +63,14 @@ function format(details: LogDetails): string {
  * (stderr by default), dropping lines more verbose than `level`.
  *
  * @example
- * ```ts
- * const logger = consoleLogger("debug");
+ * ```ts run
+ * import { consoleLogger } from "@csp-kit/kafka-broker";
+ *
+ * const lines: string[] = [];
+ * const logger = consoleLogger("debug", (line) => lines.push(line)); // stderr when no writer is given
  * logger.info("topic created", { topic: "orders", partitions: 3 });
- * // [kafka-broker] info topic created {"topic":"orders","partitions":3}
+ * console.log(lines[0]); // → [kafka-broker] info topic created {"topic":"orders","partitions":3}
+ * if (lines[0]?.trimEnd() !== '[kafka-broker] info topic created {"topic":"orders","partitions":3}') throw new Error(`got ${lines[0]}`);
  * ```
  */
 export function consoleLogger(

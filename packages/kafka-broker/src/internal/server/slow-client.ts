@@ -69,8 +69,14 @@ function checkBytes(where: string, bytes: unknown): number {
  *
  * @throws InvalidBrokerConfigError - `bytes` not a non-negative integer.
  * @example
- * ```ts
- * await startBroker({ slowClient: hardLimit(256 * 1024 * 1024) });
+ * ```ts run
+ * import { hardLimit, startBroker } from "@csp-kit/kafka-broker";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent", slowClient: hardLimit(256 * 1024 * 1024) });
+ * const policy = broker.stats().slowClientPolicy;
+ * await broker.close();
+ * console.log(policy); // names the policy: a hard limit of 256 MiB
+ * if (policy !== hardLimit(256 * 1024 * 1024).description) throw new Error(`policy ${policy}`);
  * ```
  */
 export function hardLimit(bytes: number): SlowClientPolicy {
@@ -92,8 +98,14 @@ export function hardLimit(bytes: number): SlowClientPolicy {
  *
  * @throws InvalidBrokerConfigError - `bytes` not a non-negative integer, `ms` not a positive finite number.
  * @example
- * ```ts
- * await startBroker({ slowClient: softLimit(64 * 1024 * 1024, 60_000) });
+ * ```ts run
+ * import { softLimit, startBroker } from "@csp-kit/kafka-broker";
+ *
+ * const broker = await startBroker({ port: 0, logLevel: "silent", slowClient: softLimit(64 * 1024 * 1024, 60_000) });
+ * const policy = broker.stats().slowClientPolicy;
+ * await broker.close();
+ * console.log(policy); // names the policy: 64 MiB for 60 s
+ * if (policy !== softLimit(64 * 1024 * 1024, 60_000).description) throw new Error(`policy ${policy}`);
  * ```
  */
 export function softLimit(bytes: number, ms: number): SlowClientPolicy {

@@ -253,10 +253,23 @@ export class RequestHistory {
    *
    * Cancellation: the waiter is removed at once on timeout or abort.
    * @example
-   * ```ts
+   * ```ts run
+   * import { startCluster } from "@csp-kit/kafka-broker";
+   * import { injectFaults } from "@csp-kit/kafka-broker/testing";
+   * import { SyncProducer } from "@csp-kit/kafka-producer";
+   * import { ApiKey } from "@csp-kit/kafka-protocol";
+   *
+   * const cluster = await startCluster({ brokers: 1, logLevel: "silent" });
+   * const faults = injectFaults(cluster);
+   * const producer = new SyncProducer({ bootstrap: [...cluster.bootstrapServers] });
    * const since = faults.history.mark();
-   * await producer.send(...);
+   * await producer.send({ topic: "orders", value: "{}" });
    * const produce = await faults.history.waitFor({ apiKey: ApiKey.Produce, since });
+   * console.log(produce.apiName, produce.topics); // → Produce ["orders"]
+   * await producer.close();
+   * faults.detach();
+   * await cluster.close();
+   * if (produce.topics.join() !== "orders") throw new Error(`topics ${produce.topics.join()}`);
    * ```
    */
   waitFor(matcher: RequestMatcher, options: WaitForOptions = {}): Promise<RecordedRequest> {

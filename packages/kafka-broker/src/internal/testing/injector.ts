@@ -270,8 +270,23 @@ export class FaultInjector implements Disposable {
    * @throws FaultInjectorError - a code that is neither an int16 nor a Kafka error name.
    * @throws UnknownBrokerError, UnknownTopicError - the scope names what the cluster lacks.
    * @example
-   * ```ts
-   * faults.pushErrors(ApiKey.Produce, ["NOT_LEADER_OR_FOLLOWER", "NOT_LEADER_OR_FOLLOWER"]);
+   * ```ts run
+   * import { startCluster } from "@csp-kit/kafka-broker";
+   * import { injectFaults } from "@csp-kit/kafka-broker/testing";
+   * import { SyncProducer } from "@csp-kit/kafka-producer";
+   * import { ApiKey } from "@csp-kit/kafka-protocol";
+   *
+   * const cluster = await startCluster({ brokers: 1, logLevel: "silent" });
+   * const faults = injectFaults(cluster);
+   * faults.pushErrors(ApiKey.Produce, ["NOT_LEADER_OR_FOLLOWER", "NOT_LEADER_OR_FOLLOWER"]); // the next two Produce requests
+   * const producer = new SyncProducer({ bootstrap: [...cluster.bootstrapServers], retry: { backoff: 10 } });
+   * const { offset } = await producer.send({ topic: "orders", value: "{}" }); // retried past both
+   * const third = await faults.history.waitFor({ apiKey: ApiKey.Produce }, { count: 3 });
+   * console.log(offset, third.faults.length); // → 0n 0
+   * await producer.close();
+   * faults.detach();
+   * await cluster.close();
+   * if (offset !== 0n || third.faults.length !== 0) throw new Error(`offset ${offset}`);
    * ```
    */
   pushErrors(apiKey: number, codes: readonly ErrorCodeLike[], scope: FaultScope = {}): FaultHandle {
@@ -775,12 +790,26 @@ function apiNameOf(apiKey: number): string {
  * @throws FaultInjectorError - `target` is not a cluster or broker of this
  *   package, or another injector is attached to it.
  * @example
- * ```ts
- * const cluster = await startCluster({ brokers: 3 });
- * using faults = injectFaults(cluster);
- * faults.pushErrors(ApiKey.Produce, ["NOT_LEADER_OR_FOLLOWER"]);
- * await faults.brokerDown(2);
- * const produce = await faults.history.waitFor({ apiKey: ApiKey.Produce });
+ * ```ts run
+ * import { startCluster } from "@csp-kit/kafka-broker";
+ * import { injectFaults } from "@csp-kit/kafka-broker/testing";
+ * import { SyncProducer } from "@csp-kit/kafka-producer";
+ * import { ApiKey } from "@csp-kit/kafka-protocol";
+ *
+ * const cluster = await startCluster({ brokers: 3, logLevel: "silent" });
+ * cluster.createTopic("orders", { partitions: 1 }); // led by broker 1
+ * {
+ *   using faults = injectFaults(cluster); // detached at the end of the block
+ *   faults.pushErrors(ApiKey.Produce, ["NOT_LEADER_OR_FOLLOWER"]);
+ *   await faults.brokerDown(2);
+ *   const producer = new SyncProducer({ bootstrap: [cluster.broker(1).bootstrap], retry: { backoff: 10 } });
+ *   await producer.send({ topic: "orders", value: "{}" });
+ *   const produce = await faults.history.waitFor({ apiKey: ApiKey.Produce });
+ *   console.log(produce.faults.length > 0); // → true: the first Produce got the injected error
+ *   await producer.close();
+ *   if (produce.faults.length === 0) throw new Error("no fault was applied");
+ * }
+ * await cluster.close();
  * ```
  */
 export function injectFaults(target: Cluster | Broker, options: InjectFaultsOptions = {}): FaultInjector {
