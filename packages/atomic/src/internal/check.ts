@@ -9,9 +9,9 @@ import { InvalidAtomicLayoutError, InvalidAtomicValueError } from "../errors.js"
 export const INT32_MIN = -0x8000_0000;
 export const INT32_MAX = 0x7fff_ffff;
 export const UINT32_MAX = 0xffff_ffff;
-export const INT64_MIN = -(1n << 63n);
-export const INT64_MAX = (1n << 63n) - 1n;
-export const UINT64_MAX = (1n << 64n) - 1n;
+export const INT64_MIN: bigint = -(1n << 63n);
+export const INT64_MAX: bigint = (1n << 63n) - 1n;
+export const UINT64_MAX: bigint = (1n << 64n) - 1n;
 
 /** Whether `buffer` is a SharedArrayBuffer from any realm (a worker's constructor differs from ours). */
 export function isSharedArrayBuffer(buffer: unknown): buffer is SharedArrayBuffer {
