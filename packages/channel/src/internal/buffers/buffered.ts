@@ -14,7 +14,7 @@ import { type ChannelBuffer, type ChannelKind, UNBOUNDED } from "./buffer.js";
  */
 export class BufferedPolicy<T> implements ChannelBuffer<T> {
   readonly dropped = 0;
-  readonly items = new Deque<T>();
+  readonly items: Deque<T> = new Deque<T>();
   /** @param capacity - validated by the caller; changed only by a resizable channel. */
   constructor(public capacity: number) {}
   get kind(): ChannelKind {

@@ -4,9 +4,9 @@ import { type ChannelBuffer, UNBOUNDED } from "./buffer.js";
 /** The `infinite` policy: never full; grows with the backlog and shrinks back as it drains. */
 export class InfinitePolicy<T> implements ChannelBuffer<T> {
   readonly kind = "infinite" as const;
-  readonly capacity = UNBOUNDED;
+  readonly capacity: number = UNBOUNDED;
   readonly dropped = 0;
-  readonly items = new Deque<T>();
+  readonly items: Deque<T> = new Deque<T>();
   get length(): number {
     return this.items.length;
   }

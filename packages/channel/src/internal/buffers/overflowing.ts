@@ -11,7 +11,7 @@ export class OverflowingPolicy<T> implements ChannelBuffer<T> {
   readonly kind = "overflowing" as const;
   /** Values discarded because the buffer was at capacity. */
   dropped = 0;
-  readonly items = new Deque<T>();
+  readonly items: Deque<T> = new Deque<T>();
   /**
    * @param capacity - validated by the caller (>= 1).
    * @param onDrop - told of each discarded value; undefined: nobody is told (no cost).

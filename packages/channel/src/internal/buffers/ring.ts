@@ -11,7 +11,7 @@ export class RingPolicy<T> implements ChannelBuffer<T> {
   readonly kind = "ring" as const;
   /** Values dropped to make room; grows by one per add at capacity. */
   dropped = 0;
-  readonly items = new Deque<T>();
+  readonly items: Deque<T> = new Deque<T>();
   /**
    * @param capacity - validated by the caller (>= 1).
    * @param onDrop - told of each evicted value; undefined: nobody is told (no cost).

@@ -12,7 +12,7 @@ export class UnbufferedPolicy<T> implements ChannelBuffer<T> {
   readonly capacity = 0;
   readonly length = 0;
   readonly dropped = 0;
-  readonly items = new Deque<T>();
+  readonly items: Deque<T> = new Deque<T>();
   full(): boolean {
     return true;
   }
