@@ -103,9 +103,9 @@ const TAG_MASK = (1 << TAG_BITS) - 1;
 /** Bytes of a slot before its payload: the sequence number and the header. */
 export const SLOT_HEADER_BYTES = 8;
 /** The header of a number (its payload is one float64): the ring tests it to pick the store. */
-export const NUMBER_HEADER = TAG_NUMBER;
+export const NUMBER_HEADER: 1 = TAG_NUMBER;
 /** Largest payload a slot may be configured with: the header keeps the length in 27 bits. */
-export const MAX_VALUE_BYTES_LIMIT = 1 << 26;
+export const MAX_VALUE_BYTES_LIMIT: number = 1 << 26;
 
 /** A value's serialization, made before the slot is claimed; also what `read` returns for such a value. */
 export class Serialized {

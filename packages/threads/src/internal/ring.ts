@@ -212,7 +212,7 @@ const S_ABANDONED = 3;
 /** Positions count modulo a multiple of the capacity up to this bound (sequence numbers 4p + state then stay below 2^30). */
 const POS_LIMIT_BOUND = 1 << 28;
 /** Largest capacity accepted: keeps posLimit >= 16 × capacity. */
-export const MAX_CAPACITY = 1 << 24;
+export const MAX_CAPACITY: number = 1 << 24;
 /** The payload bytes per slot when the options say nothing: a slot of 128 bytes. */
 export const DEFAULT_MAX_VALUE_BYTES = 120;
 /** How long a claimed position may stay unpublished before the receivers presume its producer dead. */
@@ -237,7 +237,13 @@ export const SENT: unique symbol = Symbol("csp-kit.shared.sent");
  * advance) and for diagnostics. Slot `i` starts at byte
  * `HEADER_BYTES + i × slotBytes`; its sequence word holds `4p + state`.
  */
-export const LAYOUT = Object.freeze({
+export const LAYOUT: Readonly<{
+  HEADER_BYTES: 192;
+  W_ENQ: 16;
+  W_DEQ: 32;
+  W_BROKEN_AT: 6;
+  STATE: { FREE: number; WRITING: number; FULL: number; ABANDONED: number };
+}> = Object.freeze({
   HEADER_BYTES,
   W_ENQ,
   W_DEQ,

@@ -33,7 +33,7 @@ export function waitAsync(
   ta: Int32Array,
   index: number,
   value: number,
-  timeoutMs = Number.POSITIVE_INFINITY,
+  timeoutMs: number = Number.POSITIVE_INFINITY,
 ): Promise<string> | string {
   if (atomicsWaitAsync !== undefined) return atomicsWaitAsync(ta, index, value, timeoutMs).value;
   if (Atomics.load(ta, index) !== value) return "not-equal";
