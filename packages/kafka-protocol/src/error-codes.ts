@@ -160,7 +160,7 @@ const ROWS = [
   [131, "STREAMS_INVALID_TOPOLOGY_EPOCH", false, "The supplied topology epoch is invalid."],
   [132, "STREAMS_TOPOLOGY_FENCED", false, "The supplied topology epoch is outdated."],
   [133, "SHARE_SESSION_LIMIT_REACHED", true, "The limit of share sessions has been reached."],
-] as const satisfies readonly Row[];
+] as const;
 
 type Rows = (typeof ROWS)[number];
 
@@ -182,7 +182,9 @@ export interface KafkaErrorInfo {
 }
 
 const TABLE: readonly KafkaErrorInfo[] = Object.freeze(
-  ROWS.map(([code, name, retriable, message]) => Object.freeze({ code, name, retriable, message, known: true })),
+  (ROWS satisfies readonly Row[]).map(([code, name, retriable, message]) =>
+    Object.freeze({ code, name, retriable, message, known: true }),
+  ),
 );
 
 const BY_NAME: ReadonlyMap<string, KafkaErrorInfo> = new Map(TABLE.map((e) => [e.name, e]));

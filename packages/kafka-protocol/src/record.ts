@@ -387,7 +387,15 @@ export function readRecords(bytes: Uint8Array, start: number, end: number, count
 // ---- control records ------------------------------------------------------------
 
 /** The control record types Kafka defines (the `type` int16 of a control record's key). */
-export const CONTROL_RECORD_TYPE = Object.freeze({
+export const CONTROL_RECORD_TYPE: Readonly<{
+  readonly abort: 0;
+  readonly commit: 1;
+  readonly "leader-change": 2;
+  readonly "snapshot-header": 3;
+  readonly "snapshot-footer": 4;
+  readonly "kraft-version": 5;
+  readonly "kraft-voters": 6;
+}> = Object.freeze({
   abort: 0,
   commit: 1,
   "leader-change": 2,

@@ -25,7 +25,13 @@
 import { ProtocolError } from "../errors.js";
 
 /** The codec ids Kafka assigns, by name, as written in bits 0–2 of a batch's attributes. */
-export const COMPRESSION = Object.freeze({ none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const);
+export const COMPRESSION: Readonly<{
+  readonly none: 0;
+  readonly gzip: 1;
+  readonly snappy: 2;
+  readonly lz4: 3;
+  readonly zstd: 4;
+}> = Object.freeze({ none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const);
 
 /** A codec Kafka names: `"none"`, `"gzip"`, `"snappy"`, `"lz4"` or `"zstd"`. */
 export type CompressionName = keyof typeof COMPRESSION;
@@ -40,7 +46,7 @@ export const MAX_KAFKA_CODEC_ID = 4;
  * a "decompression bomb" (a few KiB that expand to gigabytes) stops here with
  * a `too-large` ProtocolError. Raise it per call with `maxDecompressedBytes`.
  */
-export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_DECOMPRESSED_BYTES: number = 64 * 1024 * 1024;
 
 /**
  * One compression codec: the transformation of a batch's records section.

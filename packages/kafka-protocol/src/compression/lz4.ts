@@ -36,7 +36,7 @@ interface Lz4Module {
 const loadLz4 = lazyOptional<Lz4Module>("lz4-napi", "lz4", () => import("lz4-napi"));
 
 /** How far {@link lz4FrameBound} may exceed the cap before decompression is refused: one 4 MiB block. */
-export const LZ4_BOUND_SLACK = 4 * 1024 * 1024;
+export const LZ4_BOUND_SLACK: number = 4 * 1024 * 1024;
 
 const FRAME_MAGIC = 0x184d2204;
 /** Skippable frames use magics 0x184D2A50..0x184D2A5F. */

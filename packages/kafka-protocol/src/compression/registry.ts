@@ -116,7 +116,11 @@ export class CompressionRegistry {
    * Decompresses with the codec registered under `id` (>= 1), capped at
    * `maxOutputBytes` (default {@link DEFAULT_MAX_DECOMPRESSED_BYTES}).
    */
-  async decompress(id: number, data: Uint8Array, maxOutputBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): Promise<Uint8Array> {
+  async decompress(
+    id: number,
+    data: Uint8Array,
+    maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+  ): Promise<Uint8Array> {
     const codec = this.#byId[id];
     if (codec === undefined) throw unsupported(id);
     const out = await codec.decompress(data, maxOutputBytes);

@@ -47,7 +47,7 @@ export function isXerialSnappy(data: Uint8Array): boolean {
  * preamble. Throws an `invalid-value` ProtocolError when the preamble is cut
  * short or longer than 32 bits.
  */
-export function snappyDecompressedLength(data: Uint8Array, start = 0, end = data.length): number {
+export function snappyDecompressedLength(data: Uint8Array, start: number = 0, end: number = data.length): number {
   let result = 0;
   let scale = 1;
   for (let i = start; i < end && i < start + 5; i++) {

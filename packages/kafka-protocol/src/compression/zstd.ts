@@ -78,7 +78,7 @@ const BLOCK_MAX = 128 * 1024;
 const DICT_ID_BYTES = [0, 1, 2, 4] as const;
 
 /** How far {@link zstdFrameBound} may exceed the cap before decompression is refused: one block. */
-export const ZSTD_BOUND_SLACK = BLOCK_MAX;
+export const ZSTD_BOUND_SLACK: number = BLOCK_MAX;
 
 function malformed(what: string): ProtocolError {
   return new ProtocolError("invalid-value", `zstd: malformed frame (${what})`);
