@@ -31,7 +31,7 @@ export const DEFAULT_MAX_CONNECTIONS = 1024;
 /** Requests of one connection read but not yet answered, before its reader waits. */
 export const DEFAULT_MAX_IN_FLIGHT = 64;
 /** Outbox bytes above which a connection's reader stops reading (its responses are not being taken fast enough). */
-export const DEFAULT_OUTBOX_PAUSE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_OUTBOX_PAUSE_BYTES: number = 4 * 1024 * 1024;
 /** Kafka's `log.retention.check.interval.ms`: 5 minutes. */
 export const DEFAULT_RETENTION_CHECK_MS = 300_000;
 /** The default slow-client policy: an outbox over 64 MiB for 60 s without a break. */
@@ -43,8 +43,20 @@ export const MAX_PARTITIONS = 10_000;
  * Options of `startBroker`; every one has a default.
  *
  * @example
- * ```ts
- * const broker = await startBroker({ defaultPartitions: 3, dataDir: "./kafka-data", flush: "always" });
+ * ```ts run
+ * import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { startBroker } from "@csp-kit/kafka-broker";
+ *
+ * const dataDir = mkdtempSync(join(tmpdir(), "kafka-data-")); // e.g. "./kafka-data"
+ * const broker = await startBroker({ port: 0, logLevel: "silent", defaultPartitions: 3, dataDir, flush: "always" });
+ * const durable = broker.stats().durable;
+ * await broker.close();
+ * const written = readdirSync(dataDir).length; // the log lives on disk across restarts
+ * rmSync(dataDir, { recursive: true, force: true });
+ * console.log(durable); // → true
+ * if (!durable || written === 0) throw new Error(`durable ${durable}, ${written} entries in the data directory`);
  * ```
  */
 export interface BrokerOptions {
@@ -192,9 +204,12 @@ function nonEmptyString(option: string, value: unknown): string {
  * @throws InvalidBrokerConfigError - naming the first option out of range,
  *   with what it must be.
  * @example
- * ```ts
+ * ```ts run
+ * import { validateConfig } from "@csp-kit/kafka-broker";
+ *
  * const config = validateConfig({ port: 9092, defaultPartitions: 3 });
- * config.maxMessageBytes; // 1048588
+ * console.log(config.maxMessageBytes); // → 1048588
+ * if (config.maxMessageBytes !== 1_048_588) throw new Error(`maxMessageBytes ${config.maxMessageBytes}`);
  * ```
  */
 export function validateConfig(options: BrokerOptions = {}): BrokerConfig {

@@ -189,7 +189,7 @@ events.onmessage = (e) => render(JSON.parse(e.data));
 `;
 
 /** The whole document. */
-export const DASHBOARD_PAGE = `<!doctype html>
+export const DASHBOARD_PAGE: string = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">

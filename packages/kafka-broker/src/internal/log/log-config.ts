@@ -10,9 +10,9 @@ import { LOG_OVERHEAD, MIN_BATCH_LENGTH } from "./batch-view.js";
 export const UNLIMITED: number = Number.POSITIVE_INFINITY;
 
 /** Kafka's `segment.bytes` default: 1 GiB. */
-export const DEFAULT_SEGMENT_BYTES = 1 << 30;
+export const DEFAULT_SEGMENT_BYTES: number = 1 << 30;
 /** Kafka's `retention.ms` default: 7 days. */
-export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_RETENTION_MS: number = 7 * 24 * 60 * 60 * 1000;
 /** Kafka's `max.message.bytes` default (1 MiB + the 12 bytes of log overhead). */
 export const DEFAULT_MAX_BATCH_BYTES = 1_048_588;
 /** The largest segment or batch size: Kafka keeps them in an int32. */

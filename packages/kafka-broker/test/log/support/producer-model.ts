@@ -42,7 +42,7 @@ export function modelLastSeq(b: ModelBatch): number {
 }
 
 export class ProducerModel {
-  producers = new Map<bigint, ModelProducer>();
+  producers: Map<bigint, ModelProducer> = new Map<bigint, ModelProducer>();
 
   check(batches: readonly ModelBatch[]): ModelVerdict {
     const scratch = new Map<bigint, { epoch: number; lastSeq: number }>();
@@ -128,7 +128,7 @@ export const intent: fc.Arbitrary<Intent> = fc.record({
 });
 
 /** Intent pid 0, 1, 2: not idempotent, and two producers. */
-export const PIDS = [-1n, 10n, 11n];
+export const PIDS: bigint[] = [-1n, 10n, 11n];
 
 /** Turns an intent into a batch, relative to the model's state (and to earlier batches of the same append). */
 export function resolveIntent(
