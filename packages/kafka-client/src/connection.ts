@@ -81,7 +81,7 @@ export class BrokerConnection {
   /** `host:port`. */
   readonly address: string;
   /** The broker's version range per API key; set by connect. */
-  versions = new Map<number, readonly [number, number]>();
+  versions: Map<number, readonly [number, number]> = new Map<number, readonly [number, number]>();
   readonly #socket: net.Socket;
   readonly #options: ConnectionOptions;
   readonly #splitter = new FrameSplitter();

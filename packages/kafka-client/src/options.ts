@@ -77,7 +77,14 @@ export interface ClientConfig {
 }
 
 /** sarama's defaults of the client options, in TypeScript names (ms for times). */
-export const CLIENT_DEFAULTS = Object.freeze({
+export const CLIENT_DEFAULTS: Readonly<{
+  clientId: "csp-kit";
+  metadataRefreshFrequency: 600000;
+  metadataRetryMax: 3;
+  metadataRetryBackoff: 250;
+  dialTimeout: 30000;
+  readTimeout: 30000;
+}> = Object.freeze({
   clientId: "csp-kit",
   metadataRefreshFrequency: 600_000,
   metadataRetryMax: 3,

@@ -41,7 +41,7 @@ export class BrokerPool {
   readonly #connections = new Map<string, Promise<BrokerConnection>>();
   readonly #retrier: Retrier;
   /** Broker id → `host:port`, from the last metadata. */
-  addresses = new Map<number, string>();
+  addresses: Map<number, string> = new Map<number, string>();
   #closed = false;
 
   constructor(options: PoolOptions) {
