@@ -127,7 +127,25 @@ export interface ProducerConfig extends ClientConfig {
 }
 
 /** sarama's defaults, in TypeScript names. */
-export const DEFAULTS = Object.freeze({
+export const DEFAULTS: Readonly<{
+  maxMessageBytes: 1048576;
+  requiredAcks: RequiredAcks;
+  timeout: 10000;
+  compression: Compression;
+  retryMax: 3;
+  retryBackoff: 100;
+  minRetryBufferLength: 4096;
+  minRetryBufferBytes: number;
+  maxOpenRequests: 5;
+  channelBufferSize: 256;
+  maxRequestSize: number;
+  clientId: "csp-kit";
+  metadataRefreshFrequency: 600000;
+  metadataRetryMax: 3;
+  metadataRetryBackoff: 250;
+  dialTimeout: 30000;
+  readTimeout: 30000;
+}> = Object.freeze({
   ...CLIENT_DEFAULTS,
   maxMessageBytes: 1_048_576,
   requiredAcks: 1 as RequiredAcks,

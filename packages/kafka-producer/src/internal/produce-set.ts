@@ -30,7 +30,7 @@ import type { ProducerConfig } from "../config.js";
 import type { MessageEnvelope } from "./envelope.js";
 
 /** Bytes kept free below `maxRequestSize` for headers (sarama's 10 KiB). */
-export const REQUEST_OVERHEAD_BYTES = 10 * 1024;
+export const REQUEST_OVERHEAD_BYTES: number = 10 * 1024;
 
 /** The messages of one partition in a set. */
 export interface PartitionSet {
@@ -46,7 +46,7 @@ export type FlushConfig = Pick<ProducerConfig, "flush" | "maxMessageBytes" | "ma
 /** One Produce request being built. See the module header. */
 export class ProduceSet {
   /** topic → partition → its messages; insertion-ordered. */
-  readonly partitions = new Map<string, Map<number, PartitionSet>>();
+  readonly partitions: Map<string, Map<number, PartitionSet>> = new Map<string, Map<number, PartitionSet>>();
   /** Messages in the set. */
   count = 0;
   /** Their summed `size`. */

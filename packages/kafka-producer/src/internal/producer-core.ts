@@ -84,7 +84,7 @@ export class ProducerCore {
    * waiting for a flush trigger, so close() never waits on a batch that no
    * trigger would ever send (a retried remainder below `flush.messages`).
    */
-  readonly shuttingDown = new Channel<never>();
+  readonly shuttingDown: Channel<never> = new Channel<never>();
   /** Failures when `returnErrors` is off, for `close()`. */
   readonly collected: ProducerError[] = [];
   readonly #lock = new Mutex();

@@ -1,5 +1,5 @@
 // Test helpers: envelopes and configs without a producer.
-import { type ProducerOptions, validateConfig } from "../../src/config.js";
+import { type ProducerConfig, type ProducerOptions, validateConfig } from "../../src/config.js";
 import type { MessageEnvelope } from "../../src/internal/envelope.js";
 import { messageByteSize } from "../../src/message.js";
 
@@ -28,6 +28,6 @@ export function envelope(topic: string, partition: number, value: string, timest
 }
 
 /** A validated config on a dummy bootstrap address. */
-export function config(options: Omit<ProducerOptions, "bootstrap"> = {}) {
+export function config(options: Omit<ProducerOptions, "bootstrap"> = {}): ProducerConfig {
   return validateConfig({ bootstrap: ["127.0.0.1:9"], ...options });
 }
