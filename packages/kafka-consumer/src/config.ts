@@ -129,7 +129,24 @@ export interface ConsumerConfig extends ClientConfig {
 }
 
 /** sarama's defaults, in TypeScript names. */
-export const DEFAULTS = Object.freeze({
+export const DEFAULTS: Readonly<{
+  fetchMin: 1;
+  fetchDefault: 1048576;
+  fetchMax: 0;
+  maxWaitTime: 500;
+  maxProcessingTime: 100;
+  maxResponseSize: number;
+  channelBufferSize: 256;
+  retryBackoff: 2000;
+  initialOffset: OffsetPosition;
+  isolationLevel: IsolationLevel;
+  clientId: "csp-kit";
+  metadataRefreshFrequency: 600000;
+  metadataRetryMax: 3;
+  metadataRetryBackoff: 250;
+  dialTimeout: 30000;
+  readTimeout: 30000;
+}> = Object.freeze({
   ...CLIENT_DEFAULTS,
   fetchMin: 1,
   fetchDefault: 1_048_576,

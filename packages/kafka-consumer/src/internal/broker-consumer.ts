@@ -61,7 +61,7 @@ const ZERO_UUID = "AAAAAAAAAAAAAAAAAAAAAA";
 export class BrokerConsumer {
   readonly nodeId: number;
   /** Subscriptions in; closed by the core when the last reference goes. */
-  readonly input = new Channel<Child>();
+  readonly input: Channel<Child> = new Channel<Child>();
   /** Resolves when both loops have ended. */
   readonly done: Promise<void>;
   readonly #core: ConsumerCore;

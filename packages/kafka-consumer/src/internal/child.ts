@@ -53,11 +53,11 @@ export class Child {
   readonly messages: Channel<ConsumerMessage>;
   readonly errors: Channel<ConsumerError>;
   /** Wakes the dispatcher to find the leader again; one slot, so triggers coalesce. */
-  readonly trigger = new Channel<void>(1);
+  readonly trigger: Channel<void> = new Channel<void>(1);
   /** Parts of fetch responses, from the broker consumer (unbuffered: a hand-off). */
-  readonly feeder = new Channel<FetchPart>();
+  readonly feeder: Channel<FetchPart> = new Channel<FetchPart>();
   /** Closed by `asyncClose()`: every task of this child watches it. */
-  readonly dying = new Channel<void>();
+  readonly dying: Channel<void> = new Channel<void>();
   /** The next offset to fetch. See the invariants. */
   offset: bigint;
   /** Bytes asked for per fetch; doubled for a batch that did not fit, reset after a good response. */

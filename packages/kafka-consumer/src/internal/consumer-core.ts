@@ -49,9 +49,9 @@ export class ConsumerCore {
   readonly fetchPool: BrokerPool;
   readonly metadata: MetadataCache;
   /** Partition consumers by `childKey`. */
-  readonly children = new Map<string, Child>();
+  readonly children: Map<string, Child> = new Map<string, Child>();
   /** Every broker consumer not yet ended (for close). */
-  readonly running = new Set<Promise<void>>();
+  readonly running: Set<Promise<void>> = new Set<Promise<void>>();
   readonly #lock = new Mutex();
   readonly #brokerConsumers = new Map<number, { bc: BrokerConsumer; refs: number }>();
   readonly #refs = new Map<BrokerConsumer, number>();

@@ -11,7 +11,10 @@ import type { ConsumerCore } from "../../src/internal/consumer-core.js";
 const encoder = new TextEncoder();
 
 /** A child on a fake core (config only) with a ManualClock. */
-export function child(options: Omit<ConsumerOptions, "bootstrap" | "clock"> = {}, offset = 0n) {
+export function child(
+  options: Omit<ConsumerOptions, "bootstrap" | "clock"> = {},
+  offset: bigint = 0n,
+): { clock: ManualClock; child: Child } {
   const clock = new ManualClock();
   const config = validateConfig({ bootstrap: ["127.0.0.1:9"], clock, returnErrors: true, ...options });
   const core = { config } as unknown as ConsumerCore;
@@ -61,7 +64,12 @@ export function data(records: Uint8Array | null, errorCode = 0, highWatermark = 
 }
 
 /** A fetch part whose ack and re-subscription are recorded. */
-export function part(d: FetchPartitionData) {
+export function part(d: FetchPartitionData): {
+  part: FetchPart;
+  acks: PartResult[];
+  ackedOnce: Promise<PartResult>;
+  subscriptions: () => number;
+} {
   const acks: PartResult[] = [];
   let subscribed = 0;
   let acked!: (r: PartResult) => void;

@@ -122,7 +122,12 @@ export function text(m: ConsumerMessage): string | null {
 }
 
 /** Collects a partition consumer's messages in the background. */
-export function collect(pc: PartitionConsumer) {
+export function collect(pc: PartitionConsumer): {
+  values: string[];
+  offsets: bigint[];
+  /** Resolves once `n` messages arrived; rejects after `ms`. */
+  until(n: number, ms?: number): Promise<void>;
+} {
   const values: string[] = [];
   const offsets: bigint[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
