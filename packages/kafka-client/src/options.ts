@@ -109,6 +109,64 @@ function describe(v: unknown): string {
   return String(v);
 }
 
+/** The field checks of a configuration validator; see {@link configChecks}. */
+export interface ConfigChecks {
+  /** Names a refused value in a message: strings quoted, objects and functions by kind. */
+  describe(v: unknown): string;
+  /** `v` as a whole number >= `min`, or `fallback` when absent; `hint` ends the message. */
+  int(field: string, v: unknown, fallback: number, min: number, hint: string): number;
+  /** `v` as a boolean, or `fallback` when absent. */
+  bool(field: string, v: unknown, fallback: boolean): boolean;
+  /** `v` as a plain object, or `{}` when absent. */
+  obj(field: string, v: unknown): Record<string, unknown>;
+}
+
+/**
+ * The field checks that {@link validateClientOptions} and the producer's and
+ * consumer's `validateConfig()` share, each reporting a refused value
+ * through `fail` with the same wording (`must be a whole number >= 0 (got
+ * "x"); …`), so every configuration error of the Kafka packages reads alike.
+ *
+ * @param fail - throws the caller's typed error for `(field, value, message)`.
+ * @example
+ * ```ts run
+ * import { configChecks } from "@csp-kit/kafka-client";
+ *
+ * const check = configChecks((field, _value, message) => {
+ *   throw new Error(`${field} ${message}`);
+ * });
+ * if (check.int("retries", undefined, 3, 0, "0 never retries") !== 3) throw new Error("expected the fallback");
+ * let said = "";
+ * try { check.bool("idempotent", "yes", false); } catch (e) { said = (e as Error).message; }
+ * console.log(said); // → idempotent must be true or false (got "yes")
+ * if (said !== 'idempotent must be true or false (got "yes")') throw new Error(said);
+ * ```
+ */
+export function configChecks(fail: ConfigFailure): ConfigChecks {
+  return {
+    describe,
+    int(field, v, fallback, min, hint) {
+      if (v === undefined) return fallback;
+      if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+        fail(field, v, `must be a whole number >= ${min} (got ${describe(v)}); ${hint}`);
+      }
+      return v;
+    },
+    bool(field, v, fallback) {
+      if (v === undefined) return fallback;
+      if (typeof v !== "boolean") fail(field, v, `must be true or false (got ${describe(v)})`);
+      return v;
+    },
+    obj(field, v) {
+      if (v === undefined) return {};
+      if (typeof v !== "object" || v === null || Array.isArray(v)) {
+        fail(field, v, `must be an object (got ${describe(v)})`);
+      }
+      return v as Record<string, unknown>;
+    },
+  };
+}
+
 /**
  * Checks the client options of `options` — `bootstrap`, `clientId`,
  * `metadata` and `net` — and fills in sarama's defaults
@@ -136,20 +194,7 @@ function describe(v: unknown): string {
  * ```
  */
 export function validateClientOptions(options: ClientOptions, fail: ConfigFailure): ClientConfig {
-  const int = (field: string, v: unknown, fallback: number, min: number, hint: string): number => {
-    if (v === undefined) return fallback;
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
-      fail(field, v, `must be a whole number >= ${min} (got ${describe(v)}); ${hint}`);
-    }
-    return v;
-  };
-  const obj = (field: string, v: unknown): Record<string, unknown> => {
-    if (v === undefined) return {};
-    if (typeof v !== "object" || v === null || Array.isArray(v)) {
-      fail(field, v, `must be an object (got ${describe(v)})`);
-    }
-    return v as Record<string, unknown>;
-  };
+  const { int, obj } = configChecks(fail);
 
   const o = obj("options", options) as Partial<ClientOptions>;
   const bootstrap: unknown = o.bootstrap;

@@ -17,7 +17,13 @@
  *   field and saying what to do; it never mutates its argument.
  */
 
-import { CLIENT_DEFAULTS, type ClientConfig, type ClientOptions, validateClientOptions } from "@csp-kit/kafka-client";
+import {
+  CLIENT_DEFAULTS,
+  type ClientConfig,
+  type ClientOptions,
+  configChecks,
+  validateClientOptions,
+} from "@csp-kit/kafka-client";
 import { type Clock, realClock } from "@csp-kit/timers";
 import { InvalidConsumerConfigError } from "./errors.js";
 
@@ -160,35 +166,10 @@ export const DEFAULTS: Readonly<{
   isolationLevel: "read-uncommitted" as IsolationLevel,
 });
 
-function describe(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "function") return "a function";
-  if (typeof v === "object" && v !== null) return Array.isArray(v) ? "an array" : "an object";
-  return String(v);
-}
-
-function int(field: string, v: unknown, fallback: number, min: number, hint: string): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
-    throw new InvalidConsumerConfigError(field, v, `must be a whole number >= ${min} (got ${describe(v)}); ${hint}`);
-  }
-  return v;
-}
-
-function bool(field: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== "boolean")
-    throw new InvalidConsumerConfigError(field, v, `must be true or false (got ${describe(v)})`);
-  return v;
-}
-
-function obj(field: string, v: unknown): Record<string, unknown> {
-  if (v === undefined) return {};
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new InvalidConsumerConfigError(field, v, `must be an object (got ${describe(v)})`);
-  }
-  return v as Record<string, unknown>;
-}
+/** The shared field checks, failing with this package's typed error. */
+const { describe, int, bool, obj } = configChecks((field, value, message) => {
+  throw new InvalidConsumerConfigError(field, value, message);
+});
 
 function position(field: string, v: unknown, fallback: OffsetPosition | undefined): OffsetPosition | undefined {
   if (v === undefined) return fallback;
