@@ -41,8 +41,9 @@ import type { BrokerContext } from "./internal/handlers/context.js";
 import { createDispatch } from "./internal/handlers/dispatch.js";
 import { HttpFrontend } from "./internal/http/http-server.js";
 import type { ConnectionStats } from "./internal/server/connection.js";
-import { Listener } from "./internal/server/listener.js";
-import { newTopicId, TopicRegistry } from "./internal/topics/topic-registry.js";
+import type { Listener } from "./internal/server/listener.js";
+import { listen, openTopics } from "./internal/start.js";
+import type { TopicRegistry } from "./internal/topics/topic-registry.js";
 
 export { BrokerStartError, isBrokerStartError } from "./errors.js";
 
@@ -272,28 +273,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   const logger = config.logger;
   // Process-wide, and idempotent: the first broker that asks loads the native CRC-32C.
   if (config.nativeCrc32c) await enableNativeCrc32c();
-  let topics: TopicRegistry;
-  try {
-    topics = TopicRegistry.open({
-      dataDir: config.dataDir,
-      flush: config.flush,
-      defaults: {
-        retentionMs: config.retentionMs,
-        retentionBytes: config.retentionBytes,
-        segmentBytes: config.segmentBytes,
-        maxMessageBytes: config.maxMessageBytes,
-      },
-      logger,
-      clock: config.clock,
-      clusterId: config.clusterId ?? newTopicId(),
-      placeLeaders: (partitions) => new Array<number>(partitions).fill(config.nodeId),
-    });
-  } catch (error) {
-    throw new BrokerStartError(
-      `cannot open the data directory ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
+  const topics = openTopics(config, (partitions) => new Array<number>(partitions).fill(config.nodeId));
   let listener: Listener | undefined;
   const ctx: BrokerContext = {
     config,
@@ -315,19 +295,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
       ? undefined
       : { meter: new TrafficMeter(), disconnects: new DisconnectLog(50, () => clock.now()) };
   try {
-    listener = await Listener.listen({
-      host: config.host,
-      port: config.port,
-      maxConnections: config.maxConnections,
-      maxFrameBytes: config.maxFrameBytes,
-      maxInFlightRequests: config.maxInFlightRequests,
-      outboxPauseBytes: config.outboxPauseBytes,
-      slowClient: config.slowClient,
-      dispatch: dashboard === undefined ? createDispatch(ctx) : dashboard.meter.wrap(createDispatch(ctx)),
-      logger,
-      clock: config.clock,
-      onClosed: dashboard === undefined ? undefined : (c) => dashboard.disconnects.record(c),
-    });
+    listener = await listen(
+      config,
+      dashboard === undefined ? createDispatch(ctx) : dashboard.meter.wrap(createDispatch(ctx)),
+      dashboard === undefined ? undefined : (c) => dashboard.disconnects.record(c),
+    );
     if (dashboard !== undefined && config.httpPort !== undefined) {
       const stats = (): BrokerStats => {
         if (broker === undefined) throw new Error("the broker is starting");

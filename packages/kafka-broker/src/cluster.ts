@@ -51,7 +51,7 @@ import { retentionLoop } from "./internal/cluster/retention.js";
 import { type ClusterView, lowestLive } from "./internal/cluster/view.js";
 import type { ConnectionStats } from "./internal/server/connection.js";
 import type { BrokerLogger, LogDetails } from "./internal/server/logger.js";
-import { newTopicId, TopicRegistry } from "./internal/topics/topic-registry.js";
+import { openTopics } from "./internal/start.js";
 
 export {
   isUnknownBrokerError,
@@ -395,28 +395,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const clock = config.clock ?? realClock;
   if (config.nativeCrc32c) await enableNativeCrc32c();
   const nodeIds = Array.from({ length: count }, (_, i) => i + 1);
-  let topics: TopicRegistry;
-  try {
-    topics = TopicRegistry.open({
-      dataDir: config.dataDir,
-      flush: config.flush,
-      defaults: {
-        retentionMs: config.retentionMs,
-        retentionBytes: config.retentionBytes,
-        segmentBytes: config.segmentBytes,
-        maxMessageBytes: config.maxMessageBytes,
-      },
-      logger: config.logger,
-      clock: config.clock,
-      clusterId: config.clusterId ?? newTopicId(),
-      placeLeaders: roundRobinPlacement(nodeIds),
-    });
-  } catch (error) {
-    throw new BrokerStartError(
-      `cannot open the data directory ${config.dataDir}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
+  const topics = openTopics(config, roundRobinPlacement(nodeIds));
   const nodes: BrokerNode[] = [];
   const view: ClusterView = {
     brokers: () => nodes.map((n) => n.endpoint()),

@@ -19,7 +19,8 @@ import type { BrokerConfig } from "../../config.js";
 import type { BrokerContext } from "../handlers/context.js";
 import { createDispatch } from "../handlers/dispatch.js";
 import type { Connection } from "../server/connection.js";
-import { Listener } from "../server/listener.js";
+import type { Listener } from "../server/listener.js";
+import { listen } from "../start.js";
 import type { TopicRegistry } from "../topics/topic-registry.js";
 import type { BrokerEndpoint, ClusterView } from "./view.js";
 
@@ -66,18 +67,7 @@ export class BrokerNode {
       cluster: options.cluster,
       hooks: undefined,
     };
-    listener = await Listener.listen({
-      host: config.host,
-      port: config.port,
-      maxConnections: config.maxConnections,
-      maxFrameBytes: config.maxFrameBytes,
-      maxInFlightRequests: config.maxInFlightRequests,
-      outboxPauseBytes: config.outboxPauseBytes,
-      slowClient: config.slowClient,
-      dispatch: createDispatch(ctx),
-      logger: config.logger,
-      clock: config.clock,
-    });
+    listener = await listen(config, createDispatch(ctx));
     return new BrokerNode(ctx, listener);
   }
 
