@@ -28,6 +28,15 @@
  * rest of its price: `recv` a `Some` (an allocation, and an object, on which
  * resolving looks up `then`), `recvValue` the value itself.
  *
+ * Sentinel tests: `take()` returns a value or one of two symbols, and every
+ * caller tests `typeof value === "symbol"` before comparing with `EMPTY` or
+ * `CLOSED`. V8 does not fold an imported (or bundled, module-level) binding
+ * into a constant, so `value === EMPTY` with a number on one side is a call to
+ * the generic strict-equality builtin (about 1 ns); the `typeof` test is one
+ * inline check that a non-symbol value passes at once. Measured on a drain of
+ * 1024 buffered values: 7.85 ns per value with two compares, 5.45 with the
+ * guard (a bare array ring: 5.4).
+ *
  * Invariants (over `buffer`, `items`, `capacity`, `recvq`, `sendq`, `closed`):
  * - `items === buffer.items` for the core's whole life, and `capacity ===
  *   buffer.capacity` (cached so the common path makes no call into the
@@ -223,9 +232,14 @@ export class ChannelCore<T> implements Port<T> {
 
   pollRecv(w: RecvWaiter<T>): boolean {
     const value = this.take();
-    if (value === EMPTY) return false;
-    if (value === CLOSED) commitRecv(w, undefined, false);
-    else commitRecv(w, value, true);
+    if (typeof value === "symbol") {
+      if (value === EMPTY) return false;
+      if (value === CLOSED) {
+        commitRecv(w, undefined, false);
+        return true;
+      }
+    }
+    commitRecv(w, value as T, true);
     return true;
   }
 
@@ -265,18 +279,22 @@ export class ChannelCore<T> implements Port<T> {
   recv(signal: AbortSignal | undefined): Promise<Option<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const value = this.take();
-    if (value === CLOSED) return RESOLVED_NONE;
-    if (value !== EMPTY) return Promise.resolve(new Some(value));
-    return this.recvSlow(toOption, signal, "recv");
+    if (typeof value === "symbol") {
+      if (value === EMPTY) return this.recvSlow(toOption, signal, "recv");
+      if (value === CLOSED) return RESOLVED_NONE;
+    }
+    return Promise.resolve(new Some(value as T));
   }
 
   /** One step of `for await`: like `recv`, but resolves an iterator result directly. */
   next(signal: AbortSignal | undefined): Promise<IteratorResult<T, undefined>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const value = this.take();
-    if (value === CLOSED) return RESOLVED_ITER_DONE;
-    if (value !== EMPTY) return Promise.resolve({ done: false, value });
-    return this.recvSlow(toIterResult, signal, "values");
+    if (typeof value === "symbol") {
+      if (value === EMPTY) return this.recvSlow(toIterResult, signal, "values");
+      if (value === CLOSED) return RESOLVED_ITER_DONE;
+    }
+    return Promise.resolve({ done: false, value: value as T });
   }
 
   /**
@@ -287,16 +305,20 @@ export class ChannelCore<T> implements Port<T> {
   recvValue(signal: AbortSignal | undefined): Promise<T | typeof CLOSED> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const value = this.take();
-    if (value === CLOSED) return RESOLVED_CLOSED;
-    if (value !== EMPTY) return Promise.resolve(value);
-    return this.recvSlow(toValue, signal, "recvValue");
+    if (typeof value === "symbol") {
+      if (value === EMPTY) return this.recvSlow(toValue, signal, "recvValue");
+      if (value === CLOSED) return RESOLVED_CLOSED;
+    }
+    return Promise.resolve(value as T);
   }
 
   tryRecv(): Option<T> | "would-block" {
     const value = this.take();
-    if (value === EMPTY) return "would-block";
-    if (value === CLOSED) return None;
-    return new Some(value);
+    if (typeof value === "symbol") {
+      if (value === EMPTY) return "would-block";
+      if (value === CLOSED) return None;
+    }
+    return new Some(value as T);
   }
 
   /**
@@ -306,9 +328,11 @@ export class ChannelCore<T> implements Port<T> {
    */
   tryRecvBatch(max: number): Option<T[]> | "would-block" {
     const first = this.take();
-    if (first === EMPTY) return "would-block";
-    if (first === CLOSED) return None;
-    return new Some(this.takeMore([first], max));
+    if (typeof first === "symbol") {
+      if (first === EMPTY) return "would-block";
+      if (first === CLOSED) return None;
+    }
+    return new Some(this.takeMore([first as T], max));
   }
 
   /**
@@ -336,8 +360,8 @@ export class ChannelCore<T> implements Port<T> {
     }
     while (batch.length < max) {
       const value = this.take();
-      if (value === EMPTY || value === CLOSED) break;
-      batch.push(value);
+      if (typeof value === "symbol" && (value === EMPTY || value === CLOSED)) break;
+      batch.push(value as T);
     }
     return batch;
   }
