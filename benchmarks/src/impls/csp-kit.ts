@@ -78,12 +78,6 @@ async function consumeBatches(ch: Channel<number>, count: number, ck: Checksum):
   }
 }
 
-/** The value of a value-returning receive; no workload closes its channels, so `CLOSED` is a failure. */
-function receivedValue<T>(v: T | typeof CLOSED): T {
-  if (v === CLOSED) throw new Error("channel closed unexpectedly");
-  return v;
-}
-
 function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
   if (style === "batch") return consumeBatches(ch, count, ck);
   if (style === "value") return consumeValue(ch, count, ck);
@@ -93,8 +87,11 @@ function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum)
 async function consumeValue(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
   for (let i = 0; i < count; i++) {
     let v = ch.tryRecvValue();
-    if (v === WOULD_BLOCK) v = await ch.recvValue();
-    ck.add(receivedValue(v));
+    if (typeof v === "symbol") {
+      if (v === WOULD_BLOCK) v = await ch.recvValue();
+      if (v === CLOSED) throw new Error("channel closed unexpectedly");
+    }
+    ck.add(v);
   }
 }
 
@@ -150,9 +147,11 @@ export async function pingPong(style: Style, n: number, make: () => Channel<numb
   } else if (style === "value") {
     const pong = async () => {
       for (let k = 0; k < n / 2; k++) {
-        let r = a.tryRecvValue();
-        if (r === WOULD_BLOCK) r = await a.recvValue();
-        const v = receivedValue(r);
+        let v = a.tryRecvValue();
+        if (typeof v === "symbol") {
+          if (v === WOULD_BLOCK) v = await a.recvValue();
+          if (v === CLOSED) throw new Error("channel closed unexpectedly");
+        }
         ck.add(v);
         if (b.trySend(v + 1) !== "sent") await b.send(v + 1);
       }
@@ -160,9 +159,12 @@ export async function pingPong(style: Style, n: number, make: () => Channel<numb
     const ping = async () => {
       for (let k = 0; k < n; k += 2) {
         if (a.trySend(k) !== "sent") await a.send(k);
-        let r = b.tryRecvValue();
-        if (r === WOULD_BLOCK) r = await b.recvValue();
-        ck.add(receivedValue(r));
+        let v = b.tryRecvValue();
+        if (typeof v === "symbol") {
+          if (v === WOULD_BLOCK) v = await b.recvValue();
+          if (v === CLOSED) throw new Error("channel closed unexpectedly");
+        }
+        ck.add(v);
       }
     };
     await Promise.all([pong(), ping()]);
@@ -205,18 +207,39 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
       await ack.send(start);
     }
   };
-  const consumer = async () => {
+  const awaitConsumer = async () => {
     for (let i = 0; i < n; i++) {
-      if (style === "await") {
-        ck.add(received(await ch.recv()));
-      } else {
-        let r: TryRecvResult<number> = ch.tryRecv();
-        if (r === "would-block") r = await ch.recv();
-        ck.add(received(r));
-      }
+      ck.add(received(await ch.recv()));
       if ((i + 1) % burst === 0 || i + 1 === n) await ack.send(i);
     }
   };
+  const tryConsumer = async () => {
+    for (let i = 0; i < n; i++) {
+      let r: TryRecvResult<number> = ch.tryRecv();
+      if (r === "would-block") r = await ch.recv();
+      ck.add(received(r));
+      if ((i + 1) % burst === 0 || i + 1 === n) await ack.send(i);
+    }
+  };
+  const valueConsumer = async () => {
+    for (let i = 0; i < n; i++) {
+      let v = ch.tryRecvValue();
+      if (typeof v === "symbol") {
+        if (v === WOULD_BLOCK) v = await ch.recvValue();
+        if (v === CLOSED) throw new Error("channel closed unexpectedly");
+      }
+      ck.add(v);
+      if ((i + 1) % burst === 0 || i + 1 === n) await ack.send(i);
+    }
+  };
+  const consumer =
+    style === "batch"
+      ? batchConsumer
+      : style === "value"
+        ? valueConsumer
+        : style === "await"
+          ? awaitConsumer
+          : tryConsumer;
   const producer = async () => {
     for (let start = 0; start < n; start += burst) {
       const end = Math.min(n, start + burst);
@@ -230,7 +253,7 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
       received(await ack.recv());
     }
   };
-  await Promise.all([style === "batch" ? batchConsumer() : consumer(), producer()]);
+  await Promise.all([consumer(), producer()]);
   return ck;
 }
 

@@ -43,6 +43,7 @@ export function droppingWorkload(id: string, drops: "oldest" | "newest", module:
     runs: {
       "csp-kit": cspKit((m, n) => m.bursts("await", n, CAP, () => csp(m))),
       "csp-kit-try": cspKit((m, n) => m.bursts("try", n, CAP, () => csp(m))),
+      "csp-kit-value": cspKit((m, n) => m.bursts("value", n, CAP, () => csp(m))),
       "csp-kit-batch": cspKit((m, n) => m.bursts("batch", n, CAP, () => csp(m))),
       "js-csp": jsCsp((m, n) =>
         m.bursts(n, CAP, () =>
