@@ -48,13 +48,7 @@ export class WaiterList<W extends Linked> {
       w.prev = w;
       w.next = w;
       this.head = w;
-    } else {
-      const tail = head.prev as Linked;
-      w.prev = tail;
-      w.next = head;
-      tail.next = w;
-      head.prev = w;
-    }
+    } else linkBefore(head, w);
     this.size++;
   }
 
@@ -89,15 +83,31 @@ export class WaiterList<W extends Linked> {
   private unlink(w: W): void {
     const next = w.next as W;
     if (next === w) this.head = undefined;
-    else {
-      const prev = w.prev as Linked;
-      prev.next = next;
-      next.prev = prev;
-      if (this.head === w) this.head = next;
-    }
+    else this.unlinkFromRing(w, next);
     w.list = undefined;
     w.prev = undefined;
     w.next = undefined;
     this.size--;
   }
+
+  /** `unlink` of a waiter with neighbours (`next !== w`): closes the ring over it. */
+  private unlinkFromRing(w: W, next: W): void {
+    const prev = w.prev as Linked;
+    prev.next = next;
+    next.prev = prev;
+    if (this.head === w) this.head = next;
+  }
+}
+
+/**
+ * `push` onto a non-empty list: links `w` in as the newest, between the
+ * newest (`head.prev`) and `head`. Out of `push` so that the common push onto
+ * an empty list stays small enough to inline into its callers.
+ */
+function linkBefore(head: Linked, w: Linked): void {
+  const tail = head.prev as Linked;
+  w.prev = tail;
+  w.next = head;
+  tail.next = w;
+  head.prev = w;
 }
