@@ -87,10 +87,8 @@ function consume(style: Style, ch: Channel<number>, count: number, ck: Checksum)
 async function consumeValue(ch: Channel<number>, count: number, ck: Checksum): Promise<void> {
   for (let i = 0; i < count; i++) {
     let v = ch.tryRecvValue();
-    if (typeof v === "symbol") {
-      if (v === WOULD_BLOCK) v = await ch.recvValue();
-      if (v === CLOSED) throw new Error("channel closed unexpectedly");
-    }
+    if (typeof v === "symbol" && v === WOULD_BLOCK) v = await ch.recvValue();
+    if (typeof v === "symbol" && v === CLOSED) throw new Error("channel closed unexpectedly");
     ck.add(v);
   }
 }
@@ -148,10 +146,8 @@ export async function pingPong(style: Style, n: number, make: () => Channel<numb
     const pong = async () => {
       for (let k = 0; k < n / 2; k++) {
         let v = a.tryRecvValue();
-        if (typeof v === "symbol") {
-          if (v === WOULD_BLOCK) v = await a.recvValue();
-          if (v === CLOSED) throw new Error("channel closed unexpectedly");
-        }
+        if (typeof v === "symbol" && v === WOULD_BLOCK) v = await a.recvValue();
+        if (typeof v === "symbol" && v === CLOSED) throw new Error("channel closed unexpectedly");
         ck.add(v);
         if (b.trySend(v + 1) !== "sent") await b.send(v + 1);
       }
@@ -160,10 +156,8 @@ export async function pingPong(style: Style, n: number, make: () => Channel<numb
       for (let k = 0; k < n; k += 2) {
         if (a.trySend(k) !== "sent") await a.send(k);
         let v = b.tryRecvValue();
-        if (typeof v === "symbol") {
-          if (v === WOULD_BLOCK) v = await b.recvValue();
-          if (v === CLOSED) throw new Error("channel closed unexpectedly");
-        }
+        if (typeof v === "symbol" && v === WOULD_BLOCK) v = await b.recvValue();
+        if (typeof v === "symbol" && v === CLOSED) throw new Error("channel closed unexpectedly");
         ck.add(v);
       }
     };
@@ -224,10 +218,8 @@ export async function bursts(style: Style, n: number, burst: number, make: () =>
   const valueConsumer = async () => {
     for (let i = 0; i < n; i++) {
       let v = ch.tryRecvValue();
-      if (typeof v === "symbol") {
-        if (v === WOULD_BLOCK) v = await ch.recvValue();
-        if (v === CLOSED) throw new Error("channel closed unexpectedly");
-      }
+      if (typeof v === "symbol" && v === WOULD_BLOCK) v = await ch.recvValue();
+      if (typeof v === "symbol" && v === CLOSED) throw new Error("channel closed unexpectedly");
       ck.add(v);
       if ((i + 1) % burst === 0 || i + 1 === n) await ack.send(i);
     }
