@@ -157,6 +157,7 @@ export function run<C extends SelectCases>(
   // inlines it: no closure is allocated in optimized code), so the enqueue pass
   // happens in the same turn as the failed polls and nothing can have become
   // ready in between.
+  sel.keep();
   const promise = new Promise<SelectResult<C>>((resolve, reject) => {
     sel.resolve = resolve as (result: unknown) => void;
     sel.reject = reject;
