@@ -87,24 +87,28 @@ export class Deque<T> {
 
   /** Appends `value` at the tail. Amortised O(1); copies only while the ring grows to KEEP. */
   push(value: T): void {
-    if (this.spillLength === 0) {
-      const slots = this.slots;
-      if (this.length < slots.length) {
-        slots[(this.head + this.length) & this.mask] = value;
-        this.length++;
-        return;
-      }
-    } else if (this.write < CHUNK) {
-      (this.last as Chunk<T>).slots[this.write++] = value;
-      this.spillLength++;
+    const slots = this.slots;
+    if (this.spillLength === 0 && this.length < slots.length) {
+      slots[(this.head + this.length) & this.mask] = value;
       this.length++;
       return;
     }
     this.pushSlow(value);
   }
 
-  /** The ring is full, or the spill's newest chunk is: grow the ring (below KEEP) or link a new chunk. */
+  /**
+   * `push` when the ring is full or the spill is in use: append to the spill's
+   * newest chunk, grow the ring (below KEEP) or link a new chunk. Out of
+   * `push` (as `shiftSpilled` is out of `shift`) so that the ring-only case,
+   * inlined into every channel operation, stays a few bytecodes long.
+   */
   private pushSlow(value: T): void {
+    if (this.spillLength > 0 && this.write < CHUNK) {
+      (this.last as Chunk<T>).slots[this.write++] = value;
+      this.spillLength++;
+      this.length++;
+      return;
+    }
     if (this.spillLength === 0 && this.slots.length < KEEP) {
       this.resize(this.slots.length === 0 ? MIN_SIZE : this.slots.length * 2);
       this.slots[(this.head + this.length) & this.mask] = value;
@@ -127,13 +131,25 @@ export class Deque<T> {
 
   /** Removes and returns the oldest item. Precondition: `length > 0`. */
   shift(): T {
+    if (this.spillLength > 0) return this.shiftSpilled();
+    const slots = this.slots;
+    const head = this.head;
+    const value = slots[head] as T;
+    slots[head] = undefined;
+    this.head = (head + 1) & this.mask;
+    this.length--;
+    return value;
+  }
+
+  /** `shift` in spill mode: from the ring while it holds values, then from the oldest chunk. */
+  private shiftSpilled(): T {
     if (this.length > this.spillLength) {
       const slots = this.slots;
       const head = this.head;
       const value = slots[head] as T;
       slots[head] = undefined;
       this.head = (head + 1) & this.mask;
-      if (--this.length === this.spillLength && this.spillLength > 0) this.ringDrained();
+      if (--this.length === this.spillLength) this.ringDrained();
       return value;
     }
     const first = this.first as Chunk<T>;
