@@ -176,7 +176,9 @@ export async function standalone(w: Workload): Promise<void> {
     strict: true,
   });
 
-  // Run alone, a workload file measures the channel's source, as the harness does.
+  // Run alone (without --json), a workload file re-runs itself under the source condition: it
+  // measures the TypeScript source, no build needed. The harness's --json children load what
+  // their conditions resolve to: the built package by default (`pnpm bench --build`).
   if (!values.json && !measuresSource() && process.env.CSP_BENCH_CHILD === undefined) {
     const r = spawnSync(
       process.execPath,
