@@ -49,6 +49,10 @@ describe("kcat and a 3-broker cluster", () => {
     c.createTopic("lines", { partitions: 3 });
     const faults = injectFaults(c);
     const lines = Array.from({ length: 3000 }, (_, i) => `line-${i}`);
+    // One request in flight per connection, and partition 0's leader (broker 1) holding its Produce
+    // responses until the leader has moved: broker 1 then holds at most one of partition 0's ~20
+    // batches, so the rest must be refused there and retried on broker 2, however fast kcat is.
+    const produceHeld = faults.stall({ apiKey: ApiKey.Produce, broker: 1 });
     const producing = kcat(
       [
         "-P",
@@ -62,11 +66,18 @@ describe("kcat and a 3-broker cluster", () => {
         "batch.num.messages=50",
         "-X",
         "retry.backoff.ms=20",
+        "-X",
+        "max.in.flight=1",
+        // Keyless lines go to a random partition each: librdkafka's sticky partitioner would put
+        // every line kcat sends within 10 ms into one partition, maybe not the one that moves.
+        "-X",
+        "sticky.partitioning.linger.ms=0",
       ],
       `${lines.join("\n")}\n`,
     );
     await faults.history.waitFor({ apiKey: ApiKey.Produce, topic: "lines" }, { timeoutMs: 20_000 });
     c.moveLeader("lines", 0, 2);
+    produceHeld.release();
     const produced = await producing;
     expect(produced.code, produced.stderr).toBe(0);
     expect(faults.history.filter({ apiKey: ApiKey.Produce, broker: 2, partition: 0 }).length).toBeGreaterThan(0);
@@ -74,9 +85,26 @@ describe("kcat and a 3-broker cluster", () => {
     expect(total).toBe(lines.length);
 
     const since = faults.history.mark();
-    const consuming = kcat(["-C", "-b", c.bootstrap, "-t", "lines", "-o", "beginning", "-e", "-q"]);
+    // The same for the move of partition 1: a fetch returns at least one batch and at most one
+    // here (1-byte partition limit), and its old leader (broker 2) holds its Fetch responses until
+    // the move, so most of partition 1 must be fetched from broker 3.
+    const fetchHeld = faults.stall({ apiKey: ApiKey.Fetch, broker: 2 });
+    const consuming = kcat([
+      "-C",
+      "-b",
+      c.bootstrap,
+      "-t",
+      "lines",
+      "-o",
+      "beginning",
+      "-e",
+      "-q",
+      "-X",
+      "max.partition.fetch.bytes=1",
+    ]);
     await faults.history.waitFor({ apiKey: ApiKey.Fetch, since }, { timeoutMs: 20_000 });
     c.moveLeader("lines", 1, 3);
+    fetchHeld.release();
     const consumed = await consuming;
     expect(consumed.code, consumed.stderr).toBe(0);
     const got = consumed.stdout
