@@ -15,19 +15,8 @@
  * promise (with the resolving functions V8 makes for it: a receive without a
  * signal only the resolve function, as its reject function never escapes)
  * and one waiter, a flat object whose constructor only assigns; abort state
- * (an `AbortHook`) only when it was given a signal.
- *
- * Inlining: a hot loop's `trySend` / `tryRecvValue` / `recvValue` is fast only
- * when TurboFan inlines the whole path into the loop, and it stops inlining
- * once a function's inlinees add up to about 920 bytes of bytecode. So every
- * hot function here holds only its common case and calls out for the rest
- * (`takeBuffered`, `takeFromSender`, `handOff`, the `*Abortable` paths given a
- * signal, the list's `linkBefore` / `unlinkFromRing`): a call that never runs
- * is never inlined and costs nothing. Measured (instructions per W5 hop,
- * valgrind, against the floor's 1112): 1478 before the split, about 1270
- * after; with the inlining budget lifted by a V8 flag, 1281 — the budget was
- * what the difference was. The promise's executor is an arrow
- * function that stores the resolving functions on the waiter: in optimized
+ * (an `AbortHook`) only when it was given a signal. The promise's executor is
+ * an arrow function that stores the resolving functions on the waiter: in optimized
  * code TurboFan inlines the Promise constructor and the executor, so the
  * arrow and its context are never allocated, and the stores go into the
  * young waiter. (A shared executor that parked the resolvers in module-level
@@ -39,6 +28,17 @@
  * when diagnostics are on (./parked.ts). What a receive resolves with is the
  * rest of its price: `recv` a `Some` (an allocation, and an object, on which
  * resolving looks up `then`), `recvValue` the value itself.
+ *
+ * Inlining: a hot loop's `trySend` / `tryRecvValue` / `recvValue` is fast only
+ * when TurboFan inlines the whole path into the loop, and it stops inlining
+ * once a function's inlinees add up to about 920 bytes of bytecode. So every
+ * hot function here holds only its common case and calls out for the rest
+ * (`takeBuffered`, `takeFromSender`, `handOff`, the `*Abortable` paths given a
+ * signal, the list's `linkBefore` / `unlinkFromRing`): a call that never runs
+ * is never inlined and costs nothing. Measured (instructions per W5 hop,
+ * valgrind, against the floor's 1112): 1478 before the split, about 1270
+ * after; with the inlining budget lifted by a V8 flag, 1281 — the budget was
+ * what the difference was.
  *
  * Sentinel tests: `take()` returns a value or one of two symbols, and every
  * caller tests `typeof value === "symbol"` before comparing with `EMPTY` or
