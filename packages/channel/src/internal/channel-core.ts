@@ -411,7 +411,11 @@ export class ChannelCore<T> implements Port<T> {
    * synchronous turn, so the queue order is the arrival order.
    */
   private sendSlow(value: T): Promise<void> {
-    const w = new PendingSend<T>(value);
+    return this.parkSend(new PendingSend<T>(value));
+  }
+
+  /** Queues `w` behind the senders already waiting; its promise settles when a receive, close or abort completes it. */
+  private parkSend(w: PendingSend<T>): Promise<void> {
     const promise = new Promise<void>((resolve, reject) => {
       w.resolve = resolve;
       w.reject = reject;
@@ -445,13 +449,9 @@ export class ChannelCore<T> implements Port<T> {
     if (result === "sent") return RESOLVED;
     if (result === "closed") return rejectClosed(value);
     const w = new PendingSend<T>(value);
-    const promise = new Promise<void>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+    const promise = this.parkSend(w);
+    // Not aborted (checked above), so watching cannot fire now: the waiter is queued first.
     w.hook = new AbortHook<SendWaiter<T>>(w, this.sendq, w.reject, signal);
-    this.sendq.push(w);
-    if (DIAGNOSTICS.on) record(this, "Channel", "send", w, notDone);
     return promise;
   }
 
